@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Engage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "engage", targets: ["engage"]),
+        .library(name: "EngageCore", targets: ["EngageCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // Pure: domain types, every formula, statistics. No I/O.
+        .target(name: "EngageCore"),
+        // Schema, migrations, queries; engines behind one API (SQLite now).
+        .target(name: "EngageStore", dependencies: [
+            "EngageCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
+        // CSV readers -> validated rows -> store, one transaction per import.
+        .target(name: "EngageImport", dependencies: ["EngageCore", "EngageStore"]),
+        // Report models and renderers (JSON, Markdown, CSV, HTML with SVG charts).
+        .target(name: "EngageReports", dependencies: ["EngageCore", "EngageStore"]),
+        // Subcommands and wiring.
+        .target(name: "EngageCLI", dependencies: [
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "engage", dependencies: ["EngageCLI"]),
+
+        .target(name: "EngageTestSupport", dependencies: ["EngageCore", "EngageStore", "EngageImport"],
+                path: "Tests/EngageTestSupport"),
+        .testTarget(name: "EngageCoreTests", dependencies: [
+            "EngageCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "EngageStoreTests", dependencies: ["EngageCore", "EngageStore", "EngageImport", "EngageTestSupport"]),
+        .testTarget(name: "EngageImportTests", dependencies: [
+            "EngageCore", "EngageStore", "EngageImport", "EngageTestSupport",
+        ]),
+        .testTarget(name: "EngageReportsTests", dependencies: [
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageCLI", "EngageTestSupport",
+        ], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

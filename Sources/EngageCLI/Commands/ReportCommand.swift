@@ -1,0 +1,86 @@
+import ArgumentParser
+import EngageCore
+import EngageReports
+import EngageStore
+import Foundation
+
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self])
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, md, csv, html
+}
+
+/// A date given on the command line.
+struct DateArgument: ExpressibleByArgument {
+    var date: LocalDate
+    init?(argument: String) {
+        guard let d = LocalDate(argument) else { return nil }
+        date = d
+    }
+}
+
+struct SocialReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "social",
+        abstract: "Social-media report: every METRICS.md §1 metric per account, competitors, what works when, traffic (§2).",
+        discussion: "Without --from/--to the report covers the last complete calendar month.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?
+    @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
+    @Option(name: .customLong("account"), help: "Only this account (repeatable).") var accounts: [String] = []
+    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "Language of md and html reports: en or ru.") var lang: Language = .en
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+
+    func validate() throws {
+        if let f = from?.date, let t = to?.date, t < f { throw ValidationError("--to \(t) is before --from \(f)") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let period = resolvedPeriod()
+            let report = try await SocialReportBuilder(store: store).build(period: period, accountIDs: accounts.isEmpty ? nil : accounts)
+            let text: String
+            switch format {
+            case .json: text = report.json.serialized(indent: 1)
+            case .md: text = MarkdownRenderer(lang: lang).render(report)
+            case .csv: text = CSVRenderer().render(report)
+            case .html: text = HTMLRenderer(lang: lang).render(report)
+            }
+            try write(text)
+        }
+    }
+
+    func resolvedPeriod() -> Period {
+        let today = LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400)
+        if let f = from?.date, let t = to?.date { return Period(from: f, to: t) }
+        if let f = from?.date { return Period(from: f, to: max(f, today)) }
+        if let t = to?.date {
+            let c = t.components
+            return Period(from: LocalDate(year: c.year, month: c.month, day: 1), to: t)
+        }
+        let c = today.components
+        let firstOfThis = LocalDate(year: c.year, month: c.month, day: 1)
+        let lastOfPrev = firstOfThis.adding(days: -1)
+        let p = lastOfPrev.components
+        return Period(from: LocalDate(year: p.year, month: p.month, day: 1), to: lastOfPrev)
+    }
+
+    func write(_ text: String) throws {
+        if let output {
+            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                throw StoreError("cannot write \(output): \(error.localizedDescription)")
+            }
+            printError("wrote \(output)")
+        } else {
+            print(text)
+        }
+    }
+}
+
+extension Language: ExpressibleByArgument {}

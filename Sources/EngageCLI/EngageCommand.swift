@@ -1,0 +1,58 @@
+import ArgumentParser
+import EngageCore
+import EngageStore
+import Foundation
+
+/// `engage`: the one executable.
+public struct EngageCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "engage",
+        abstract: "Self-hosted engagement analytics: social media, employee advocacy, employee surveys.",
+        subcommands: [ImportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self])
+
+    public init() {}
+}
+
+/// `--db TARGET`, shared by every subcommand.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "SQLite file path or postgres:// URL (default: $ENGAGE_DATABASE_URL, else ./engage.sqlite).", valueName: "TARGET"))
+    var db: String?
+
+    var target: String { db ?? ProcessInfo.processInfo.environment["ENGAGE_DATABASE_URL"] ?? "engage.sqlite" }
+
+    /// Opens the store and applies pending migrations.
+    func open() async throws -> any Store {
+        let store = try openStore(target: target)
+        try await store.migrate()
+        return store
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// Runs `body`, turning store and import errors into a one-line message and exit code 1.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let e as StoreError {
+        printError("engage: \(e.description)")
+        throw ExitCode(1)
+    }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending schema migrations and print the schema version.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try openStore(target: database.target)
+            let v = try await store.migrate()
+            print("schema version \(v) (\(store.engine): \(store.displayTarget))")
+        }
+    }
+}

@@ -1,0 +1,321 @@
+import EngageCore
+import EngageStore
+import Foundation
+
+/// Imports a folder of CONTRACT.md CSV files in one transaction: every row is parsed and
+/// validated; if any error is found, nothing is stored and every error (up to `maxErrors`)
+/// is reported as `file:line:column: message`.
+public struct Importer: Sendable {
+    public var store: any Store
+    /// The current instant (seconds since 1970 UTC): dates later than tomorrow are refused.
+    public var now: Int64
+    public var maxErrors: Int
+    public var batchSize: Int
+
+    public init(store: any Store, now: Int64 = Int64(Date().timeIntervalSince1970), maxErrors: Int = 100, batchSize: Int = 4096) {
+        self.store = store
+        self.now = now
+        self.maxErrors = maxErrors
+        self.batchSize = batchSize
+    }
+
+    /// Files this version imports, in the order they are read (accounts before what refers to them).
+    public static let socialFiles = ["accounts.csv", "account_daily.csv", "account_periods.csv", "posts.csv",
+                                     "costs.csv", "messages.csv", "sessions.csv"]
+    /// Files of the contract that later versions import (advocacy, surveys): skipped with a warning.
+    public static let laterFiles: Set<String> = ["employees.csv", "invitations.csv", "content.csv", "shares.csv", "links.csv",
+                                                 "clicks.csv", "leads.csv", "ssi.csv", "candidates.csv", "responses.csv",
+                                                 "hr_metrics.csv", "events.csv"]
+
+    public func importFolder(_ folder: String) async throws -> ImportSummary {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+            throw ImportFailed(errors: [ImportIssue(file: folder, line: 0, column: 0, message: "not a folder")], warnings: [], truncated: false)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        let issues = IssueSink(limit: maxErrors)
+        var present: [String] = []
+        for name in names {
+            let lower = name.lowercased()
+            if Self.socialFiles.contains(lower) {
+                present.append(name)
+            } else if Self.laterFiles.contains(lower) {
+                issues.warning(name, 0, 0, "skipped: this version of Engage does not import \(lower) yet")
+            } else if !name.hasPrefix(".") {
+                issues.warning(name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
+            }
+        }
+        present.sort { Self.socialFiles.firstIndex(of: $0.lowercased())! < Self.socialFiles.firstIndex(of: $1.lowercased())! }
+        if present.isEmpty {
+            issues.error(folder, 0, 0, "no importable files found (expected any of \(Self.socialFiles.joined(separator: ", ")))")
+            throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: false)
+        }
+        let paths = present.map { (name: $0, path: (folder as NSString).appendingPathComponent($0)) }
+        return try await importFiles(paths, issues: issues, source: folder)
+    }
+
+    func importFiles(_ files: [(name: String, path: String)], issues: IssueSink, source: String) async throws -> ImportSummary {
+        let me = self
+        do {
+            return try await store.withImport(source: source) { session in
+                var summary = ImportSummary()
+                for f in files {
+                    let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path).run()
+                    summary.files.append(.init(file: f.name, rows: rows))
+                }
+                if !issues.errors.isEmpty {
+                    throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
+                }
+                summary.warnings = issues.warnings
+                return summary
+            }
+        } catch let e as CSVReader.CSVError {
+            throw ImportFailed(errors: issues.errors + [ImportIssue(file: files.first?.name ?? "", line: e.line, column: e.column, message: e.message)],
+                               warnings: issues.warnings, truncated: issues.truncated)
+        }
+    }
+}
+
+/// Reads one file into batches and writes them through the session.
+struct TableImport {
+    let importer: Importer
+    let session: any ImportSession
+    let issues: IssueSink
+    let file: String
+    let path: String
+
+    /// Rows written (duplicates and bad rows excluded).
+    func run() async throws -> Int {
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path) } catch {
+            issues.error(file, 0, 0, "cannot open the file")
+            return 0
+        }
+        let ctx = RowContext(reader: reader, file: file, issues: issues, now: importer.now)
+        do {
+            switch file.lowercased() {
+            case "accounts.csv": return try await accounts(ctx)
+            case "account_daily.csv": return try await daily(ctx)
+            case "account_periods.csv": return try await periods(ctx)
+            case "posts.csv": return try await posts(ctx)
+            case "costs.csv": return try await costs(ctx)
+            case "messages.csv": return try await messages(ctx)
+            case "sessions.csv": return try await sessions(ctx)
+            default: return 0
+            }
+        } catch let e as CSVReader.CSVError {
+            issues.error(file, e.line, e.column, e.message)
+            return 0
+        }
+    }
+
+    /// The shared loop: header, then each record parsed by `parse` into a batch written
+    /// by `write`; duplicates reported at the id column.
+    private func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
+                                     parse: (RowContext) -> Row?, write: ([Row]) async throws -> [Int]) async throws -> Int {
+        guard try ctx.readHeader(required: required, optional: optional) else { return 0 }
+        let idCol = ctx.col(idColumn)
+        var batch: [Row] = []
+        var lines: [(line: Int, column: Int, id: String)] = []
+        batch.reserveCapacity(importer.batchSize)
+        var written = 0
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let dups = try await write(batch)
+            for i in dups {
+                let l = lines[i]
+                issues.error(file, l.line, l.column, "\(idColumn): duplicate '\(l.id)': this import already has a row with it")
+            }
+            written += batch.count - dups.count
+            batch.removeAll(keepingCapacity: true)
+            lines.removeAll(keepingCapacity: true)
+        }
+        while try ctx.reader.next() {
+            ctx.rowOK = true
+            let row = parse(ctx)
+            if let row, ctx.rowOK {
+                batch.append(row)
+                let c = idCol ?? 0
+                lines.append((ctx.reader.line, ctx.reader.column(c), ctx.reader.string(c)))
+                if batch.count >= importer.batchSize { try await flush() }
+            }
+            if issues.full {
+                issues.truncated = true
+                break
+            }
+        }
+        try await flush()
+        return written
+    }
+
+    // MARK: tables
+
+    private func accounts(_ ctx: RowContext) async throws -> Int {
+        return try await load(ctx, required: ["account_id", "network"], optional: ["name", "handle", "competitor", "timezone"],
+                              idColumn: "account_id", parse: { ctx in
+            let id = ctx.text(ctx.col("account_id"), "account_id", required: true)
+            let network = ctx.text(ctx.col("network"), "network", required: true)?.lowercased()
+            let competitor = ctx.bool(ctx.col("competitor"), "competitor") ?? false
+            let tz = ctx.text(ctx.col("timezone"), "timezone") ?? "UTC"
+            if ZoneClock(identifier: tz) == nil { ctx.fail(ctx.col("timezone"), "timezone", "unknown IANA time zone '\(tz)' (e.g. Europe/Moscow)") }
+            guard let id, let network else { return nil }
+            return Account(accountID: id, network: network, name: ctx.text(ctx.col("name"), "name"),
+                           handle: ctx.text(ctx.col("handle"), "handle"), competitor: competitor, timezone: tz)
+        }, write: { try await session.upsert(accounts: $0) })
+    }
+
+    /// Known accounts, each with its clock, looked up by id.
+    private final class AccountLookup {
+        var ids: [String: Int] = [:]
+        var clocks: [ZoneClock] = []
+        var lastBytes: ArraySlice<UInt8> = []
+        var lastIndex = -1
+        var lastID = ""
+
+        init(_ accounts: [String: Account]) {
+            for (id, a) in accounts.sorted(by: { $0.key < $1.key }) {
+                ids[id] = clocks.count
+                clocks.append(ZoneClock(identifier: a.timezone) ?? .utc)
+            }
+        }
+
+        /// The account of column `c`: its index and id, or an error.
+        func resolve(_ ctx: RowContext, _ c: Int?) -> (index: Int, id: String)? {
+            guard let c, !ctx.reader.isEmpty(c) else {
+                ctx.fail(c, "account_id", "a value is required")
+                return nil
+            }
+            let b = ctx.reader.bytes(c)
+            if lastIndex >= 0, b.elementsEqual(lastBytes) { return (lastIndex, lastID) }
+            let id = ctx.reader.string(c)
+            guard let i = ids[id] else {
+                ctx.fail(c, "account_id", "unknown account '\(id)' (not in accounts.csv of this or an earlier import)")
+                return nil
+            }
+            lastBytes = b
+            lastIndex = i
+            lastID = id
+            return (i, id)
+        }
+    }
+
+    private func daily(_ ctx: RowContext) async throws -> Int {
+        let accounts = AccountLookup(try await session.knownAccounts())
+        let optional = ["new_followers", "unfollows", "reach", "reach_organic", "reach_viral", "reach_paid", "impressions",
+                        "page_views", "unique_visitors", "engaged_users"]
+        return try await load(ctx, required: ["account_id", "date", "followers"], optional: optional, idColumn: "date", parse: { ctx in
+            let a = accounts.resolve(ctx, ctx.col("account_id"))
+            let date = ctx.date(ctx.col("date"), "date", required: true)
+            let followers = ctx.count(ctx.col("followers"), "followers", required: true)
+            var v: [Int?] = []
+            for name in optional { v.append(ctx.count(ctx.col(name), name)) }
+            guard let a, let date, let followers else { return nil }
+            var r = DailyRow(accountID: a.id, date: date, followers: followers)
+            r.newFollowers = v[0]; r.unfollows = v[1]; r.reach = v[2]; r.reachOrganic = v[3]; r.reachViral = v[4]
+            r.reachPaid = v[5]; r.impressions = v[6]; r.pageViews = v[7]; r.uniqueVisitors = v[8]; r.engagedUsers = v[9]
+            return r
+        }, write: { try await session.upsert(daily: $0) })
+    }
+
+    private func periods(_ ctx: RowContext) async throws -> Int {
+        let accounts = AccountLookup(try await session.knownAccounts())
+        let optional = ["reach", "reach_organic", "reach_viral", "reach_paid", "unique_visitors", "engaged_users"]
+        return try await load(ctx, required: ["account_id", "from", "to"], optional: optional, idColumn: "from", parse: { ctx in
+            let a = accounts.resolve(ctx, ctx.col("account_id"))
+            let from = ctx.date(ctx.col("from"), "from", required: true)
+            let to = ctx.date(ctx.col("to"), "to", required: true)
+            var v: [Int?] = []
+            for name in optional { v.append(ctx.count(ctx.col(name), name)) }
+            if let from, let to, to < from { ctx.fail(ctx.col("to"), "to", "\(to) is before from \(from)") }
+            guard let a, let from, let to else { return nil }
+            var r = PeriodRow(accountID: a.id, period: Period(from: from, to: to))
+            r.reach = v[0]; r.reachOrganic = v[1]; r.reachViral = v[2]; r.reachPaid = v[3]; r.uniqueVisitors = v[4]; r.engagedUsers = v[5]
+            return r
+        }, write: { try await session.upsert(periods: $0) })
+    }
+
+    private func posts(_ ctx: RowContext) async throws -> Int {
+        let accounts = AccountLookup(try await session.knownAccounts())
+        let optional = ["type", "rubric", "url", "text", "likes", "comments", "shares", "saves", "views", "reach", "clicks", "spend"]
+        var cols: [Int?] = []
+        return try await load(ctx, required: ["post_id", "account_id", "published_at"], optional: optional, idColumn: "post_id", parse: { ctx in
+            if cols.isEmpty { cols = (["post_id", "account_id", "published_at"] + optional).map(ctx.col) }
+            let id = ctx.text(cols[0], "post_id", required: true)
+            let a = accounts.resolve(ctx, cols[1])
+            guard let a else { return nil }
+            guard let at = ctx.instant(cols[2], "published_at", clock: &accounts.clocks[a.index], required: true), let id else { return nil }
+            let local = accounts.clocks[a.index].local(at)
+            var p = PostRow(postID: id, accountID: a.id, publishedAt: at, date: local.date, hour: local.hour)
+            p.type = ctx.text(cols[3], "type")?.lowercased()
+            p.rubric = ctx.text(cols[4], "rubric")
+            p.url = ctx.text(cols[5], "url")
+            p.text = ctx.text(cols[6], "text")
+            p.likes = ctx.count(cols[7], "likes") ?? 0
+            p.comments = ctx.count(cols[8], "comments") ?? 0
+            p.shares = ctx.count(cols[9], "shares") ?? 0
+            p.saves = ctx.count(cols[10], "saves")
+            p.views = ctx.count(cols[11], "views")
+            p.reach = ctx.count(cols[12], "reach")
+            p.clicks = ctx.count(cols[13], "clicks")
+            p.spendCents = ctx.cents(cols[14], "spend")
+            return p
+        }, write: { try await session.upsert(posts: $0) })
+    }
+
+    private func costs(_ ctx: RowContext) async throws -> Int {
+        let accounts = AccountLookup(try await session.knownAccounts())
+        var seen: [String: Int] = [:]
+        return try await load(ctx, required: ["date", "amount"], optional: ["account_id", "note"], idColumn: "date", parse: { ctx in
+            let date = ctx.date(ctx.col("date"), "date", required: true)
+            let amount = ctx.cents(ctx.col("amount"), "amount", required: true)
+            var account: String?
+            if let c = ctx.col("account_id"), !ctx.reader.isEmpty(c) { account = accounts.resolve(ctx, c)?.id }
+            let note = ctx.text(ctx.col("note"), "note")
+            guard let date, let amount else { return nil }
+            let key = "\(date)|\(account ?? "")|\(note ?? "")|\(amount)"
+            seen[key, default: 0] += 1
+            return CostRow(date: date, amountCents: amount, accountID: account, note: note, occurrence: seen[key]!)
+        }, write: { try await session.upsert(costs: $0) })
+    }
+
+    private func messages(_ ctx: RowContext) async throws -> Int {
+        let accounts = AccountLookup(try await session.knownAccounts())
+        return try await load(ctx, required: ["message_id", "account_id", "received_at"], optional: ["is_question", "replied_at"],
+                              idColumn: "message_id", parse: { ctx in
+            let id = ctx.text(ctx.col("message_id"), "message_id", required: true)
+            guard let a = accounts.resolve(ctx, ctx.col("account_id")) else { return nil }
+            let received = ctx.instant(ctx.col("received_at"), "received_at", clock: &accounts.clocks[a.index], required: true)
+            let replied = ctx.instant(ctx.col("replied_at"), "replied_at", clock: &accounts.clocks[a.index])
+            let isQuestion = ctx.bool(ctx.col("is_question"), "is_question") ?? true
+            if let r = replied, let q = received, r < q {
+                ctx.fail(ctx.col("replied_at"), "replied_at", "the reply is earlier than received_at")
+            }
+            guard let id, let received else { return nil }
+            return MessageRow(messageID: id, accountID: a.id, receivedAt: received, isQuestion: isQuestion, repliedAt: replied)
+        }, write: { try await session.upsert(messages: $0) })
+    }
+
+    private func sessions(_ ctx: RowContext) async throws -> Int {
+        var utc = ZoneClock.utc
+        let optional = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "referrer", "landing_page",
+                        "converted", "conversion_value", "lead"]
+        return try await load(ctx, required: ["session_id", "visitor_id", "started_at"], optional: optional, idColumn: "session_id", parse: { ctx in
+            let id = ctx.text(ctx.col("session_id"), "session_id", required: true)
+            let visitor = ctx.text(ctx.col("visitor_id"), "visitor_id", required: true)
+            let started = ctx.instant(ctx.col("started_at"), "started_at", clock: &utc, required: true)
+            guard let id, let visitor, let started else { return nil }
+            var s = SessionRow(sessionID: id, visitorID: visitor, startedAt: started)
+            s.utmSource = ctx.text(ctx.col("utm_source"), "utm_source")
+            s.utmMedium = ctx.text(ctx.col("utm_medium"), "utm_medium")
+            s.utmCampaign = ctx.text(ctx.col("utm_campaign"), "utm_campaign")
+            s.utmContent = ctx.text(ctx.col("utm_content"), "utm_content")
+            s.utmTerm = ctx.text(ctx.col("utm_term"), "utm_term")
+            s.referrer = ctx.text(ctx.col("referrer"), "referrer")
+            s.landingPage = ctx.text(ctx.col("landing_page"), "landing_page")
+            s.converted = ctx.bool(ctx.col("converted"), "converted") ?? false
+            s.conversionValueCents = ctx.cents(ctx.col("conversion_value"), "conversion_value")
+            s.lead = ctx.bool(ctx.col("lead"), "lead") ?? false
+            return s
+        }, write: { try await session.upsert(sessions: $0) })
+    }
+}

@@ -1,0 +1,107 @@
+import EngageCore
+import EngageStore
+
+/// ER Post averaged over the posts of one slice (a weekday, an hour, a type, a rubric).
+public struct Breakdown: Sendable, Equatable {
+    public var key: String
+    public var posts: Int
+    public var engagements: Int
+    public var erPostAvgPct: Double?
+}
+
+/// Everything the social report shows for one account.
+public struct AccountReport: Sendable {
+    public var account: Account
+    public var metrics: SocialMetrics
+    public var previous: SocialMetrics
+    public var topPosts: [PostMetrics]
+    public var byWeekday: [Breakdown]
+    public var byHour: [Breakdown]
+    public var byType: [Breakdown]
+    public var byRubric: [Breakdown]
+    /// ER by followers per day (the trend).
+    public var dailyER: [(date: LocalDate, erPct: Double)]
+    /// Followers on each day of the period (as-of), where known.
+    public var followers: [(date: LocalDate, followers: Int)]
+}
+
+/// The social-media report (METRICS.md §1 and §2) for one period.
+public struct SocialReport: Sendable {
+    public var period: Period
+    public var accounts: [AccountReport]
+    public var traffic: TrafficMetrics
+
+    /// Own accounts first, then competitors; by id within each.
+    public var own: [AccountReport] { accounts.filter { !$0.account.competitor } }
+    public var competitors: [AccountReport] { accounts.filter { $0.account.competitor } }
+}
+
+/// Builds a `SocialReport` from the store: the engine aggregates, the core applies formulas.
+public struct SocialReportBuilder: Sendable {
+    public var store: any Store
+    public var topPostLimit = 5
+
+    public init(store: any Store) { self.store = store }
+
+    public func build(period: Period, accountIDs: [String]? = nil) async throws -> SocialReport {
+        let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? true }
+        if let ids = accountIDs {
+            let known = Set(accounts.map(\.accountID))
+            if let missing = ids.first(where: { !known.contains($0) }) { throw StoreError("unknown account '\(missing)'") }
+        }
+        let figures = try await store.accountFigures(period: period, accountIDs: accountIDs)
+        let previousFigures = try await store.accountFigures(period: period.previous, accountIDs: accountIDs)
+        var slices: [SliceDimension: [String: [String: [DayPosts]]]] = [:]
+        for d in SliceDimension.allCases { slices[d] = try await store.postSlices(d, period: period, accountIDs: accountIDs) }
+
+        var reports: [AccountReport] = []
+        var ownSpendCents: Int?
+        for a in accounts {
+            let f = figures[a.accountID] ?? AccountFigures()
+            let pf = previousFigures[a.accountID] ?? AccountFigures()
+            let prev = SocialMetrics(pf, period: period.previous, previous: nil)
+            let m = SocialMetrics(f, period: period, previous: .init(erFollowersPct: prev.erFollowersPct, responseTimeAvg: prev.responseTimeAvg))
+            if !a.competitor, let s = f.spendCents { ownSpendCents = (ownSpendCents ?? 0) + s }
+            var top = try await store.topPosts(accountID: a.accountID, period: period, limit: topPostLimit)
+            for i in top.indices { top[i].followers = f.followers.on(top[i].date) }
+            let byWeekday = Self.breakdown(Dictionary(grouping: f.days) { String($0.date.weekday) }, followers: f.followers)
+                .sorted { Int($0.key)! < Int($1.key)! }
+            let byHour = Self.breakdown(slices[.hour]?[a.accountID] ?? [:], followers: f.followers).sorted { Int($0.key)! < Int($1.key)! }
+            let byType = Self.breakdown(slices[.type]?[a.accountID] ?? [:], followers: f.followers).sorted(by: Self.byER)
+            let byRubric = Self.breakdown(slices[.rubric]?[a.accountID] ?? [:], followers: f.followers).sorted(by: Self.byER)
+            var followerPoints: [(LocalDate, Int)] = []
+            for dn in period.from.dayNumber...period.to.dayNumber {
+                let d = LocalDate(dayNumber: dn)
+                if let v = f.followers.on(d) { followerPoints.append((d, v)) }
+            }
+            reports.append(AccountReport(
+                account: a, metrics: m, previous: prev, topPosts: top, byWeekday: byWeekday, byHour: byHour, byType: byType,
+                byRubric: byRubric, dailyER: SocialFormulas.dailyER(days: f.days, followers: f.followers, period: period),
+                followers: followerPoints))
+        }
+
+        // Traffic is not per account: its days are cut in UTC.
+        let fromUTC = Int64(period.from.dayNumber) * 86_400
+        let toUTC = Int64(period.to.dayNumber + 1) * 86_400
+        let sessions = try await store.sessions(fromUTC: fromUTC, toUTC: toUTC)
+        let converting = Set(sessions.filter(\.converted).map(\.visitorID))
+        let paths = converting.isEmpty ? [] : try await store.sessions(
+            visitors: converting, fromUTC: fromUTC - Traffic.attributionWindowSeconds, toUTC: toUTC)
+        if accountIDs == nil, let c = try await store.unassignedCostsCents(period: period) { ownSpendCents = (ownSpendCents ?? 0) + c }
+        let traffic = TrafficMetrics(sessions: sessions, paths: paths, ownSpend: ownSpendCents.map { Double($0) / 100 })
+        return SocialReport(period: period, accounts: reports, traffic: traffic)
+    }
+
+    static func breakdown(_ groups: [String: [DayPosts]], followers: FollowerSeries) -> [Breakdown] {
+        groups.map { key, days in
+            var acc = ERPostAccumulator()
+            for d in days { acc.add(d, followers: followers) }
+            return Breakdown(key: key, posts: acc.postsTotal, engagements: acc.engagements, erPostAvgPct: acc.averagePct)
+        }
+    }
+
+    static func byER(_ a: Breakdown, _ b: Breakdown) -> Bool {
+        let x = a.erPostAvgPct ?? -1, y = b.erPostAvgPct ?? -1
+        return x != y ? x > y : a.key < b.key
+    }
+}

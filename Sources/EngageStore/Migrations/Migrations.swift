@@ -1,0 +1,85 @@
+/// Versioned schema migrations, shared by every engine. Each step is a list of statements
+/// in the SQL both engines accept; `engage_schema` records the version reached.
+///
+/// Storage conventions: instants are INTEGER seconds since 1970 UTC; dates are INTEGER
+/// day numbers since 1970-01-01 (a post's `day` and `hour` are local to its account's zone);
+/// money is INTEGER cents.
+public enum Migrations {
+    public static let steps: [[String]] = [
+        // 1: social and traffic tables of CONTRACT.md §1
+        [
+            """
+            CREATE TABLE imports (
+                import_id INTEGER PRIMARY KEY, source TEXT NOT NULL, started_at INTEGER NOT NULL,
+                finished_at INTEGER, rows INTEGER NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE accounts (
+                account_id TEXT PRIMARY KEY, network TEXT NOT NULL, name TEXT, handle TEXT,
+                competitor INTEGER NOT NULL DEFAULT 0, timezone TEXT NOT NULL DEFAULT 'UTC',
+                import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE account_daily (
+                account_id TEXT NOT NULL REFERENCES accounts(account_id), day INTEGER NOT NULL,
+                followers INTEGER NOT NULL, new_followers INTEGER, unfollows INTEGER, reach INTEGER,
+                reach_organic INTEGER, reach_viral INTEGER, reach_paid INTEGER, impressions INTEGER,
+                page_views INTEGER, unique_visitors INTEGER, engaged_users INTEGER,
+                import_id INTEGER NOT NULL, PRIMARY KEY (account_id, day))
+            """,
+            "CREATE INDEX account_daily_day ON account_daily(day, account_id)",
+            """
+            CREATE TABLE account_periods (
+                account_id TEXT NOT NULL REFERENCES accounts(account_id), from_day INTEGER NOT NULL,
+                to_day INTEGER NOT NULL, reach INTEGER, reach_organic INTEGER, reach_viral INTEGER,
+                reach_paid INTEGER, unique_visitors INTEGER, engaged_users INTEGER,
+                import_id INTEGER NOT NULL, PRIMARY KEY (account_id, from_day, to_day))
+            """,
+            """
+            CREATE TABLE posts (
+                post_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id),
+                published_at INTEGER NOT NULL, day INTEGER NOT NULL, hour INTEGER NOT NULL,
+                type TEXT, rubric TEXT, url TEXT, text TEXT,
+                likes INTEGER NOT NULL, comments INTEGER NOT NULL, shares INTEGER NOT NULL,
+                saves INTEGER, views INTEGER, reach INTEGER, clicks INTEGER, spend_cents INTEGER,
+                import_id INTEGER NOT NULL)
+            """,
+            "CREATE INDEX posts_account_day ON posts(account_id, day)",
+            // Per-day post sums, kept at import (see PostRollup): dim 0 = the whole day
+            // (key ''), 1 = hour, 2 = type, 3 = rubric. Reports read these, not the posts.
+            """
+            CREATE TABLE post_rollup (
+                dim INTEGER NOT NULL, day INTEGER NOT NULL, account_id TEXT NOT NULL, key TEXT NOT NULL,
+                posts INTEGER NOT NULL, likes INTEGER NOT NULL, comments INTEGER NOT NULL,
+                shares INTEGER NOT NULL, views INTEGER NOT NULL, clicks INTEGER NOT NULL,
+                clicks_known INTEGER NOT NULL, spend_cents INTEGER NOT NULL, spend_known INTEGER NOT NULL,
+                er_view_sum REAL NOT NULL, er_view_posts INTEGER NOT NULL,
+                PRIMARY KEY (dim, day, account_id, key))
+            """,
+            """
+            CREATE TABLE costs (
+                day INTEGER NOT NULL, amount_cents INTEGER NOT NULL, account_id TEXT NOT NULL DEFAULT '',
+                note TEXT NOT NULL DEFAULT '', occurrence INTEGER NOT NULL, import_id INTEGER NOT NULL,
+                PRIMARY KEY (day, account_id, note, amount_cents, occurrence))
+            """,
+            """
+            CREATE TABLE messages (
+                message_id TEXT PRIMARY KEY, account_id TEXT NOT NULL REFERENCES accounts(account_id),
+                received_at INTEGER NOT NULL, is_question INTEGER NOT NULL, replied_at INTEGER,
+                import_id INTEGER NOT NULL)
+            """,
+            "CREATE INDEX messages_account_time ON messages(account_id, received_at)",
+            """
+            CREATE TABLE sessions (
+                session_id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, started_at INTEGER NOT NULL,
+                utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                referrer TEXT, landing_page TEXT, converted INTEGER NOT NULL, conversion_value_cents INTEGER,
+                lead INTEGER NOT NULL, import_id INTEGER NOT NULL)
+            """,
+            "CREATE INDEX sessions_time ON sessions(started_at)",
+            "CREATE INDEX sessions_visitor_time ON sessions(visitor_id, started_at)",
+        ],
+    ]
+
+    public static var latest: Int { steps.count }
+}

@@ -1,0 +1,258 @@
+import EngageCore
+import GRDB
+import GRDBSQLite
+
+/// One import's writes on the SQLite connection, inside the transaction `SQLiteStore`
+/// opened. Rows are upserted by id; a row whose id this import already wrote is reported
+/// as a duplicate (its `import_id` equals this import's).
+final class SQLiteImportSession: ImportSession, @unchecked Sendable {
+    let queue: DatabaseQueue
+    let importID: Int
+    private(set) var rowsWritten = 0
+    private var rollup = PostRollup()
+    /// Accounts whose time zone changed: their posts' local days are recut at the end.
+    private var retimed: Set<String> = []
+
+    init(queue: DatabaseQueue, importID: Int) {
+        self.queue = queue
+        self.importID = importID
+    }
+
+    func knownAccounts() async throws -> [String: Account] {
+        try await queue.writeWithoutTransaction { db in
+            Dictionary(try SQLiteStore.fetchAccounts(db).map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// Upserts rows with one statement whose conflict clause skips rows of this import;
+    /// returns the indices that were skipped (duplicates).
+    private func upsertAll<R: Sendable>(_ rows: [R], sql: String, bind: @escaping @Sendable (RawStatement, R) -> Void) async throws -> [Int] {
+        let id = importID
+        let dups: [Int] = try await queue.writeWithoutTransaction { db in
+            let st = try db.raw(sql)
+            var dups: [Int] = []
+            for (i, r) in rows.enumerated() {
+                st.reset()
+                bind(st, r)
+                st.bind(1, id)
+                if try st.run() == 0 { dups.append(i) }
+            }
+            return dups
+        }
+        rowsWritten += rows.count - dups.count
+        return dups
+    }
+
+    /// `INSERT … ON CONFLICT (key) DO UPDATE SET every column WHERE the row is from another import`.
+    static func upsertSQL(_ table: String, key: [String], columns: [String]) -> String {
+        let all = ["import_id"] + key + columns
+        let marks = (1...all.count).map { "?\($0)" }.joined(separator: ", ")
+        let sets = (columns + ["import_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        return "INSERT INTO \(table) (\(all.joined(separator: ", "))) VALUES (\(marks)) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id"
+    }
+
+    func upsert(accounts: [Account]) async throws -> [Int] {
+        let known = try await knownAccounts()
+        for a in accounts {
+            if let old = known[a.accountID], old.timezone != a.timezone { retimed.insert(a.accountID) }
+        }
+        let sql = Self.upsertSQL("accounts", key: ["account_id"], columns: ["network", "name", "handle", "competitor", "timezone"])
+        return try await upsertAll(accounts, sql: sql) { st, a in
+            st.bind(2, a.accountID); st.bind(3, a.network); st.bind(4, a.name); st.bind(5, a.handle)
+            st.bind(6, a.competitor); st.bind(7, a.timezone)
+        }
+    }
+
+    func upsert(daily: [DailyRow]) async throws -> [Int] {
+        let sql = Self.upsertSQL("account_daily", key: ["account_id", "day"], columns: [
+            "followers", "new_followers", "unfollows", "reach", "reach_organic", "reach_viral", "reach_paid",
+            "impressions", "page_views", "unique_visitors", "engaged_users",
+        ])
+        return try await upsertAll(daily, sql: sql) { st, r in
+            st.bind(2, r.accountID); st.bind(3, r.date.dayNumber); st.bind(4, r.followers); st.bind(5, r.newFollowers)
+            st.bind(6, r.unfollows); st.bind(7, r.reach); st.bind(8, r.reachOrganic); st.bind(9, r.reachViral)
+            st.bind(10, r.reachPaid); st.bind(11, r.impressions); st.bind(12, r.pageViews); st.bind(13, r.uniqueVisitors)
+            st.bind(14, r.engagedUsers)
+        }
+    }
+
+    func upsert(periods: [PeriodRow]) async throws -> [Int] {
+        let sql = Self.upsertSQL("account_periods", key: ["account_id", "from_day", "to_day"], columns: [
+            "reach", "reach_organic", "reach_viral", "reach_paid", "unique_visitors", "engaged_users",
+        ])
+        return try await upsertAll(periods, sql: sql) { st, r in
+            st.bind(2, r.accountID); st.bind(3, r.period.from.dayNumber); st.bind(4, r.period.to.dayNumber)
+            st.bind(5, r.reach); st.bind(6, r.reachOrganic); st.bind(7, r.reachViral); st.bind(8, r.reachPaid)
+            st.bind(9, r.uniqueVisitors); st.bind(10, r.engagedUsers)
+        }
+    }
+
+    func upsert(costs: [CostRow]) async throws -> [Int] {
+        let sql = Self.upsertSQL("costs", key: ["day", "account_id", "note", "amount_cents", "occurrence"], columns: [])
+        return try await upsertAll(costs, sql: sql) { st, r in
+            st.bind(2, r.date.dayNumber); st.bind(3, r.accountID ?? ""); st.bind(4, r.note ?? "")
+            st.bind(5, r.amountCents); st.bind(6, r.occurrence)
+        }
+    }
+
+    func upsert(messages: [MessageRow]) async throws -> [Int] {
+        let sql = Self.upsertSQL("messages", key: ["message_id"], columns: ["account_id", "received_at", "is_question", "replied_at"])
+        return try await upsertAll(messages, sql: sql) { st, r in
+            st.bind(2, r.messageID); st.bind(3, r.accountID); st.bind(4, r.receivedAt); st.bind(5, r.isQuestion)
+            st.bind(6, r.repliedAt)
+        }
+    }
+
+    func upsert(sessions: [SessionRow]) async throws -> [Int] {
+        let sql = Self.upsertSQL("sessions", key: ["session_id"], columns: [
+            "visitor_id", "started_at", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
+            "referrer", "landing_page", "converted", "conversion_value_cents", "lead",
+        ])
+        return try await upsertAll(sessions, sql: sql) { st, r in
+            st.bind(2, r.sessionID); st.bind(3, r.visitorID); st.bind(4, r.startedAt); st.bind(5, r.utmSource)
+            st.bind(6, r.utmMedium); st.bind(7, r.utmCampaign); st.bind(8, r.utmContent); st.bind(9, r.utmTerm)
+            st.bind(10, r.referrer); st.bind(11, r.landingPage); st.bind(12, r.converted)
+            st.bind(13, r.conversionValueCents); st.bind(14, r.lead)
+        }
+    }
+
+    static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
+                              "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents"]
+
+    /// Posts: a new id is inserted and added to the rollup; a known id from an earlier import
+    /// is read back, subtracted from the rollup, updated and added again.
+    func upsert(posts: [PostRow]) async throws -> [Int] {
+        let id = importID
+        let cols = Self.postColumns
+        let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
+        let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
+        let selectSQL = "SELECT account_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, import_id FROM posts WHERE post_id = ?"
+        let result: [Int] = try await queue.writeWithoutTransaction { db in
+            let ins = try db.raw(insertSQL)
+            var dups: [Int] = []
+            for (i, p) in posts.enumerated() {
+                ins.reset()
+                Self.bindPost(ins, p, importID: id)
+                if try ins.run() == 1 {
+                    self.rollup.add(p)
+                    continue
+                }
+                let sel = try db.raw(selectSQL)
+                sel.bind(1, p.postID)
+                guard try sel.step() else { throw StoreError("post \(p.postID) vanished during import") }
+                if sel.int(12) == id {
+                    dups.append(i)
+                    sel.reset()
+                    continue
+                }
+                var old = PostRow(postID: p.postID, accountID: sel.text(0), publishedAt: sel.int64(1),
+                                  date: LocalDate(dayNumber: sel.int(2)), hour: sel.int(3))
+                old.type = sel.optText(4); old.rubric = sel.optText(5)
+                old.likes = sel.int(6); old.comments = sel.int(7); old.shares = sel.int(8)
+                old.views = sel.optInt(9); old.clicks = sel.optInt(10); old.spendCents = sel.optInt(11)
+                sel.reset()
+                self.rollup.add(old, sign: -1)
+                let upd = try db.raw(updateSQL)
+                Self.bindPost(upd, p, importID: id)
+                try upd.run()
+                self.rollup.add(p)
+            }
+            return dups
+        }
+        rowsWritten += posts.count - result.count
+        return result
+    }
+
+    private static func bindPost(_ st: RawStatement, _ p: PostRow, importID: Int) {
+        st.bind(1, importID); st.bind(2, p.postID); st.bind(3, p.accountID); st.bind(4, p.publishedAt)
+        st.bind(5, p.date.dayNumber); st.bind(6, p.hour); st.bind(7, p.type); st.bind(8, p.rubric); st.bind(9, p.url)
+        st.bind(10, p.text); st.bind(11, p.likes); st.bind(12, p.comments); st.bind(13, p.shares); st.bind(14, p.saves)
+        st.bind(15, p.views); st.bind(16, p.reach); st.bind(17, p.clicks); st.bind(18, p.spendCents)
+    }
+
+    /// Merges the rollup changes and recuts retimed accounts; called once before commit.
+    func finish() async throws {
+        let rollup = self.rollup
+        let retimed = self.retimed
+        try await queue.writeWithoutTransaction { db in
+            let up = try db.raw("""
+                INSERT INTO post_rollup (dim, day, account_id, key, posts, likes, comments, shares, views, clicks,
+                    clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                ON CONFLICT (dim, day, account_id, key) DO UPDATE SET
+                    posts = post_rollup.posts + excluded.posts, likes = post_rollup.likes + excluded.likes,
+                    comments = post_rollup.comments + excluded.comments, shares = post_rollup.shares + excluded.shares,
+                    views = post_rollup.views + excluded.views, clicks = post_rollup.clicks + excluded.clicks,
+                    clicks_known = post_rollup.clicks_known + excluded.clicks_known,
+                    spend_cents = post_rollup.spend_cents + excluded.spend_cents,
+                    spend_known = post_rollup.spend_known + excluded.spend_known,
+                    er_view_sum = post_rollup.er_view_sum + excluded.er_view_sum,
+                    er_view_posts = post_rollup.er_view_posts + excluded.er_view_posts
+                RETURNING posts
+                """)
+            var emptied: [PostRollup.Key] = []
+            for (k, s) in rollup.changes where !retimed.contains(k.accountID) {
+                up.reset()
+                up.bind(1, k.dim); up.bind(2, k.day); up.bind(3, k.accountID); up.bind(4, k.key)
+                up.bind(5, s.posts); up.bind(6, s.likes); up.bind(7, s.comments); up.bind(8, s.shares)
+                up.bind(9, s.views); up.bind(10, s.clicks); up.bind(11, s.clicksKnown); up.bind(12, s.spendCents)
+                up.bind(13, s.spendKnown); up.bind(14, s.erViewSum); up.bind(15, s.erViewPosts)
+                if try up.step(), up.int(0) <= 0 { emptied.append(k) }
+                up.reset()
+            }
+            let del = try db.raw("DELETE FROM post_rollup WHERE dim = ? AND day = ? AND account_id = ? AND key = ?")
+            for k in emptied {
+                del.reset()
+                del.bind(1, k.dim); del.bind(2, k.day); del.bind(3, k.accountID); del.bind(4, k.key)
+                try del.run()
+            }
+            for accountID in retimed.sorted() {
+                try Self.recut(db, accountID: accountID)
+                try Self.rebuildRollup(db, accountID: accountID)
+            }
+        }
+        self.rollup.removeAll()
+    }
+
+    /// Recomputes the local day and hour of an account's posts in its (new) time zone.
+    static func recut(_ db: Database, accountID: String) throws {
+        guard let tz = try String.fetchOne(db, sql: "SELECT timezone FROM accounts WHERE account_id = ?", arguments: [accountID]),
+              var clock = ZoneClock(identifier: tz)
+        else { return }
+        let sel = try db.raw("SELECT post_id, published_at FROM posts WHERE account_id = ?")
+        sel.bind(1, accountID)
+        var updates: [(String, Int, Int)] = []
+        while try sel.step() {
+            let l = clock.local(sel.int64(1))
+            updates.append((sel.text(0), l.date.dayNumber, l.hour))
+        }
+        sel.reset()
+        let upd = try db.raw("UPDATE posts SET day = ?, hour = ? WHERE post_id = ?")
+        for (id, day, hour) in updates {
+            upd.reset()
+            upd.bind(1, day); upd.bind(2, hour); upd.bind(3, id)
+            try upd.run()
+        }
+    }
+
+    /// Rebuilds one account's rollup from its posts, in SQL.
+    static func rebuildRollup(_ db: Database, accountID: String) throws {
+        try db.execute(sql: "DELETE FROM post_rollup WHERE account_id = ?", arguments: [accountID])
+        let sums = """
+            COUNT(*), SUM(likes), SUM(comments), SUM(shares), SUM(COALESCE(views, 0)), SUM(COALESCE(clicks, 0)),
+            COUNT(clicks), SUM(COALESCE(spend_cents, 0)), COUNT(spend_cents),
+            SUM(CASE WHEN views > 0 THEN CAST(likes + comments + shares AS REAL) / views ELSE 0 END),
+            SUM(CASE WHEN views > 0 THEN 1 ELSE 0 END)
+            """
+        // slices keep only what the breakdowns need (as PostRollup does)
+        let slim = "COUNT(*), SUM(likes), SUM(comments), SUM(shares), 0, 0, 0, 0, 0, 0, 0"
+        for (dim, key) in [(0, "''"), (1, "CAST(hour AS TEXT)"), (2, "COALESCE(type, '')"), (3, "COALESCE(rubric, '')")] {
+            try db.execute(sql: """
+                INSERT INTO post_rollup (dim, day, account_id, key, posts, likes, comments, shares, views, clicks,
+                    clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts)
+                SELECT \(dim), day, account_id, \(key), \(dim == 0 ? sums : slim) FROM posts WHERE account_id = ?
+                GROUP BY day, account_id, \(key)
+                """, arguments: [accountID])
+        }
+    }
+}

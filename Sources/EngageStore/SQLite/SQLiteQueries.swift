@@ -1,0 +1,182 @@
+import EngageCore
+import GRDB
+
+/// The report reads on SQLite: each one SQL aggregate over the rollup or a small table.
+struct SQLiteQueries {
+    let db: Database
+
+    func accountFigures(period: Period, only: Set<String>?) throws -> [String: AccountFigures] {
+        let accounts = try SQLiteStore.fetchAccounts(db).filter { only?.contains($0.accountID) ?? true }
+        var out: [String: AccountFigures] = [:]
+        for a in accounts { out[a.accountID] = AccountFigures() }
+        let from = period.from.dayNumber, to = period.to.dayNumber
+
+        // Followers: every snapshot in the period and the latest one before it (as-of).
+        var snaps: [String: [(LocalDate, Int)]] = [:]
+        let fs = try db.raw("""
+            SELECT account_id, day, followers FROM account_daily WHERE day BETWEEN ?1 AND ?2
+            UNION ALL
+            SELECT d.account_id, d.day, d.followers FROM account_daily d
+            JOIN (SELECT account_id, MAX(day) AS day FROM account_daily WHERE day < ?1 GROUP BY account_id) m
+              ON m.account_id = d.account_id AND m.day = d.day
+            """)
+        fs.bind(1, from); fs.bind(2, to)
+        while try fs.step() { snaps[fs.text(0), default: []].append((LocalDate(dayNumber: fs.int(1)), fs.int(2))) }
+        for (id, s) in snaps where out[id] != nil { out[id]!.followers = FollowerSeries(s) }
+
+        // Daily sums (nil when no day of the period has a value).
+        let ds = try db.raw("""
+            SELECT account_id, SUM(new_followers), SUM(unfollows), SUM(reach), SUM(reach_organic), SUM(reach_viral),
+                   SUM(reach_paid), SUM(unique_visitors), SUM(engaged_users), SUM(impressions)
+            FROM account_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY account_id
+            """)
+        ds.bind(1, from); ds.bind(2, to)
+        while try ds.step() {
+            let id = ds.text(0)
+            guard var f = out[id] else { continue }
+            f.newFollowers = ds.optInt(1); f.unfollows = ds.optInt(2); f.reach = ds.optInt(3)
+            f.reachOrganic = ds.optInt(4); f.reachViral = ds.optInt(5); f.reachPaid = ds.optInt(6)
+            f.uniqueVisitors = ds.optInt(7); f.engagedUsers = ds.optInt(8); f.impressions = ds.optInt(9)
+            out[id] = f
+        }
+
+        // Network-reported totals for exactly this period replace the summed daily figures.
+        let ps = try db.raw("""
+            SELECT account_id, reach, reach_organic, reach_viral, reach_paid, unique_visitors, engaged_users
+            FROM account_periods WHERE from_day = ?1 AND to_day = ?2
+            """)
+        ps.bind(1, from); ps.bind(2, to)
+        while try ps.step() {
+            let id = ps.text(0)
+            guard var f = out[id] else { continue }
+            if let r = ps.optInt(1) {
+                f.reach = r; f.reachFromNetworkPeriod = true
+                f.reachOrganic = ps.optInt(2); f.reachViral = ps.optInt(3); f.reachPaid = ps.optInt(4)
+            }
+            if let u = ps.optInt(5) { f.uniqueVisitors = u; f.uniqueVisitorsFromNetworkPeriod = true }
+            if let e = ps.optInt(6) { f.engagedUsers = e }
+            out[id] = f
+        }
+
+        // Posts, from the per-day rollup.
+        var spendKnown: [String: Bool] = [:]
+        var clicksKnown: [String: Bool] = [:]
+        let rs = try db.raw("""
+            SELECT account_id, day, posts, likes, comments, shares, views, clicks, clicks_known, spend_cents,
+                   spend_known, er_view_sum, er_view_posts
+            FROM post_rollup WHERE dim = 0 AND day BETWEEN ?1 AND ?2
+            """)
+        rs.bind(1, from); rs.bind(2, to)
+        while try rs.step() {
+            let id = rs.text(0)
+            guard var f = out[id] else { continue }
+            let (likes, comments, shares) = (rs.int(3), rs.int(4), rs.int(5))
+            f.days.append(DayPosts(date: LocalDate(dayNumber: rs.int(1)), posts: rs.int(2), engagements: likes + comments + shares))
+            f.posts += rs.int(2); f.likes += likes; f.comments += comments; f.shares += shares; f.views += rs.int(6)
+            if rs.int(8) > 0 { f.clicks = (f.clicks ?? 0) + rs.int(7); clicksKnown[id] = true }
+            if rs.int(10) > 0 { f.spendCents = (f.spendCents ?? 0) + rs.int(9); spendKnown[id] = true }
+            f.erViewSum += rs.double(11); f.erViewPosts += rs.int(12)
+            out[id] = f
+        }
+
+        // Costs dated in the period.
+        let cs = try db.raw("SELECT account_id, SUM(amount_cents) FROM costs WHERE account_id <> '' AND day BETWEEN ?1 AND ?2 GROUP BY account_id")
+        cs.bind(1, from); cs.bind(2, to)
+        while try cs.step() {
+            let id = cs.text(0)
+            guard out[id] != nil else { continue }
+            out[id]!.spendCents = (out[id]!.spendCents ?? 0) + cs.int(1)
+        }
+
+        // Audience messages received in the period (local days of the account's zone).
+        let ms = try db.raw("""
+            SELECT is_question, received_at, replied_at FROM messages
+            WHERE account_id = ?1 AND received_at >= ?2 AND received_at < ?3
+            """)
+        for a in accounts {
+            guard var clock = ZoneClock(identifier: a.timezone) else { continue }
+            ms.reset()
+            ms.bind(1, a.accountID); ms.bind(2, clock.startOfDay(period.from)); ms.bind(3, clock.startOfDay(period.to.adding(days: 1)))
+            var f = out[a.accountID]!
+            while try ms.step() {
+                guard ms.int(0) != 0 else { continue }
+                f.questions += 1
+                if let r = ms.optInt64(2), r >= ms.int64(1) {
+                    f.answeredQuestions += 1
+                    f.responseTimes.append(Double(r - ms.int64(1)))
+                }
+            }
+            out[a.accountID] = f
+        }
+        return out
+    }
+
+    func postSlices(_ dim: SliceDimension, period: Period, only: Set<String>?) throws -> [String: [String: [DayPosts]]] {
+        let st = try db.raw("""
+            SELECT account_id, key, day, posts, likes + comments + shares FROM post_rollup
+            WHERE dim = ?1 AND day BETWEEN ?2 AND ?3
+            """)
+        st.bind(1, dim.rawValue); st.bind(2, period.from.dayNumber); st.bind(3, period.to.dayNumber)
+        var out: [String: [String: [DayPosts]]] = [:]
+        while try st.step() {
+            let id = st.text(0)
+            if let only, !only.contains(id) { continue }
+            out[id, default: [:]][st.text(1), default: []].append(
+                DayPosts(date: LocalDate(dayNumber: st.int(2)), posts: st.int(3), engagements: st.int(4)))
+        }
+        return out
+    }
+
+    func topPosts(accountID: String, period: Period, limit: Int) throws -> [PostRecord] {
+        let st = try db.raw("""
+            SELECT post_id, published_at, day, type, rubric, url, likes, comments, shares, views, reach FROM posts
+            WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND reach IS NOT NULL
+            ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id LIMIT ?4
+            """)
+        st.bind(1, accountID); st.bind(2, period.from.dayNumber); st.bind(3, period.to.dayNumber); st.bind(4, limit)
+        var out: [PostRecord] = []
+        while try st.step() {
+            out.append(PostMetrics(postID: st.text(0), publishedAt: st.int64(1), date: LocalDate(dayNumber: st.int(2)),
+                                   type: st.optText(3), rubric: st.optText(4), url: st.optText(5), likes: st.int(6),
+                                   comments: st.int(7), shares: st.int(8), views: st.optInt(9), reach: st.optInt(10),
+                                   followers: nil))
+        }
+        return out
+    }
+
+    static let sessionColumns = """
+        s.session_id, s.visitor_id, s.started_at, s.utm_source, s.utm_medium, s.referrer, s.landing_page, s.converted,
+        s.conversion_value_cents, s.lead,
+        NOT EXISTS (SELECT 1 FROM sessions p WHERE p.visitor_id = s.visitor_id
+                    AND (p.started_at < s.started_at OR (p.started_at = s.started_at AND p.session_id < s.session_id)))
+        """
+
+    private func readSessions(_ st: RawStatement) throws -> [SessionRecord] {
+        var out: [SessionRecord] = []
+        while try st.step() {
+            out.append(SessionRecord(sessionID: st.text(0), visitorID: st.text(1), startedAt: st.int64(2),
+                                     utmSource: st.optText(3), utmMedium: st.optText(4), referrer: st.optText(5),
+                                     landingPage: st.optText(6), converted: st.int(7) != 0,
+                                     conversionValue: st.optInt(8).map { Double($0) / 100 }, lead: st.int(9) != 0,
+                                     isFirstOfVisitor: st.int(10) != 0))
+        }
+        return out
+    }
+
+    func sessions(fromUTC: Int64, toUTC: Int64) throws -> [SessionRecord] {
+        let st = try db.raw("SELECT \(Self.sessionColumns) FROM sessions s WHERE s.started_at >= ?1 AND s.started_at < ?2 ORDER BY s.started_at, s.session_id")
+        st.bind(1, fromUTC); st.bind(2, toUTC)
+        return try readSessions(st)
+    }
+
+    func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) throws -> [SessionRecord] {
+        let st = try db.raw("SELECT \(Self.sessionColumns) FROM sessions s WHERE s.visitor_id = ?1 AND s.started_at >= ?2 AND s.started_at < ?3")
+        var out: [SessionRecord] = []
+        for v in visitors.sorted() {
+            st.reset()
+            st.bind(1, v); st.bind(2, fromUTC); st.bind(3, toUTC)
+            out += try readSessions(st)
+        }
+        return out
+    }
+}

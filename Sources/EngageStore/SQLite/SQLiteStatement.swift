@@ -1,0 +1,86 @@
+import GRDB
+import GRDBSQLite
+
+/// Thin, allocation-light binding and reading on a prepared statement, for the import hot
+/// path and the large report reads (GRDB's `Row` boxes every value; these do not).
+struct RawStatement {
+    let handle: OpaquePointer
+    let db: Database
+
+    init(_ statement: Statement, _ db: Database) {
+        handle = statement.sqliteStatement
+        self.db = db
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    func bind(_ i: Int32, _ v: Int?) {
+        if let v { sqlite3_bind_int64(handle, i, Int64(v)) } else { sqlite3_bind_null(handle, i) }
+    }
+
+    func bind(_ i: Int32, _ v: Int64?) {
+        if let v { sqlite3_bind_int64(handle, i, v) } else { sqlite3_bind_null(handle, i) }
+    }
+
+    func bind(_ i: Int32, _ v: Double?) {
+        if let v { sqlite3_bind_double(handle, i, v) } else { sqlite3_bind_null(handle, i) }
+    }
+
+    func bind(_ i: Int32, _ v: Bool) { sqlite3_bind_int64(handle, i, v ? 1 : 0) }
+
+    func bind(_ i: Int32, _ v: String?) {
+        guard var v else { sqlite3_bind_null(handle, i); return }
+        v.withUTF8 { buf in
+            _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                  Int32(buf.count), RawStatement.transient)
+        }
+    }
+
+    /// Steps once; true when a row is available.
+    func step() throws -> Bool {
+        let rc = sqlite3_step(handle)
+        switch rc {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let msg = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
+            sqlite3_reset(handle)
+            throw StoreError("SQLite error \(rc): \(msg)")
+        }
+    }
+
+    /// Runs to completion; returns the number of rows changed.
+    @discardableResult
+    func run() throws -> Int {
+        while try step() {}
+        return Int(sqlite3_changes(sqlite3_db_handle(handle)))
+    }
+
+    func int(_ c: Int32) -> Int { Int(sqlite3_column_int64(handle, c)) }
+    func optInt(_ c: Int32) -> Int? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, c)) }
+    func int64(_ c: Int32) -> Int64 { sqlite3_column_int64(handle, c) }
+    func optInt64(_ c: Int32) -> Int64? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, c) }
+    func double(_ c: Int32) -> Double { sqlite3_column_double(handle, c) }
+    func optDouble(_ c: Int32) -> Double? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : sqlite3_column_double(handle, c) }
+    func text(_ c: Int32) -> String { optText(c) ?? "" }
+    func optText(_ c: Int32) -> String? {
+        guard let p = sqlite3_column_text(handle, c) else { return nil }
+        let n = Int(sqlite3_column_bytes(handle, c))
+        return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+extension Database {
+    /// A cached prepared statement wrapped for raw use.
+    func raw(_ sql: String) throws -> RawStatement {
+        let st = try cachedStatement(sql: sql)
+        let raw = RawStatement(st, self)
+        raw.reset()
+        return raw
+    }
+}

@@ -1,0 +1,198 @@
+import EngageCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The embedded engine: one SQLite file in WAL mode with foreign keys on.
+public final class SQLiteStore: Store, @unchecked Sendable {
+    public let engine = "sqlite"
+    public let path: String
+    public var displayTarget: String { path }
+    let queue: DatabaseQueue
+    private let importLock = AsyncLock()
+
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.allowsUnsafeTransactions = true  // an import's transaction spans several awaits
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -262144")  // 256 MiB
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreError("cannot open SQLite database \(path): \(Self.describe(error))")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        return "\(error)"
+    }
+
+    // MARK: migrations
+
+    @discardableResult
+    public func migrate() async throws -> Int {
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS engage_schema (version INTEGER NOT NULL)")
+            var version = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM engage_schema") ?? 0
+            guard version <= Migrations.latest else {
+                throw StoreError("the database \(self.path) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
+            }
+            while version < Migrations.latest {
+                for sql in Migrations.steps[version] { try db.execute(sql: sql) }
+                version += 1
+                try db.execute(sql: "INSERT INTO engage_schema(version) VALUES (?)", arguments: [version])
+            }
+            return version
+        }
+    }
+
+    // MARK: import
+
+    public func withImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T {
+        await importLock.lock()
+        do {
+            let result = try await runImport(source: source, body)
+            await importLock.unlock()
+            return result
+        } catch {
+            await importLock.unlock()
+            throw error
+        }
+    }
+
+    private func runImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T {
+        let importID: Int = try await queue.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "INSERT INTO imports(source, started_at) VALUES (?, ?)",
+                           arguments: [source, Int(Date().timeIntervalSince1970)])
+            return Int(db.lastInsertedRowID)
+        }
+        let session = SQLiteImportSession(queue: queue, importID: importID)
+        do {
+            let result = try await body(session)
+            try await session.finish()
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: "UPDATE imports SET finished_at = ?, rows = ? WHERE import_id = ?",
+                               arguments: [Int(Date().timeIntervalSince1970), session.rowsWritten, importID])
+                try db.execute(sql: "COMMIT")
+            }
+            return result
+        } catch {
+            try? await queue.writeWithoutTransaction { db in
+                if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+            }
+            throw error
+        }
+    }
+
+    // MARK: queries
+
+    public func accounts() async throws -> [Account] {
+        try await queue.read { db in try Self.fetchAccounts(db) }
+    }
+
+    static func fetchAccounts(_ db: Database) throws -> [Account] {
+        let st = try db.raw("SELECT account_id, network, name, handle, competitor, timezone FROM accounts ORDER BY competitor, account_id")
+        var out: [Account] = []
+        while try st.step() {
+            out.append(Account(accountID: st.text(0), network: st.text(1), name: st.optText(2), handle: st.optText(3),
+                               competitor: st.int(4) != 0, timezone: st.text(5)))
+        }
+        return out
+    }
+
+    public func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures] {
+        try await queue.read { db in try SQLiteQueries(db: db).accountFigures(period: period, only: accountIDs.map(Set.init)) }
+    }
+
+    public func postSlices(_ dimension: SliceDimension, period: Period, accountIDs: [String]?) async throws -> [String: [String: [DayPosts]]] {
+        try await queue.read { db in
+            try SQLiteQueries(db: db).postSlices(dimension, period: period, only: accountIDs.map(Set.init))
+        }
+    }
+
+    public func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
+        try await queue.read { db in try SQLiteQueries(db: db).topPosts(accountID: accountID, period: period, limit: limit) }
+    }
+
+    public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await queue.read { db in try SQLiteQueries(db: db).sessions(fromUTC: fromUTC, toUTC: toUTC) }
+    }
+
+    public func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await queue.read { db in try SQLiteQueries(db: db).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
+    }
+
+    public func unassignedCostsCents(period: Period) async throws -> Int? {
+        try await queue.read { db in
+            try Int.fetchOne(db, sql: "SELECT SUM(amount_cents) FROM costs WHERE account_id = '' AND day BETWEEN ? AND ?",
+                             arguments: [period.from.dayNumber, period.to.dayNumber])
+        }
+    }
+
+    public func counts() async throws -> [String: Int] {
+        try await queue.read { db in
+            var out: [String: Int] = [:]
+            for t in ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages", "sessions", "imports"] {
+                out[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0
+            }
+            return out
+        }
+    }
+
+    /// Rebuilds the rollup of every account from the posts (a repair, and the reference
+    /// the incremental rollup is tested against).
+    public func rebuildRollups() async throws {
+        try await queue.write { db in
+            try db.execute(sql: "DELETE FROM post_rollup")
+            for a in try Self.fetchAccounts(db) { try SQLiteImportSession.rebuildRollup(db, accountID: a.accountID) }
+        }
+    }
+
+    /// All rollup rows, for tests comparing incremental and rebuilt rollups.
+    public func rollupSnapshot() async throws -> [String] {
+        try await queue.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT dim || '|' || day || '|' || account_id || '|' || key || '|' || posts || '|' || likes || '|' ||
+                       comments || '|' || shares || '|' || views || '|' || clicks || '|' || clicks_known || '|' ||
+                       spend_cents || '|' || spend_known || '|' || er_view_posts || '|' || printf('%.9f', er_view_sum)
+                FROM post_rollup ORDER BY dim, day, account_id, key
+                """)
+        }
+    }
+}
+
+/// A FIFO async mutex (imports are serialised).
+actor AsyncLock {
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        if !locked { locked = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func unlock() {
+        if waiters.isEmpty { locked = false } else { waiters.removeFirst().resume() }
+    }
+}
+
+extension SQLiteStore {
+    /// Runs one statement (tests only).
+    public func executeForTests(_ sql: String) async throws {
+        try await queue.write { db in try db.execute(sql: sql) }
+    }
+
+    /// Reads a PRAGMA's value as text (tests only).
+    public func pragmaForTests(_ name: String) async throws -> String? {
+        try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}

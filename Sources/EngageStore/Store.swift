@@ -1,0 +1,85 @@
+import EngageCore
+
+/// Errors of the store layer; `description` is the one line a user sees.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The one store API. Callers (import, reports, CLI, server) see only this protocol; the
+/// engine (SQLite now, PostgreSQL next) is chosen by `openStore(target:)`.
+public protocol Store: Sendable {
+    /// A short engine name for messages: `sqlite` or `postgres`.
+    var engine: String { get }
+    /// Where the data lives, with any password masked.
+    var displayTarget: String { get }
+
+    /// Applies pending migrations; returns the schema version.
+    @discardableResult
+    func migrate() async throws -> Int
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Imports are serialised: a second one waits for the first.
+    func withImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T
+
+    func accounts() async throws -> [Account]
+
+    /// Per-account aggregates over a period, each account's days cut in its own zone.
+    func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures]
+
+    /// Per-day post sums by slice (`hour`, `type`, `rubric`) for ER Post breakdowns:
+    /// account → slice key → days.
+    func postSlices(_ dimension: SliceDimension, period: Period, accountIDs: [String]?) async throws -> [String: [String: [DayPosts]]]
+
+    /// The `limit` posts with the largest reach (ties: engagements, earlier, id).
+    func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord]
+
+    /// Sessions started in `[fromUTC, toUTC)`, with `isFirstOfVisitor` set.
+    func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord]
+
+    /// Every session of the given visitors started in `[fromUTC, toUTC)`.
+    func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord]
+
+    /// Σ costs without an account, dated in the period, in cents (nil when none).
+    func unassignedCostsCents(period: Period) async throws -> Int?
+
+    /// Row counts by table, for status output and tests.
+    func counts() async throws -> [String: Int]
+}
+
+/// The slices of posts kept in the rollup besides the whole day.
+public enum SliceDimension: Int, Sendable, CaseIterable {
+    case hour = 1, type = 2, rubric = 3
+    public var name: String { ["", "hour", "type", "rubric"][rawValue] }
+}
+
+/// Writes of one import, inside its transaction. Rows are given in batches; methods that
+/// return indices name the rows of the batch that repeat an id already written by this
+/// import (a duplicate within the file).
+public protocol ImportSession: AnyObject, Sendable {
+    /// Accounts known so far (stored, or written by this import): id → account.
+    func knownAccounts() async throws -> [String: Account]
+    func upsert(accounts: [Account]) async throws -> [Int]
+    func upsert(daily: [DailyRow]) async throws -> [Int]
+    func upsert(periods: [PeriodRow]) async throws -> [Int]
+    func upsert(posts: [PostRow]) async throws -> [Int]
+    func upsert(costs: [CostRow]) async throws -> [Int]
+    func upsert(messages: [MessageRow]) async throws -> [Int]
+    func upsert(sessions: [SessionRow]) async throws -> [Int]
+}
+
+/// Opens the store a `--db` target names: a file path (SQLite) or a `postgres://` URL.
+public func openStore(target: String) throws -> any Store {
+    if target.hasPrefix("postgres://") || target.hasPrefix("postgresql://") {
+        throw StoreError("PostgreSQL is not supported yet by this build of Engage (target \(maskPassword(target)))")
+    }
+    return try SQLiteStore(path: target)
+}
+
+/// A URL with its password replaced by `***`.
+public func maskPassword(_ url: String) -> String {
+    guard let scheme = url.range(of: "://"), let at = url.range(of: "@", range: scheme.upperBound..<url.endIndex) else { return url }
+    let userinfo = url[scheme.upperBound..<at.lowerBound]
+    guard let colon = userinfo.firstIndex(of: ":") else { return url }
+    return String(url[..<colon]) + ":***" + String(url[at.lowerBound...])
+}

@@ -1,0 +1,6 @@
+import EngageCLI
+
+@main
+struct Entrypoint {
+    static func main() async { await EngageCommand.main() }
+}
