@@ -1,6 +1,45 @@
 import ArgumentParser
+import EngageCore
+import EngageImport
+import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Generate and import a realistic demo data set.")
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Generate a realistic demo data set (a year ending yesterday), write it as CSV files and import it.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Folder for the generated CSV files.") var out = "engage-demo"
+    @Option(help: "Random seed: the same seed gives the same data.") var seed: UInt64 = 20_260_301
+
+    func run() async throws {
+        try await reportingErrors {
+            let yesterday = LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400 - 1)
+            var data = DemoData(endingOn: yesterday, seed: seed)
+            let counts = try data.write(to: out)
+            print("wrote \(counts.values.reduce(0, +)) rows to \(out)/ (\(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+            let store = try await database.open()
+            do {
+                let summary = try await Importer(store: store).importFolder(out)
+                print("imported \(summary.rows) rows into \(store.displayTarget)")
+            } catch let e as ImportFailed {
+                printError(e.description)
+                throw ExitCode(1)
+            }
+            let c = yesterday.components
+            let firstOfMonth = LocalDate(year: c.year, month: c.month, day: 1)
+            let last = firstOfMonth.adding(days: -1)
+            let lc = last.components
+            let from = LocalDate(year: lc.year, month: lc.month, day: 1)
+            let db = database.db.map { " --db \($0)" } ?? ""
+            print("""
+
+                Next:
+                  engage report social\(db) --format html --output report.html        # last full month, \(from) — \(last)
+                  engage report social\(db) --from \(data.firstDay) --to \(yesterday) --format html --lang ru --output year-ru.html
+                  engage report social\(db) --from \(from) --to \(last) --format json
+                  engage report social\(db) --from \(from) --to \(last) --format md --account vk_zerno
+                """)
+        }
+    }
 }

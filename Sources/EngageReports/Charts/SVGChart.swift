@@ -46,14 +46,14 @@ public enum SVGChart {
 
     static func axisLabel(_ v: Double) -> String {
         if v >= 1_000_000 { return String(format: "%.1fM", v / 1_000_000).replacingOccurrences(of: ".0M", with: "M") }
-        if v >= 10_000 { return String(format: "%.0fk", v / 1000) }
+        if v >= 1000 { return String(format: "%.1fk", v / 1000).replacingOccurrences(of: ".0k", with: "k") }
         if v == v.rounded() { return String(Int(v)) }
         return String(format: v < 1 ? "%.2f" : "%.1f", v)
     }
 
     /// A line chart over ordered points (days); `xLabels` picks which labels to print.
     public static func line(_ points: [Point], title: String, width: Int = 640, height: Int = 220, color: String = palette[0], unit: String = "") -> String {
-        let pad = (l: 48.0, r: 12.0, t: 12.0, b: 28.0)
+        let pad = (l: 48.0, r: 24.0, t: 12.0, b: 28.0)
         let w = Double(width), h = Double(height)
         guard !points.isEmpty else { return empty(title, width, height) }
         let minV = min(0, points.map(\.value).min()!)
@@ -105,7 +105,7 @@ public enum SVGChart {
         var lx = left
         for (i, name) in partNames.enumerated() {
             s += "<rect x=\"\(fmt(lx))\" y=\"6\" width=\"10\" height=\"10\" fill=\"\(palette[i % palette.count])\"/><text x=\"\(fmt(lx + 14))\" y=\"15\" class=\"lbl\">\(htmlEscape(name))</text>"
-            lx += 110
+            lx += 24 + Double(name.count) * 6.2
         }
         for (r, row) in rows.enumerated() {
             let y = top + Double(r) * rowH

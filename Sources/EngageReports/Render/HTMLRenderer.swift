@@ -14,7 +14,7 @@ public struct HTMLRenderer: Sendable {
         *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
         main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;padding-top:12px;border-top:2px solid var(--line)}
         h3{font-size:15px;margin:22px 0 8px;color:#374151}.muted{color:var(--muted)}
-        table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-variant-numeric:tabular-nums}th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
+        table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-variant-numeric:tabular-nums}th,td{padding:5px 8px;white-space:nowrap;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
         th:first-child,td:first-child{text-align:left}th{font-weight:600;color:#374151;background:var(--card)}
         .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:10px 0}
         .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.kpi .v{font-size:22px;font-weight:650}.kpi .k{color:var(--muted);font-size:12px}
@@ -23,7 +23,7 @@ public struct HTMLRenderer: Sendable {
         figure{margin:0}figcaption{font-size:12px;color:var(--muted);margin-bottom:2px}
         [title]{text-decoration:underline dotted #9ca3af;text-underline-offset:3px;cursor:help}
         .formulas{font-size:12px;color:#374151}.formulas li{margin:2px 0}.tag{font-size:11px;background:#eef2ff;color:#3730a3;border-radius:4px;padding:1px 6px;margin-left:6px}
-        .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}
+        .scroll{overflow-x:auto}.scroll table{font-size:13px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}
         @media print{main{padding:0}h2{break-before:page}.chart,table,.kpis{break-inside:avoid}[title]{text-decoration:none}}
         """
 
@@ -54,12 +54,12 @@ public struct HTMLRenderer: Sendable {
 
     func comparison(_ r: SocialReport) -> String {
         let l = labels
-        var s = "<h2 id=\"comparison\">\(htmlEscape(l["comparison"]))</h2>"
+        var s = "<h2 id=\"comparison\">\(htmlEscape(l["comparison"]))</h2><div class=\"scroll\">"
         s += table([l["account"], l["network"]] + comparisonKeys.map { l[$0] }, r.accounts.map { a in
             let f = Explain(l).formulas(a.metrics, days: r.period.days)
             return ["<a href=\"#acc-\(htmlEscape(a.account.accountID))\">\(htmlEscape(name(a)))</a>" + (a.account.competitor ? "<span class=\"tag\">\(htmlEscape(l["competitors"]))</span>" : ""),
                     htmlEscape(a.account.network)] + comparisonKeys.map { value(a.metrics.display($0, l), f[$0]) }
-        })
+        }) + "</div>"
         s += SVGChart.stacked(
             rows: r.accounts.map { (name($0), [Double($0.metrics.reachOrganic ?? 0), Double($0.metrics.reachViral ?? 0), Double($0.metrics.reachPaid ?? 0)]) },
             partNames: [l["reach_organic"], l["reach_viral"], l["reach_paid"]], title: l["reach_by_kind"], width: 760,

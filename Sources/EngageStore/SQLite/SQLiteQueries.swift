@@ -49,10 +49,11 @@ struct SQLiteQueries {
         while try ps.step() {
             let id = ps.text(0)
             guard var f = out[id] else { continue }
-            if let r = ps.optInt(1) {
-                f.reach = r; f.reachFromNetworkPeriod = true
-                f.reachOrganic = ps.optInt(2); f.reachViral = ps.optInt(3); f.reachPaid = ps.optInt(4)
-            }
+            // each figure independently: the network's own total where it gave one
+            if let r = ps.optInt(1) { f.reach = r; f.reachFromNetworkPeriod = true }
+            if let v = ps.optInt(2) { f.reachOrganic = v }
+            if let v = ps.optInt(3) { f.reachViral = v }
+            if let v = ps.optInt(4) { f.reachPaid = v }
             if let u = ps.optInt(5) { f.uniqueVisitors = u; f.uniqueVisitorsFromNetworkPeriod = true }
             if let e = ps.optInt(6) { f.engagedUsers = e }
             out[id] = f
