@@ -17,8 +17,10 @@ let package = Package(
         // Pure: domain types, every formula, statistics. No I/O.
         .target(name: "EngageCore"),
         // Schema, migrations, queries; engines behind one API (SQLite now).
+        // sqlite3_config (variadic, so not callable from Swift).
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "EngageStore", dependencies: [
-            "EngageCore",
+            "EngageCore", "CSQLiteTuning",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

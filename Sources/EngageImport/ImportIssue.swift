@@ -35,6 +35,8 @@ public struct ImportSummary: Sendable {
     public struct FileResult: Sendable, Equatable {
         public var file: String
         public var rows: Int
+        /// Time spent reading and writing the file.
+        public var seconds: Double
     }
 
     public var files: [FileResult] = []

@@ -60,8 +60,10 @@ public struct Importer: Sendable {
             return try await store.withImport(source: source) { session in
                 var summary = ImportSummary()
                 for f in files {
+                    let started = DispatchTime.now().uptimeNanoseconds
                     let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path).run()
-                    summary.files.append(.init(file: f.name, rows: rows))
+                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                    summary.files.append(.init(file: f.name, rows: rows, seconds: seconds))
                 }
                 if !issues.errors.isEmpty {
                     throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
@@ -110,42 +112,71 @@ struct TableImport {
     }
 
     /// The shared loop: header, then each record parsed by `parse` into a batch written
-    /// by `write`; duplicates reported at the id column.
+    /// by `write`; duplicates reported at the id column. A batch is written while the next
+    /// one is parsed (the store works on its own thread), so parsing and writing overlap.
     private func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
-                                     parse: (RowContext) -> Row?, write: ([Row]) async throws -> [Int]) async throws -> Int {
+                                     parse: (RowContext) -> Row?, write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
         guard try ctx.readHeader(required: required, optional: optional) else { return 0 }
-        let idCol = ctx.col(idColumn)
+        let idCol = ctx.col(idColumn) ?? 0
         var batch: [Row] = []
-        var lines: [(line: Int, column: Int, id: String)] = []
+        var lines: [(line: Int, column: Int)] = []
         batch.reserveCapacity(importer.batchSize)
         var written = 0
-        func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let dups = try await write(batch)
+        var pending: (task: Task<[Int], Error>, rows: [Row], lines: [(line: Int, column: Int)])?
+        func settle() async throws {
+            guard let p = pending else { return }
+            pending = nil
+            let dups = try await p.task.value
             for i in dups {
-                let l = lines[i]
-                issues.error(file, l.line, l.column, "\(idColumn): duplicate '\(l.id)': this import already has a row with it")
+                let l = p.lines[i]
+                issues.error(file, l.line, l.column, "\(idColumn): duplicate '\(idOf(p.rows[i]))': this import already has a row with it")
             }
-            written += batch.count - dups.count
+            written += p.rows.count - dups.count
+        }
+        func flush() async throws {
+            try await settle()
+            guard !batch.isEmpty else { return }
+            let rows = batch
+            pending = (Task { try await write(rows) }, rows, lines)
             batch.removeAll(keepingCapacity: true)
             lines.removeAll(keepingCapacity: true)
         }
-        while try ctx.reader.next() {
-            ctx.rowOK = true
-            let row = parse(ctx)
-            if let row, ctx.rowOK {
-                batch.append(row)
-                let c = idCol ?? 0
-                lines.append((ctx.reader.line, ctx.reader.column(c), ctx.reader.string(c)))
-                if batch.count >= importer.batchSize { try await flush() }
+        do {
+            while try ctx.reader.next() {
+                ctx.rowOK = true
+                let row = parse(ctx)
+                if let row, ctx.rowOK {
+                    batch.append(row)
+                    lines.append((ctx.reader.line, ctx.reader.column(idCol)))
+                    if batch.count >= importer.batchSize { try await flush() }
+                }
+                if issues.full {
+                    issues.truncated = true
+                    break
+                }
             }
-            if issues.full {
-                issues.truncated = true
-                break
-            }
+            try await flush()
+            try await settle()
+        } catch {
+            // a write still in flight must land before the transaction is rolled back
+            _ = try? await pending?.task.value
+            throw error
         }
-        try await flush()
         return written
+    }
+
+    /// The id a duplicate error names.
+    private func idOf<Row>(_ row: Row) -> String {
+        switch row {
+        case let r as Account: return r.accountID
+        case let r as DailyRow: return "\(r.accountID) \(r.date)"
+        case let r as PeriodRow: return "\(r.accountID) \(r.period.from)…\(r.period.to)"
+        case let r as PostRow: return r.postID
+        case let r as MessageRow: return r.messageID
+        case let r as SessionRow: return r.sessionID
+        case let r as CostRow: return "\(r.date) \(r.amountCents)"
+        default: return "?"
+        }
     }
 
     // MARK: tables

@@ -1,66 +1,198 @@
 import EngageCore
 
+/// One account-day of `post_rollup`: sums over the day's posts, and the day's posts and
+/// engagements by slice (hour, type, rubric).
+public struct RollupDay: Sendable, Equatable {
+    public var posts = 0, likes = 0, comments = 0, shares = 0, views = 0
+    public var clicks = 0, clicksKnown = 0, spendCents = 0, spendKnown = 0
+    public var erViewSum = 0.0, erViewPosts = 0
+    /// Slice → (posts, engagements).
+    public var slices: [SliceKey: SliceSums] = [:]
+
+    public struct SliceKey: Hashable, Sendable, Comparable {
+        public var dimension: SliceDimension
+        public var value: String
+        public static func < (a: Self, b: Self) -> Bool { (a.dimension.rawValue, a.value) < (b.dimension.rawValue, b.value) }
+    }
+
+    public struct SliceSums: Sendable, Equatable {
+        public var posts = 0
+        public var engagements = 0
+    }
+
+    public init() {}
+
+    public var engagements: Int { likes + comments + shares }
+
+    mutating func add(_ p: PostRow, sign: Int) {
+        posts += sign
+        likes += sign * p.likes
+        comments += sign * p.comments
+        shares += sign * p.shares
+        views += sign * (p.views ?? 0)
+        if let c = p.clicks { clicks += sign * c; clicksKnown += sign }
+        if let c = p.spendCents { spendCents += sign * c; spendKnown += sign }
+        if let v = p.views, v > 0 {
+            erViewSum += Double(sign) * Double(p.engagements) / Double(v)
+            erViewPosts += sign
+        }
+    }
+
+    /// Adds another day's sums (a delta).
+    public mutating func merge(_ o: RollupDay) {
+        posts += o.posts; likes += o.likes; comments += o.comments; shares += o.shares; views += o.views
+        clicks += o.clicks; clicksKnown += o.clicksKnown; spendCents += o.spendCents; spendKnown += o.spendKnown
+        erViewSum += o.erViewSum; erViewPosts += o.erViewPosts
+        for (k, v) in o.slices {
+            var s = slices[k, default: SliceSums()]
+            s.posts += v.posts
+            s.engagements += v.engagements
+            if s.posts == 0 && s.engagements == 0 { slices[k] = nil } else { slices[k] = s }
+        }
+    }
+
+    /// `dim \t value \t posts \t engagements` lines, sorted; `%`, tab and newline in values
+    /// are percent-escaped. Plain text, so both engines store it as TEXT.
+    public func encodeSlices() -> String {
+        slices.sorted { $0.key < $1.key }.map { k, v in
+            "\(k.dimension.rawValue)\t\(Self.escape(k.value))\t\(v.posts)\t\(v.engagements)"
+        }.joined(separator: "\n")
+    }
+
+    public static func decodeSlices(_ text: String) -> [SliceKey: SliceSums] {
+        var out: [SliceKey: SliceSums] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard f.count == 4, let d = Int(f[0]).flatMap(SliceDimension.init(rawValue:)), let p = Int(f[2]), let e = Int(f[3]) else { continue }
+            out[SliceKey(dimension: d, value: unescape(f[1]))] = SliceSums(posts: p, engagements: e)
+        }
+        return out
+    }
+
+    /// Walks encoded slices without building intermediate strings: calls `body` with the
+    /// dimension, the value, posts and engagements of each line.
+    public static func forEachSlice(_ b: UnsafeBufferPointer<UInt8>, _ body: (Int, String, Int, Int) -> Void) {
+        var i = 0
+        let n = b.count
+        func int(_ i: inout Int) -> Int {
+            var neg = false, v = 0
+            if i < n, b[i] == 45 { neg = true; i += 1 }
+            while i < n, b[i] >= 48, b[i] <= 57 { v = v * 10 + Int(b[i] - 48); i += 1 }
+            return neg ? -v : v
+        }
+        while i < n {
+            let dim = int(&i)
+            i += 1  // tab
+            let start = i
+            var escaped = false
+            while i < n, b[i] != 9 { if b[i] == 37 { escaped = true }; i += 1 }
+            var value = String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)
+            if escaped { value = unescape(Substring(value)) }
+            i += 1
+            let posts = int(&i)
+            i += 1
+            let engagements = int(&i)
+            while i < n, b[i] != 10 { i += 1 }
+            i += 1
+            body(dim, value, posts, engagements)
+        }
+    }
+
+    static func escape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "%" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09")
+            .replacingOccurrences(of: "\n", with: "%0A").replacingOccurrences(of: "\r", with: "%0D")
+    }
+
+    static func unescape(_ s: Substring) -> String {
+        guard s.contains("%") else { return String(s) }
+        return s.replacingOccurrences(of: "%09", with: "\t").replacingOccurrences(of: "%0A", with: "\n")
+            .replacingOccurrences(of: "%0D", with: "\r").replacingOccurrences(of: "%25", with: "%")
+    }
+}
+
 /// In-memory changes to `post_rollup` gathered during one import and merged into the
 /// table once, before commit.
 ///
 /// Why a rollup kept at import: a year report over 1M posts must not scan the posts. The
 /// formulas need, per account and local day, only sums (posts, likes, comments, shares,
 /// views, clicks, spend, Σ engagements/views) — all posts of a day share that day's follower
-/// count, so ER Post and ER Day are exact from them. Slices by hour, type and rubric feed
-/// the "when and what works" tables. Memory is bounded by accounts × days × slices, not by
-/// file size. An updated post is subtracted with its old values and added with its new ones.
+/// count, so ER Post and ER Day are exact from them; the slices by hour, type and rubric feed
+/// the "when and what works" tables. One row per account-day (36,500 rows for 100 accounts
+/// × a year) keeps both the merge at import and the year report's read small. Memory is
+/// bounded by accounts × days, not by file size. An updated post is subtracted with its old
+/// values and added with its new ones.
 public struct PostRollup: Sendable {
-    public struct Key: Hashable, Sendable {
-        public var dim: Int
+    public struct DayKey: Hashable, Sendable, Comparable {
         public var day: Int
         public var accountID: String
-        public var key: String
+        public static func < (a: Self, b: Self) -> Bool { (a.day, a.accountID) < (b.day, b.accountID) }
     }
 
-    public struct Sums: Sendable, Equatable {
-        public var posts = 0, likes = 0, comments = 0, shares = 0, views = 0
-        public var clicks = 0, clicksKnown = 0, spendCents = 0, spendKnown = 0
-        public var erViewSum = 0.0, erViewPosts = 0
-    }
+    /// Interned keys: adding a post costs integer-keyed dictionary updates, not string hashing.
+    struct Key: Hashable { var account: Int32, day: Int32 }
+    struct SliceKey: Hashable { var account: Int32, day: Int32, dim: Int32, slot: Int32 }
 
-    public private(set) var changes: [Key: Sums] = [:]
+    private var accounts: [String] = []
+    private var accountIndex: [String: Int32] = [:]
+    private var lastAccount: (id: String, index: Int32) = ("", -1)
+    private var values: [String] = []
+    private var valueIndex: [String: Int32] = [:]
+    private var days: [Key: RollupDay] = [:]
+    private var slices: [SliceKey: RollupDay.SliceSums] = [:]
 
     public init() {}
 
-    public var isEmpty: Bool { changes.isEmpty }
+    public var isEmpty: Bool { days.isEmpty }
+
+    private mutating func account(_ id: String) -> Int32 {
+        if lastAccount.index >= 0, lastAccount.id == id { return lastAccount.index }
+        let i: Int32
+        if let known = accountIndex[id] { i = known } else {
+            i = Int32(accounts.count)
+            accounts.append(id)
+            accountIndex[id] = i
+        }
+        lastAccount = (id, i)
+        return i
+    }
+
+    private mutating func slot(_ value: String) -> Int32 {
+        if let i = valueIndex[value] { return i }
+        let i = Int32(values.count)
+        values.append(value)
+        valueIndex[value] = i
+        return i
+    }
 
     public mutating func add(_ p: PostRow, sign: Int = 1) {
-        var s = Sums()
-        s.posts = sign
-        s.likes = sign * p.likes
-        s.comments = sign * p.comments
-        s.shares = sign * p.shares
-        s.views = sign * (p.views ?? 0)
-        if let c = p.clicks { s.clicks = sign * c; s.clicksKnown = sign }
-        if let c = p.spendCents { s.spendCents = sign * c; s.spendKnown = sign }
-        if let v = p.views, v > 0 {
-            s.erViewSum = Double(sign) * Double(p.engagements) / Double(v)
-            s.erViewPosts = sign
+        let a = account(p.accountID)
+        let day = Int32(p.date.dayNumber)
+        days[Key(account: a, day: day), default: RollupDay()].add(p, sign: sign)
+        let eng = sign * p.engagements
+        func bump(_ dim: SliceDimension, _ s: Int32) {
+            let k = SliceKey(account: a, day: day, dim: Int32(dim.rawValue), slot: s)
+            slices[k, default: RollupDay.SliceSums()].posts += sign
+            slices[k]!.engagements += eng
         }
-        let day = p.date.dayNumber
-        merge(Key(dim: 0, day: day, accountID: p.accountID, key: ""), s)
-        let slim = Sums(posts: sign, likes: s.likes, comments: s.comments, shares: s.shares)
-        merge(Key(dim: SliceDimension.hour.rawValue, day: day, accountID: p.accountID, key: String(p.hour)), slim)
-        merge(Key(dim: SliceDimension.type.rawValue, day: day, accountID: p.accountID, key: p.type ?? ""), slim)
-        merge(Key(dim: SliceDimension.rubric.rawValue, day: day, accountID: p.accountID, key: p.rubric ?? ""), slim)
+        bump(.hour, Int32(p.hour))
+        bump(.type, slot(p.type ?? ""))
+        bump(.rubric, slot(p.rubric ?? ""))
     }
 
-    private mutating func merge(_ k: Key, _ s: Sums) {
-        changes[k, default: Sums()].add(s)
+    /// The changes per account-day, in primary-key order (fast B-tree merges).
+    public var changes: [(DayKey, RollupDay)] {
+        var out = days
+        for (k, s) in slices {
+            let dim = SliceDimension(rawValue: Int(k.dim))!
+            let value = dim == .hour ? String(k.slot) : values[Int(k.slot)]
+            out[Key(account: k.account, day: k.day), default: RollupDay()].slices[.init(dimension: dim, value: value)] = s
+        }
+        return out.map { (DayKey(day: Int($0.key.day), accountID: accounts[Int($0.key.account)]), $0.value) }.sorted { $0.0 < $1.0 }
     }
 
-    public mutating func removeAll() { changes.removeAll(keepingCapacity: true) }
-}
-
-extension PostRollup.Sums {
-    mutating func add(_ o: Self) {
-        posts += o.posts; likes += o.likes; comments += o.comments; shares += o.shares; views += o.views
-        clicks += o.clicks; clicksKnown += o.clicksKnown; spendCents += o.spendCents; spendKnown += o.spendKnown
-        erViewSum += o.erViewSum; erViewPosts += o.erViewPosts
+    public mutating func removeAll() {
+        days.removeAll()
+        slices.removeAll()
     }
 }

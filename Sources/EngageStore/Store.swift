@@ -27,9 +27,10 @@ public protocol Store: Sendable {
     /// Per-account aggregates over a period, each account's days cut in its own zone.
     func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures]
 
-    /// Per-day post sums by slice (`hour`, `type`, `rubric`) for ER Post breakdowns:
-    /// account → slice key → days.
-    func postSlices(_ dimension: SliceDimension, period: Period, accountIDs: [String]?) async throws -> [String: [String: [DayPosts]]]
+    /// ER Post by slice (hour, type, rubric), accumulated over the period's days with each
+    /// account's followers: account → dimension → slice value → accumulator.
+    func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws
+        -> [String: [SliceDimension: [String: ERPostAccumulator]]]
 
     /// The `limit` posts with the largest reach (ties: engagements, earlier, id).
     func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord]
@@ -47,7 +48,7 @@ public protocol Store: Sendable {
     func counts() async throws -> [String: Int]
 }
 
-/// The slices of posts kept in the rollup besides the whole day.
+/// The slices of a day's posts kept in the rollup.
 public enum SliceDimension: Int, Sendable, CaseIterable {
     case hour = 1, type = 2, rubric = 3
     public var name: String { ["", "hour", "type", "rubric"][rawValue] }

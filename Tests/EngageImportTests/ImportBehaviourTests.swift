@@ -76,3 +76,39 @@ import Testing
         }
     }
 }
+
+@Suite(.tags(.medium)) struct ImportPipelineTests {
+    @Test func anErrorAfterSeveralWrittenBatchesLeavesNothing() async throws {
+        try await withStore { store, dir in
+            var posts = "post_id,account_id,published_at,rubric,likes\n"
+            for i in 0..<9 { posts += "p\(i),vk_main,2026-03-01T10:00:00Z,\"tab\there, 100%\nnewline\",\(i)\n" }
+            posts += "p9,vk_main,2026-03-01T10:00:00Z,\"never closed,1\n"
+            try write(["accounts.csv": accountsCSV, "posts.csv": posts], to: dir)
+            do {
+                _ = try await Importer(store: store, now: testNow, batchSize: 2).importFolder(dir)
+                Issue.record("accepted")
+            } catch let e as ImportFailed {
+                #expect(e.errors.map(\.description) == ["posts.csv:20:33: quoted field is not closed before the end of the file"])
+            }
+            let counts = try await store.counts()
+            #expect(counts["posts"] == 0)
+            #expect(counts["accounts"] == 0)
+            #expect(counts["post_rollup"] == 0)
+        }
+    }
+
+    @Test func slicesWithAwkwardRubricsSurviveTheRollup() async throws {
+        try await withStore { store, dir in
+            var posts = "post_id,account_id,published_at,rubric,likes\n"
+            for i in 0..<5 { posts += "p\(i),vk_main,2026-03-01T10:00:00Z,\"tab\there, 100%\nnewline\",\(i)\n" }
+            let r = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": posts], into: store, dir: dir)
+            guard case .success = r else { Issue.record("refused: \(r)"); return }
+            let day = Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 1))
+            let s = try await store.postSlices(period: day, accountIDs: nil, followers: [:])
+            let rubric = try #require(s["vk_main"]?[.rubric]?["tab\there, 100%\nnewline"])
+            #expect(rubric.postsTotal == 5)
+            #expect(rubric.engagements == 10)
+            #expect(s["vk_main"]?[.hour]?["13"]?.postsTotal == 5)   // 10:00 UTC is 13:00 in Moscow
+        }
+    }
+}

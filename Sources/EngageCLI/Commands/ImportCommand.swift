@@ -20,7 +20,7 @@ struct ImportCommand: AsyncParsableCommand {
             do {
                 let summary = try await Importer(store: store, maxErrors: maxErrors).importFolder(folder)
                 if !quiet { for w in summary.warnings { printError("warning: \(w)") } }
-                for f in summary.files { print("\(f.file): \(f.rows) rows") }
+                for f in summary.files { print(String(format: "%@: %d rows in %.3f s", f.file, f.rows, f.seconds)) }
                 print(String(format: "imported %d rows into %@ in %.2f s", summary.rows, store.displayTarget, Date().timeIntervalSince(started)))
             } catch let e as ImportFailed {
                 if !quiet { for w in e.warnings { printError("warning: \(w)") } }

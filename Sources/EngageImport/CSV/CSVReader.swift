@@ -95,6 +95,11 @@ public final class CSVReader {
     }
 
     private func readRecord() throws -> Bool {
+        // Work on local arrays (moved out and back): appends to a class's stored arrays pay
+        // an exclusivity check and a uniqueness check per byte.
+        var record = self.record, starts = self.starts, ends = self.ends, columns = self.columns
+        self.record = []; self.starts = []; self.ends = []; self.columns = []
+        defer { self.record = record; self.starts = starts; self.ends = ends; self.columns = columns }
         record.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)

@@ -51,8 +51,7 @@ public struct SocialReportBuilder: Sendable {
         }
         let figures = try await store.accountFigures(period: period, accountIDs: accountIDs)
         let previousFigures = try await store.accountFigures(period: period.previous, accountIDs: accountIDs)
-        var slices: [SliceDimension: [String: [String: [DayPosts]]]] = [:]
-        for d in SliceDimension.allCases { slices[d] = try await store.postSlices(d, period: period, accountIDs: accountIDs) }
+        let slices = try await store.postSlices(period: period, accountIDs: accountIDs, followers: figures.mapValues(\.followers))
 
         var reports: [AccountReport] = []
         var ownSpendCents: Int?
@@ -64,11 +63,12 @@ public struct SocialReportBuilder: Sendable {
             if !a.competitor, let s = f.spendCents { ownSpendCents = (ownSpendCents ?? 0) + s }
             var top = try await store.topPosts(accountID: a.accountID, period: period, limit: topPostLimit)
             for i in top.indices { top[i].followers = f.followers.on(top[i].date) }
-            let byWeekday = Self.breakdown(Dictionary(grouping: f.days) { String($0.date.weekday) }, followers: f.followers)
-                .sorted { Int($0.key)! < Int($1.key)! }
-            let byHour = Self.breakdown(slices[.hour]?[a.accountID] ?? [:], followers: f.followers).sorted { Int($0.key)! < Int($1.key)! }
-            let byType = Self.breakdown(slices[.type]?[a.accountID] ?? [:], followers: f.followers).sorted(by: Self.byER)
-            let byRubric = Self.breakdown(slices[.rubric]?[a.accountID] ?? [:], followers: f.followers).sorted(by: Self.byER)
+            var weekdays: [String: ERPostAccumulator] = [:]
+            for d in f.days { weekdays[String(d.date.weekday), default: ERPostAccumulator()].add(d, followers: f.followers) }
+            let byWeekday = Self.breakdown(weekdays).sorted { Int($0.key)! < Int($1.key)! }
+            let byHour = Self.breakdown(slices[a.accountID]?[.hour] ?? [:]).sorted { Int($0.key)! < Int($1.key)! }
+            let byType = Self.breakdown(slices[a.accountID]?[.type] ?? [:]).sorted(by: Self.byER)
+            let byRubric = Self.breakdown(slices[a.accountID]?[.rubric] ?? [:]).sorted(by: Self.byER)
             var followerPoints: [(LocalDate, Int)] = []
             for dn in period.from.dayNumber...period.to.dayNumber {
                 let d = LocalDate(dayNumber: dn)
@@ -92,12 +92,8 @@ public struct SocialReportBuilder: Sendable {
         return SocialReport(period: period, accounts: reports, traffic: traffic)
     }
 
-    static func breakdown(_ groups: [String: [DayPosts]], followers: FollowerSeries) -> [Breakdown] {
-        groups.map { key, days in
-            var acc = ERPostAccumulator()
-            for d in days { acc.add(d, followers: followers) }
-            return Breakdown(key: key, posts: acc.postsTotal, engagements: acc.engagements, erPostAvgPct: acc.averagePct)
-        }
+    static func breakdown(_ groups: [String: ERPostAccumulator]) -> [Breakdown] {
+        groups.map { key, acc in Breakdown(key: key, posts: acc.postsTotal, engagements: acc.engagements, erPostAvgPct: acc.averagePct) }
     }
 
     static func byER(_ a: Breakdown, _ b: Breakdown) -> Bool {

@@ -45,16 +45,17 @@ public enum Migrations {
                 import_id INTEGER NOT NULL)
             """,
             "CREATE INDEX posts_account_day ON posts(account_id, day)",
-            // Per-day post sums, kept at import (see PostRollup): dim 0 = the whole day
-            // (key ''), 1 = hour, 2 = type, 3 = rubric. Reports read these, not the posts.
+            // Per-day post sums of each account, kept at import (see PostRollup). `slices`
+            // holds the day's posts and engagements by hour, type and rubric (RollupDay.encode).
+            // Reports read these rows, never the posts.
             """
             CREATE TABLE post_rollup (
-                dim INTEGER NOT NULL, day INTEGER NOT NULL, account_id TEXT NOT NULL, key TEXT NOT NULL,
+                account_id TEXT NOT NULL, day INTEGER NOT NULL,
                 posts INTEGER NOT NULL, likes INTEGER NOT NULL, comments INTEGER NOT NULL,
                 shares INTEGER NOT NULL, views INTEGER NOT NULL, clicks INTEGER NOT NULL,
                 clicks_known INTEGER NOT NULL, spend_cents INTEGER NOT NULL, spend_known INTEGER NOT NULL,
-                er_view_sum REAL NOT NULL, er_view_posts INTEGER NOT NULL,
-                PRIMARY KEY (dim, day, account_id, key))
+                er_view_sum REAL NOT NULL, er_view_posts INTEGER NOT NULL, slices TEXT NOT NULL,
+                PRIMARY KEY (day, account_id))
             """,
             """
             CREATE TABLE costs (

@@ -119,24 +119,22 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
                               "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents"]
 
-    /// Posts: a new id is inserted and added to the rollup; a known id from an earlier import
-    /// is read back, subtracted from the rollup, updated and added again.
+    /// Posts: every row is added to the rollup up front; a known id from an earlier import
+    /// is read back, updated, and its old values are subtracted from the rollup.
     func upsert(posts: [PostRow]) async throws -> [Int] {
+        for p in posts { rollup.add(p) }
         let id = importID
         let cols = Self.postColumns
         let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
         let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
         let selectSQL = "SELECT account_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, import_id FROM posts WHERE post_id = ?"
-        let result: [Int] = try await queue.writeWithoutTransaction { db in
+        let (dups, olds): ([Int], [PostRow]) = try await queue.writeWithoutTransaction { db in
             let ins = try db.raw(insertSQL)
-            var dups: [Int] = []
+            var dups: [Int] = [], olds: [PostRow] = []
             for (i, p) in posts.enumerated() {
                 ins.reset()
                 Self.bindPost(ins, p, importID: id)
-                if try ins.run() == 1 {
-                    self.rollup.add(p)
-                    continue
-                }
+                if try ins.run() == 1 { continue }
                 let sel = try db.raw(selectSQL)
                 sel.bind(1, p.postID)
                 guard try sel.step() else { throw StoreError("post \(p.postID) vanished during import") }
@@ -151,16 +149,16 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
                 old.likes = sel.int(6); old.comments = sel.int(7); old.shares = sel.int(8)
                 old.views = sel.optInt(9); old.clicks = sel.optInt(10); old.spendCents = sel.optInt(11)
                 sel.reset()
-                self.rollup.add(old, sign: -1)
+                olds.append(old)
                 let upd = try db.raw(updateSQL)
                 Self.bindPost(upd, p, importID: id)
                 try upd.run()
-                self.rollup.add(p)
             }
-            return dups
+            return (dups, olds)
         }
-        rowsWritten += posts.count - result.count
-        return result
+        for old in olds { rollup.add(old, sign: -1) }
+        rowsWritten += posts.count - dups.count
+        return dups
     }
 
     private static func bindPost(_ st: RawStatement, _ p: PostRow, importID: Int) {
@@ -170,48 +168,67 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         st.bind(15, p.views); st.bind(16, p.reach); st.bind(17, p.clicks); st.bind(18, p.spendCents)
     }
 
+    static let rollupColumns = "posts, likes, comments, shares, views, clicks, clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts, slices"
+
     /// Merges the rollup changes and recuts retimed accounts; called once before commit.
     func finish() async throws {
-        let rollup = self.rollup
+        let changes = rollup.changes
         let retimed = self.retimed
         try await queue.writeWithoutTransaction { db in
-            let up = try db.raw("""
-                INSERT INTO post_rollup (dim, day, account_id, key, posts, likes, comments, shares, views, clicks,
-                    clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                ON CONFLICT (dim, day, account_id, key) DO UPDATE SET
-                    posts = post_rollup.posts + excluded.posts, likes = post_rollup.likes + excluded.likes,
-                    comments = post_rollup.comments + excluded.comments, shares = post_rollup.shares + excluded.shares,
-                    views = post_rollup.views + excluded.views, clicks = post_rollup.clicks + excluded.clicks,
-                    clicks_known = post_rollup.clicks_known + excluded.clicks_known,
-                    spend_cents = post_rollup.spend_cents + excluded.spend_cents,
-                    spend_known = post_rollup.spend_known + excluded.spend_known,
-                    er_view_sum = post_rollup.er_view_sum + excluded.er_view_sum,
-                    er_view_posts = post_rollup.er_view_posts + excluded.er_view_posts
-                RETURNING posts
-                """)
-            var emptied: [PostRollup.Key] = []
-            for (k, s) in rollup.changes where !retimed.contains(k.accountID) {
-                up.reset()
-                up.bind(1, k.dim); up.bind(2, k.day); up.bind(3, k.accountID); up.bind(4, k.key)
-                up.bind(5, s.posts); up.bind(6, s.likes); up.bind(7, s.comments); up.bind(8, s.shares)
-                up.bind(9, s.views); up.bind(10, s.clicks); up.bind(11, s.clicksKnown); up.bind(12, s.spendCents)
-                up.bind(13, s.spendKnown); up.bind(14, s.erViewSum); up.bind(15, s.erViewPosts)
-                if try up.step(), up.int(0) <= 0 { emptied.append(k) }
-                up.reset()
-            }
-            let del = try db.raw("DELETE FROM post_rollup WHERE dim = ? AND day = ? AND account_id = ? AND key = ?")
-            for k in emptied {
-                del.reset()
-                del.bind(1, k.dim); del.bind(2, k.day); del.bind(3, k.accountID); del.bind(4, k.key)
-                try del.run()
+            let writer = try RollupWriter(db)
+            for (k, delta) in changes where !retimed.contains(k.accountID) {
+                var day = try writer.read(k) ?? RollupDay()
+                day.merge(delta)
+                try writer.write(k, day)
             }
             for accountID in retimed.sorted() {
                 try Self.recut(db, accountID: accountID)
                 try Self.rebuildRollup(db, accountID: accountID)
             }
         }
-        self.rollup.removeAll()
+        rollup.removeAll()
+    }
+
+    /// Reads and writes rows of `post_rollup`.
+    struct RollupWriter {
+        let select: RawStatement, upsert: RawStatement, delete: RawStatement
+
+        init(_ db: Database) throws {
+            select = try db.raw("SELECT \(SQLiteImportSession.rollupColumns) FROM post_rollup WHERE day = ?1 AND account_id = ?2")
+            upsert = try db.raw("""
+                INSERT INTO post_rollup (day, account_id, \(SQLiteImportSession.rollupColumns))
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                ON CONFLICT (day, account_id) DO UPDATE SET posts = excluded.posts, likes = excluded.likes,
+                    comments = excluded.comments, shares = excluded.shares, views = excluded.views,
+                    clicks = excluded.clicks, clicks_known = excluded.clicks_known, spend_cents = excluded.spend_cents,
+                    spend_known = excluded.spend_known, er_view_sum = excluded.er_view_sum,
+                    er_view_posts = excluded.er_view_posts, slices = excluded.slices
+                """)
+            delete = try db.raw("DELETE FROM post_rollup WHERE day = ?1 AND account_id = ?2")
+        }
+
+        func read(_ k: PostRollup.DayKey) throws -> RollupDay? {
+            select.reset()
+            select.bind(1, k.day); select.bind(2, k.accountID)
+            defer { select.reset() }
+            guard try select.step() else { return nil }
+            return SQLiteQueries.rollupDay(select, from: 0)
+        }
+
+        func write(_ k: PostRollup.DayKey, _ d: RollupDay) throws {
+            if d.posts <= 0 {
+                delete.reset()
+                delete.bind(1, k.day); delete.bind(2, k.accountID)
+                try delete.run()
+                return
+            }
+            let st = upsert
+            st.reset()
+            st.bind(1, k.day); st.bind(2, k.accountID); st.bind(3, d.posts); st.bind(4, d.likes); st.bind(5, d.comments)
+            st.bind(6, d.shares); st.bind(7, d.views); st.bind(8, d.clicks); st.bind(9, d.clicksKnown); st.bind(10, d.spendCents)
+            st.bind(11, d.spendKnown); st.bind(12, d.erViewSum); st.bind(13, d.erViewPosts); st.bind(14, d.encodeSlices())
+            try st.run()
+        }
     }
 
     /// Recomputes the local day and hour of an account's posts in its (new) time zone.
@@ -235,24 +252,22 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
-    /// Rebuilds one account's rollup from its posts, in SQL.
+    /// Rebuilds one account's rollup from its posts.
     static func rebuildRollup(_ db: Database, accountID: String) throws {
         try db.execute(sql: "DELETE FROM post_rollup WHERE account_id = ?", arguments: [accountID])
-        let sums = """
-            COUNT(*), SUM(likes), SUM(comments), SUM(shares), SUM(COALESCE(views, 0)), SUM(COALESCE(clicks, 0)),
-            COUNT(clicks), SUM(COALESCE(spend_cents, 0)), COUNT(spend_cents),
-            SUM(CASE WHEN views > 0 THEN CAST(likes + comments + shares AS REAL) / views ELSE 0 END),
-            SUM(CASE WHEN views > 0 THEN 1 ELSE 0 END)
-            """
-        // slices keep only what the breakdowns need (as PostRollup does)
-        let slim = "COUNT(*), SUM(likes), SUM(comments), SUM(shares), 0, 0, 0, 0, 0, 0, 0"
-        for (dim, key) in [(0, "''"), (1, "CAST(hour AS TEXT)"), (2, "COALESCE(type, '')"), (3, "COALESCE(rubric, '')")] {
-            try db.execute(sql: """
-                INSERT INTO post_rollup (dim, day, account_id, key, posts, likes, comments, shares, views, clicks,
-                    clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts)
-                SELECT \(dim), day, account_id, \(key), \(dim == 0 ? sums : slim) FROM posts WHERE account_id = ?
-                GROUP BY day, account_id, \(key)
-                """, arguments: [accountID])
+        var rollup = PostRollup()
+        let sel = try db.raw("SELECT post_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents FROM posts WHERE account_id = ?")
+        sel.bind(1, accountID)
+        while try sel.step() {
+            var p = PostRow(postID: sel.text(0), accountID: accountID, publishedAt: sel.int64(1),
+                            date: LocalDate(dayNumber: sel.int(2)), hour: sel.int(3))
+            p.type = sel.optText(4); p.rubric = sel.optText(5)
+            p.likes = sel.int(6); p.comments = sel.int(7); p.shares = sel.int(8)
+            p.views = sel.optInt(9); p.clicks = sel.optInt(10); p.spendCents = sel.optInt(11)
+            rollup.add(p)
         }
+        sel.reset()
+        let writer = try RollupWriter(db)
+        for (k, d) in rollup.changes { try writer.write(k, d) }
     }
 }

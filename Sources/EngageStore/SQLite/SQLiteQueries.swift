@@ -60,23 +60,17 @@ struct SQLiteQueries {
         }
 
         // Posts, from the per-day rollup.
-        var spendKnown: [String: Bool] = [:]
-        var clicksKnown: [String: Bool] = [:]
-        let rs = try db.raw("""
-            SELECT account_id, day, posts, likes, comments, shares, views, clicks, clicks_known, spend_cents,
-                   spend_known, er_view_sum, er_view_posts
-            FROM post_rollup WHERE dim = 0 AND day BETWEEN ?1 AND ?2
-            """)
+        let rs = try db.raw("SELECT account_id, day, \(SQLiteImportSession.rollupColumns) FROM post_rollup WHERE day BETWEEN ?1 AND ?2")
         rs.bind(1, from); rs.bind(2, to)
         while try rs.step() {
             let id = rs.text(0)
             guard var f = out[id] else { continue }
-            let (likes, comments, shares) = (rs.int(3), rs.int(4), rs.int(5))
-            f.days.append(DayPosts(date: LocalDate(dayNumber: rs.int(1)), posts: rs.int(2), engagements: likes + comments + shares))
-            f.posts += rs.int(2); f.likes += likes; f.comments += comments; f.shares += shares; f.views += rs.int(6)
-            if rs.int(8) > 0 { f.clicks = (f.clicks ?? 0) + rs.int(7); clicksKnown[id] = true }
-            if rs.int(10) > 0 { f.spendCents = (f.spendCents ?? 0) + rs.int(9); spendKnown[id] = true }
-            f.erViewSum += rs.double(11); f.erViewPosts += rs.int(12)
+            let d = Self.rollupDay(rs, from: 2, slices: false)
+            f.days.append(DayPosts(date: LocalDate(dayNumber: rs.int(1)), posts: d.posts, engagements: d.engagements))
+            f.posts += d.posts; f.likes += d.likes; f.comments += d.comments; f.shares += d.shares; f.views += d.views
+            if d.clicksKnown > 0 { f.clicks = (f.clicks ?? 0) + d.clicks }
+            if d.spendKnown > 0 { f.spendCents = (f.spendCents ?? 0) + d.spendCents }
+            f.erViewSum += d.erViewSum; f.erViewPosts += d.erViewPosts
             out[id] = f
         }
 
@@ -112,18 +106,43 @@ struct SQLiteQueries {
         return out
     }
 
-    func postSlices(_ dim: SliceDimension, period: Period, only: Set<String>?) throws -> [String: [String: [DayPosts]]] {
-        let st = try db.raw("""
-            SELECT account_id, key, day, posts, likes + comments + shares FROM post_rollup
-            WHERE dim = ?1 AND day BETWEEN ?2 AND ?3
-            """)
-        st.bind(1, dim.rawValue); st.bind(2, period.from.dayNumber); st.bind(3, period.to.dayNumber)
-        var out: [String: [String: [DayPosts]]] = [:]
+    /// A rollup row's columns (`rollupColumns`, starting at column `c`).
+    static func rollupDay(_ st: RawStatement, from c: Int32, slices: Bool = true) -> RollupDay {
+        var d = RollupDay()
+        d.posts = st.int(c); d.likes = st.int(c + 1); d.comments = st.int(c + 2); d.shares = st.int(c + 3)
+        d.views = st.int(c + 4); d.clicks = st.int(c + 5); d.clicksKnown = st.int(c + 6); d.spendCents = st.int(c + 7)
+        d.spendKnown = st.int(c + 8); d.erViewSum = st.double(c + 9); d.erViewPosts = st.int(c + 10)
+        if slices { d.slices = RollupDay.decodeSlices(st.text(c + 11)) }
+        return d
+    }
+
+    /// ER Post accumulated per account, slice dimension and value. Reads the encoded slices
+    /// straight from SQLite's buffer (no intermediate strings per line).
+    func postSlices(period: Period, only: Set<String>?, followers: [String: FollowerSeries]) throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
+        struct Key: Hashable { var account: Int, dim: Int, value: String }
+        let st = try db.raw("SELECT account_id, day, slices FROM post_rollup WHERE day BETWEEN ?1 AND ?2")
+        st.bind(1, period.from.dayNumber); st.bind(2, period.to.dayNumber)
+        var accountIDs: [String] = [], accountIndex: [String: Int] = [:]
+        var acc: [Key: ERPostAccumulator] = [:]
+        let empty = FollowerSeries()
         while try st.step() {
             let id = st.text(0)
             if let only, !only.contains(id) { continue }
-            out[id, default: [:]][st.text(1), default: []].append(
-                DayPosts(date: LocalDate(dayNumber: st.int(2)), posts: st.int(3), engagements: st.int(4)))
+            let a: Int
+            if let i = accountIndex[id] { a = i } else { a = accountIDs.count; accountIDs.append(id); accountIndex[id] = a }
+            let date = LocalDate(dayNumber: st.int(1))
+            let series = followers[id] ?? empty
+            st.withText(2) { buf in
+                RollupDay.forEachSlice(buf) { dim, value, posts, engagements in
+                    acc[Key(account: a, dim: dim, value: value), default: ERPostAccumulator()]
+                        .add(DayPosts(date: date, posts: posts, engagements: engagements), followers: series)
+                }
+            }
+        }
+        var out: [String: [SliceDimension: [String: ERPostAccumulator]]] = [:]
+        for (k, v) in acc {
+            guard let dim = SliceDimension(rawValue: k.dim) else { continue }
+            out[accountIDs[k.account], default: [:]][dim, default: [:]][k.value] = v
         }
         return out
     }

@@ -68,6 +68,12 @@ struct RawStatement {
     func double(_ c: Int32) -> Double { sqlite3_column_double(handle, c) }
     func optDouble(_ c: Int32) -> Double? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : sqlite3_column_double(handle, c) }
     func text(_ c: Int32) -> String { optText(c) ?? "" }
+    /// The bytes of a text column, valid only inside `body`.
+    func withText<T>(_ c: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        guard let p = sqlite3_column_text(handle, c) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, c))))
+    }
+
     func optText(_ c: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, c) else { return nil }
         let n = Int(sqlite3_column_bytes(handle, c))

@@ -1,4 +1,5 @@
 import EngageCore
+import CSQLiteTuning
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -13,6 +14,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
+        _ = engage_sqlite_tune()
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.allowsUnsafeTransactions = true  // an import's transaction spans several awaits
@@ -113,9 +115,9 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         try await queue.read { db in try SQLiteQueries(db: db).accountFigures(period: period, only: accountIDs.map(Set.init)) }
     }
 
-    public func postSlices(_ dimension: SliceDimension, period: Period, accountIDs: [String]?) async throws -> [String: [String: [DayPosts]]] {
+    public func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
         try await queue.read { db in
-            try SQLiteQueries(db: db).postSlices(dimension, period: period, only: accountIDs.map(Set.init))
+            try SQLiteQueries(db: db).postSlices(period: period, only: accountIDs.map(Set.init), followers: followers)
         }
     }
 
@@ -152,7 +154,6 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     /// the incremental rollup is tested against).
     public func rebuildRollups() async throws {
         try await queue.write { db in
-            try db.execute(sql: "DELETE FROM post_rollup")
             for a in try Self.fetchAccounts(db) { try SQLiteImportSession.rebuildRollup(db, accountID: a.accountID) }
         }
     }
@@ -161,10 +162,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func rollupSnapshot() async throws -> [String] {
         try await queue.read { db in
             try String.fetchAll(db, sql: """
-                SELECT dim || '|' || day || '|' || account_id || '|' || key || '|' || posts || '|' || likes || '|' ||
+                SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' ||
                        comments || '|' || shares || '|' || views || '|' || clicks || '|' || clicks_known || '|' ||
-                       spend_cents || '|' || spend_known || '|' || er_view_posts || '|' || printf('%.9f', er_view_sum)
-                FROM post_rollup ORDER BY dim, day, account_id, key
+                       spend_cents || '|' || spend_known || '|' || er_view_posts || '|' || printf('%.9f', er_view_sum) || '|' || slices
+                FROM post_rollup ORDER BY day, account_id
                 """)
         }
     }
