@@ -46,6 +46,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngageReportsTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageCLI", "EngageTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,46 @@
+import ArgumentParser
+@testable import EngageCLI
+import EngageStore
+import EngageTestSupport
+import Foundation
+import Testing
+
+/// The commands a new user runs first, through the real argument parser.
+@Suite(.tags(.medium)) struct CommandLineTests {
+    @Test func demoThenHTMLAndJSONReports() async throws {
+        try await withTempDir { dir in
+            let db = dir + "/demo.sqlite"
+            try await run(["demo", "--db", db, "--out", dir + "/demo-data"])
+            let counts = try await SQLiteStore(path: db).counts()
+            #expect(counts["accounts"] == 6)
+            #expect(counts["posts"]! > 2000)
+            #expect(counts["sessions"]! > 10_000)
+            try await run(["report", "social", "--db", db, "--format", "html", "--output", dir + "/r.html"])
+            let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+            #expect(html.contains("<svg"))
+            #expect(html.contains("Кофейня «Бодро» (конкурент)"))
+            try await run(["report", "social", "--db", db, "--format", "json", "--output", dir + "/r.json", "--account", "vk_zerno"])
+            let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.json"))) as! [String: Any]
+            let accounts = json["accounts"] as! [[String: Any]]
+            #expect(accounts.count == 1)
+            #expect((accounts[0]["posts"] as! Int) > 0)
+            #expect(accounts[0]["reach_is_upper_bound"] as? Bool == false)  // the demo has VK's own monthly totals
+        }
+    }
+
+    @Test func refusedImportExitsNonZero() async throws {
+        try await withTempDir { dir in
+            try write(["accounts.csv": "account_id,network\na1,\n"], to: dir)
+            await #expect(throws: ExitCode.self) { try await run(["import", "--db", dir + "/x.sqlite", dir]) }
+        }
+    }
+
+    func run(_ args: [String]) async throws {
+        var command = try EngageCommand.parseAsRoot(args)
+        if var c = command as? AsyncParsableCommand {
+            try await c.run()
+        } else {
+            try command.run()
+        }
+    }
+}
