@@ -56,24 +56,19 @@ public struct Importer: Sendable {
 
     func importFiles(_ files: [(name: String, path: String)], issues: IssueSink, source: String) async throws -> ImportSummary {
         let me = self
-        do {
-            return try await store.withImport(source: source) { session in
-                var summary = ImportSummary()
-                for f in files {
-                    let started = DispatchTime.now().uptimeNanoseconds
-                    let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path).run()
-                    let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-                    summary.files.append(.init(file: f.name, rows: rows, seconds: seconds))
-                }
-                if !issues.errors.isEmpty {
-                    throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
-                }
-                summary.warnings = issues.warnings
-                return summary
+        return try await store.withImport(source: source) { session in
+            var summary = ImportSummary()
+            for f in files {
+                let started = DispatchTime.now().uptimeNanoseconds
+                let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path).run()
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                summary.files.append(.init(file: f.name, rows: rows, seconds: seconds))
             }
-        } catch let e as CSVReader.CSVError {
-            throw ImportFailed(errors: issues.errors + [ImportIssue(file: files.first?.name ?? "", line: e.line, column: e.column, message: e.message)],
-                               warnings: issues.warnings, truncated: issues.truncated)
+            if !issues.errors.isEmpty {
+                throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
+            }
+            summary.warnings = issues.warnings
+            return summary
         }
     }
 }
