@@ -4,15 +4,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
 # Debian packages the build needs (GRDB links the system SQLite).
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
 
 swift build --build-tests
+
+# Every store, import and report test runs on SQLite and on PostgreSQL: a throwaway
+# cluster unless ENGAGE_TEST_POSTGRES_URL names a server to use.
+if [ -z "${ENGAGE_TEST_POSTGRES_URL:-}" ]; then
+  source scripts/throwaway-postgres.sh
+fi
+export ENGAGE_REQUIRE_POSTGRES=1
 swift test "$@"

@@ -72,7 +72,7 @@ public protocol ImportSession: AnyObject, Sendable {
 /// Opens the store a `--db` target names: a file path (SQLite) or a `postgres://` URL.
 public func openStore(target: String) throws -> any Store {
     if target.hasPrefix("postgres://") || target.hasPrefix("postgresql://") {
-        throw StoreError("PostgreSQL is not supported yet by this build of Engage (target \(maskPassword(target)))")
+        return try PostgresStore(url: target)
     }
     return try SQLiteStore(path: target)
 }

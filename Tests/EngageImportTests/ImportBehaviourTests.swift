@@ -13,8 +13,8 @@ import Testing
 
         """
 
-    @Test func reimportIsIdempotentAndUpdatesByID() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func reimportIsIdempotentAndUpdatesByID(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             let files = ["accounts.csv": accountsCSV, "posts.csv": posts]
             guard case .success = try await importFiles(files, into: store, dir: dir) else { Issue.record("refused"); return }
             let first = try await store.counts()
@@ -38,8 +38,8 @@ import Testing
         }
     }
 
-    @Test func changingAnAccountsTimeZoneRecutsItsDays() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func changingAnAccountsTimeZoneRecutsItsDays(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             _ = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": posts], into: store, dir: dir)
             let march = Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 1))
             // p2 at 23:30 UTC is 2 March in Moscow: one post on 1 March
@@ -52,8 +52,8 @@ import Testing
         }
     }
 
-    @Test func russianLocaleFile() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func russianLocaleFile(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             let ru = "\u{FEFF}post_id;account_id;published_at;likes;views;spend\r\np1;vk_main;2026-03-01T10:00:00+03:00;1 200;10 000;1 234,56\r\np2;vk_main;2026-03-02T10:00:00+03:00;5;10;0,5\r\n"
             let cost = "date;amount;account_id\n2026-03-01;99,90;vk_main\n"
             let r = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": ru, "costs.csv": cost], into: store, dir: dir)
@@ -67,8 +67,8 @@ import Testing
         }
     }
 
-    @Test func identicalCostRowsAreKeptOnceEachAndNotDuplicatedOnReimport() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func identicalCostRowsAreKeptOnceEachAndNotDuplicatedOnReimport(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             let costs = "date,amount,account_id,note\n2026-03-01,100,vk_main,ad\n2026-03-01,100,vk_main,ad\n"
             _ = try await importFiles(["accounts.csv": accountsCSV, "costs.csv": costs], into: store, dir: dir)
             _ = try await importFiles(["costs.csv": costs], into: store, dir: dir)
@@ -78,8 +78,8 @@ import Testing
 }
 
 @Suite(.tags(.medium)) struct ImportPipelineTests {
-    @Test func anErrorAfterSeveralWrittenBatchesLeavesNothing() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func anErrorAfterSeveralWrittenBatchesLeavesNothing(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             var posts = "post_id,account_id,published_at,rubric,likes\n"
             for i in 0..<9 { posts += "p\(i),vk_main,2026-03-01T10:00:00Z,\"tab\there, 100%\nnewline\",\(i)\n" }
             posts += "p9,vk_main,2026-03-01T10:00:00Z,\"never closed,1\n"
@@ -97,8 +97,8 @@ import Testing
         }
     }
 
-    @Test func slicesWithAwkwardRubricsSurviveTheRollup() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func slicesWithAwkwardRubricsSurviveTheRollup(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             var posts = "post_id,account_id,published_at,rubric,likes\n"
             for i in 0..<5 { posts += "p\(i),vk_main,2026-03-01T10:00:00Z,\"tab\there, 100%\nnewline\",\(i)\n" }
             let r = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": posts], into: store, dir: dir)

@@ -10,8 +10,8 @@ import Testing
     let posts = "post_id,account_id,published_at,likes\np1,vk_main,2026-03-01T10:00:00+03:00,5\n"
 
     /// Imports a good base, then `bad`; expects exactly `errors`, and no change.
-    func expectRefused(_ bad: [String: String], _ errors: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try await withStore { store, dir in
+    func expectRefused(_ engine: Engine, _ bad: [String: String], _ errors: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await withStore(engine) { store, dir in
             guard case .success = try await importFiles(["accounts.csv": accountsCSV, "account_daily.csv": daily, "posts.csv": posts], into: store, dir: dir)
             else { Issue.record("base import failed", sourceLocation: sourceLocation); return }
             let before = try await store.counts()
@@ -26,39 +26,39 @@ import Testing
         }
     }
 
-    @Test func missingRequiredColumn() async throws {
-        try await expectRefused(["posts.csv": "post_id,published_at\np9,2026-03-01T10:00:00Z\n"],
+    @Test(arguments: engines) func missingRequiredColumn(engine: Engine) async throws {
+        try await expectRefused(engine, ["posts.csv": "post_id,published_at\np9,2026-03-01T10:00:00Z\n"],
                                 ["posts.csv:1:1: missing required column 'account_id' (required: post_id, account_id, published_at)"])
     }
 
-    @Test func badNumbersNegativeCountsAndEmptyRequiredValues() async throws {
-        try await expectRefused(["posts.csv": "post_id,account_id,published_at,likes,comments\np9,vk_main,2026-03-01T10:00:00Z,12x,-3\n,vk_main,2026-03-01T10:00:00Z,1,1\n"], [
+    @Test(arguments: engines) func badNumbersNegativeCountsAndEmptyRequiredValues(engine: Engine) async throws {
+        try await expectRefused(engine, ["posts.csv": "post_id,account_id,published_at,likes,comments\np9,vk_main,2026-03-01T10:00:00Z,12x,-3\n,vk_main,2026-03-01T10:00:00Z,1,1\n"], [
             "posts.csv:2:33: likes: expected a whole number, got '12x'",
             "posts.csv:2:37: comments: must not be negative, got -3",
             "posts.csv:3:1: post_id: a value is required",
         ])
     }
 
-    @Test func unknownAccount() async throws {
-        try await expectRefused(["account_daily.csv": "account_id,date,followers\nnope,2026-03-02,5\n"],
+    @Test(arguments: engines) func unknownAccount(engine: Engine) async throws {
+        try await expectRefused(engine, ["account_daily.csv": "account_id,date,followers\nnope,2026-03-02,5\n"],
                                 ["account_daily.csv:2:1: account_id: unknown account 'nope' (not in accounts.csv of this or an earlier import)"])
     }
 
-    @Test func duplicateIdWithinAFile() async throws {
-        try await expectRefused(["posts.csv": "post_id,account_id,published_at\np7,vk_main,2026-03-01T10:00:00Z\np7,vk_main,2026-03-02T10:00:00Z\n"],
+    @Test(arguments: engines) func duplicateIdWithinAFile(engine: Engine) async throws {
+        try await expectRefused(engine, ["posts.csv": "post_id,account_id,published_at\np7,vk_main,2026-03-01T10:00:00Z\np7,vk_main,2026-03-02T10:00:00Z\n"],
                                 ["posts.csv:3:1: post_id: duplicate 'p7': this import already has a row with it"])
     }
 
-    @Test func datesInTheFuture() async throws {
-        try await expectRefused(["account_daily.csv": "account_id,date,followers\nvk_main,2026-11-25,5\n",
+    @Test(arguments: engines) func datesInTheFuture(engine: Engine) async throws {
+        try await expectRefused(engine, ["account_daily.csv": "account_id,date,followers\nvk_main,2026-11-25,5\n",
                                  "posts.csv": "post_id,account_id,published_at\np8,vk_main,2026-11-26T10:00:00Z\n"], [
             "account_daily.csv:2:9: date: 2026-11-25 is in the future (later than tomorrow)",
             "posts.csv:2:12: published_at: '2026-11-26T10:00:00Z' is in the future (more than a day ahead)",
         ])
     }
 
-    @Test func badTimestampBoolAndTimezone() async throws {
-        try await expectRefused([
+    @Test(arguments: engines) func badTimestampBoolAndTimezone(engine: Engine) async throws {
+        try await expectRefused(engine, [
             "accounts.csv": "account_id,network,competitor,timezone\nx1,vk,maybe,Mars/Olympus\n",
             "posts.csv": "post_id,account_id,published_at\np8,vk_main,01.03.2026 10:00\n",
         ], [
@@ -68,18 +68,18 @@ import Testing
         ])
     }
 
-    @Test func brokenQuoting() async throws {
-        try await expectRefused(["posts.csv": "post_id,account_id,published_at,text\np8,vk_main,2026-03-01T10:00:00Z,\"never closed\n"],
+    @Test(arguments: engines) func brokenQuoting(engine: Engine) async throws {
+        try await expectRefused(engine, ["posts.csv": "post_id,account_id,published_at,text\np8,vk_main,2026-03-01T10:00:00Z,\"never closed\n"],
                                 ["posts.csv:2:33: quoted field is not closed before the end of the file"])
     }
 
-    @Test func replyBeforeQuestion() async throws {
-        try await expectRefused(["messages.csv": "message_id,account_id,received_at,replied_at\nm1,vk_main,2026-03-01T10:00:00Z,2026-03-01T09:00:00Z\n"],
+    @Test(arguments: engines) func replyBeforeQuestion(engine: Engine) async throws {
+        try await expectRefused(engine, ["messages.csv": "message_id,account_id,received_at,replied_at\nm1,vk_main,2026-03-01T10:00:00Z,2026-03-01T09:00:00Z\n"],
                                 ["messages.csv:2:33: replied_at: the reply is earlier than received_at"])
     }
 
-    @Test func errorsAreListedUpToTheLimit() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func errorsAreListedUpToTheLimit(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             var text = "account_id,network\n"
             for i in 0..<300 { text += "a\(i),\n" }
             try write(["accounts.csv": text], to: dir)
@@ -95,8 +95,8 @@ import Testing
         }
     }
 
-    @Test func unknownFilesAndColumnsAreWarningsNotErrors() async throws {
-        try await withStore { store, dir in
+    @Test(arguments: engines) func unknownFilesAndColumnsAreWarningsNotErrors(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
             let r = try await importFiles(["accounts.csv": "account_id,network,colour\na1,vk,red\n", "notes.txt": "hello", "clicks.csv": "x\n"], into: store, dir: dir)
             guard case .success(let s) = r else { Issue.record("refused"); return }
             #expect(s.warnings.map(\.description) == [

@@ -7,11 +7,11 @@ import Testing
 
 /// The commands a new user runs first, through the real argument parser.
 @Suite(.tags(.medium)) struct CommandLineTests {
-    @Test func demoThenHTMLAndJSONReports() async throws {
+    @Test(arguments: engines) func demoThenHTMLAndJSONReports(engine: Engine) async throws {
         try await withTempDir { dir in
-            let db = dir + "/demo.sqlite"
+            let db = try freshTarget(engine, dir: dir)
             try await run(["demo", "--db", db, "--out", dir + "/demo-data"])
-            let counts = try await SQLiteStore(path: db).counts()
+            let counts = try await openStore(target: db).counts()
             #expect(counts["accounts"] == 6)
             #expect(counts["posts"]! > 2000)
             #expect(counts["sessions"]! > 10_000)
@@ -25,6 +25,9 @@ import Testing
             #expect(accounts.count == 1)
             #expect((accounts[0]["posts"] as! Int) > 0)
             #expect(accounts[0]["reach_is_upper_bound"] as? Bool == false)  // the demo has VK's own monthly totals
+            if engine == .postgres, let pg = try openStore(target: db) as? PostgresStore, let schema = pg.target.schema {
+                try await pg.executeForTests("DROP SCHEMA \(schema) CASCADE")
+            }
         }
     }
 

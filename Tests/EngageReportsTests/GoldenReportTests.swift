@@ -11,16 +11,16 @@ import Testing
 @Suite(.tags(.medium)) struct GoldenReportTests {
     let march = Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 3))
 
-    func report() async throws -> SocialReport {
-        try await withStore { store, dir in
+    func report(_ engine: Engine = .sqlite) async throws -> SocialReport {
+        try await withStore(engine) { store, dir in
             let folder = try fixtureFolder(Bundle.module, "golden", into: dir)
             _ = try await Importer(store: store, now: testNow).importFolder(folder)
             return try await SocialReportBuilder(store: store).build(period: march)
         }
     }
 
-    @Test func handComputedAccountMetrics() async throws {
-        let r = try await report()
+    @Test(arguments: engines) func handComputedAccountMetrics(engine: Engine) async throws {
+        let r = try await report(engine)
         let json = r.json
         guard case .array(let accounts)? = json["accounts"] else { Issue.record("no accounts"); return }
         let vk = accounts[0]
@@ -78,8 +78,8 @@ import Testing
         #expect(tg["follower_growth_net_pct"] == .null)
     }
 
-    @Test func handComputedTraffic() async throws {
-        let t = try await report().traffic
+    @Test(arguments: engines) func handComputedTraffic(engine: Engine) async throws {
+        let t = try await report(engine).traffic
         #expect(t.sessions == 4)
         #expect(t.socialSessions == 2)        // s1 (utm vk), s2 (t.me referrer)
         #expect(t.newVisits == 1)
@@ -95,8 +95,8 @@ import Testing
         #expect(byName["google"]?.assistedConversions == 1)   // 11 days before, inside the 30-day window
     }
 
-    @Test func wholeJSONMatchesTheGoldenFile() async throws {
-        let text = try await report().json.serialized(indent: 1) + "\n"
+    @Test(arguments: engines) func wholeJSONMatchesTheGoldenFile(engine: Engine) async throws {
+        let text = try await report(engine).json.serialized(indent: 1) + "\n"
         let golden = try #require(Bundle.module.url(forResource: "Fixtures/golden-report", withExtension: "json"))
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try text.write(toFile: #filePath.replacingOccurrences(of: "GoldenReportTests.swift", with: "Fixtures/golden-report.json"), atomically: true, encoding: .utf8)

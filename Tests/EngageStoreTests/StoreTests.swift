@@ -5,29 +5,28 @@ import Foundation
 import Testing
 
 @Suite(.tags(.medium)) struct StoreTests {
-    @Test func migrationsAreRecordedAndIdempotent() async throws {
-        try await withTempDir { dir in
-            let store = try SQLiteStore(path: dir + "/a.sqlite")
-            #expect(try await store.migrate() == Migrations.latest)
-            #expect(try await store.migrate() == Migrations.latest)
-            #expect(try await store.counts()["accounts"] == 0)
+    @Test(arguments: engines) func migrationsAreRecordedAndIdempotent(engine: Engine) async throws {
+        try await withStore(engine) { store, _ in
+            let first = try await store.migrate()
+            let again = try await store.migrate()
+            let counts = try await store.counts()
+            #expect(first == Migrations.latest)
+            #expect(again == Migrations.latest)
+            #expect(counts["accounts"] == 0)
         }
     }
 
-    @Test func aNewerSchemaIsRefused() async throws {
-        try await withTempDir { dir in
-            let store = try SQLiteStore(path: dir + "/a.sqlite")
-            try await store.migrate()
-            _ = try await store.withImport(source: "test") { _ in 0 }
-            // simulate a database written by a newer Engage
-            let newer = try SQLiteStore(path: dir + "/a.sqlite")
-            try await newer.executeForTests("INSERT INTO engage_schema(version) VALUES (999)")
-            await #expect(throws: StoreError.self) { try await SQLiteStore(path: dir + "/a.sqlite").migrate() }
+    @Test(arguments: engines) func aNewerSchemaIsRefused(engine: Engine) async throws {
+        try await withStore(engine) { store, _ in
+            try await store.executeForTests("INSERT INTO engage_schema (version) VALUES (999)")
+            let error = await #expect(throws: StoreError.self) { try await store.migrate() }
+            #expect(error?.description.contains("schema version 999, newer than this Engage knows") == true)
+            try await store.executeForTests("DELETE FROM engage_schema WHERE version = 999")
         }
     }
 
-    @Test func aFailedImportRollsBack() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: engines) func aFailedImportRollsBack(engine: Engine) async throws {
+        try await withStore(engine) { store, _ in
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
                 try await store.withImport(source: "test") { s in
@@ -42,12 +41,39 @@ import Testing
         }
     }
 
-    @Test func walAndForeignKeysAreOn() async throws {
-        try await withStore { store, _ in
+    @Test func sqliteUsesWALAndForeignKeys() async throws {
+        try await withTempDir { dir in
+            let store = try SQLiteStore(path: dir + "/a.sqlite")
+            try await store.migrate()
             let journal = try await store.pragmaForTests("journal_mode")
             let keys = try await store.pragmaForTests("foreign_keys")
             #expect(journal == "wal")
             #expect(keys == "1")
         }
+    }
+
+    @Test func postgresTargets() throws {
+        let t = try PostgresTarget(url: "postgres://ann:s%3Acret@db.local:6543/engage?sslmode=require&schema=team_a&pool_size=4")
+        #expect(t.host == "db.local")
+        #expect(t.port == 6543)
+        #expect(t.username == "ann")
+        #expect(t.password == "s:cret")
+        #expect(t.database == "engage")
+        #expect(t.sslmode == "require")
+        #expect(t.schema == "team_a")
+        #expect(t.poolSize == 4)
+        #expect(t.display == "postgres://ann:***@db.local:6543/engage?sslmode=require&schema=team_a&pool_size=4")
+        #expect(throws: StoreError.self) { try PostgresTarget(url: "postgres://a@b/c?sslmode=sometimes") }
+        #expect(throws: StoreError.self) { try PostgresTarget(url: "postgres://a@b/c?schema=x;drop") }
+    }
+
+    @Test func anUnreachableServerIsAOneLineErrorWithTheTargetMasked() async throws {
+        // nothing listens on port 1 of the loopback
+        let store = try openStore(target: "postgres://engage:secret@127.0.0.1:1/engage?sslmode=disable")
+        let error = await #expect(throws: StoreError.self) { try await store.migrate() }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("cannot reach PostgreSQL at postgres://engage:***@127.0.0.1:1/engage"))
+        #expect(!text.contains("secret"))
+        #expect(!text.contains("\n"))
     }
 }

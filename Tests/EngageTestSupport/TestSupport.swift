@@ -26,14 +26,59 @@ public func write(_ files: [String: String], to dir: String) throws {
     }
 }
 
-/// A migrated SQLite store in a temp file, and a folder for import files.
-public func withStore<T>(_ body: (SQLiteStore, String) async throws -> T) async throws -> T {
+/// The engines every store, import and report test runs on.
+public enum Engine: String, Sendable, CaseIterable, CustomStringConvertible {
+    case sqlite, postgres
+    public var description: String { rawValue }
+}
+
+/// SQLite always; PostgreSQL when `ENGAGE_TEST_POSTGRES_URL` is set — or required
+/// (`ENGAGE_REQUIRE_POSTGRES`, set by scripts/test.sh, or CI): then a missing server fails
+/// the PostgreSQL cases instead of skipping them.
+public let engines: [Engine] = {
+    let env = ProcessInfo.processInfo.environment
+    let wanted = env["ENGAGE_TEST_POSTGRES_URL"] != nil || env["ENGAGE_REQUIRE_POSTGRES"] != nil || env["CI"] != nil
+    return wanted ? [.sqlite, .postgres] : [.sqlite]
+}()
+
+/// The database target of a fresh, empty store of `engine` under `dir`: a SQLite file, or
+/// a new schema on the test PostgreSQL server.
+public func freshTarget(_ engine: Engine, dir: String) throws -> String {
+    switch engine {
+    case .sqlite:
+        return dir + "/engage.sqlite"
+    case .postgres:
+        guard let url = ProcessInfo.processInfo.environment["ENGAGE_TEST_POSTGRES_URL"] else {
+            throw StoreError("ENGAGE_TEST_POSTGRES_URL is not set: run scripts/test.sh, which starts a throwaway PostgreSQL")
+        }
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)"
+    }
+}
+
+/// A migrated store of `engine` (a temp SQLite file or a fresh PostgreSQL schema), and a
+/// folder for import files. The PostgreSQL schema is dropped afterwards.
+public func withStore<T>(_ engine: Engine = .sqlite, _ body: (any StoreMaintenance, String) async throws -> T) async throws -> T {
     try await withTempDir { dir in
-        let store = try SQLiteStore(path: dir + "/engage.sqlite")
+        let target = try freshTarget(engine, dir: dir)
+        let store = try openStore(target: target) as! any StoreMaintenance
         try await store.migrate()
         let files = dir + "/in"
         try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
-        return try await body(store, files)
+        do {
+            let result = try await body(store, files)
+            try await dropSchema(store)
+            return result
+        } catch {
+            try? await dropSchema(store)
+            throw error
+        }
+    }
+}
+
+func dropSchema(_ store: any StoreMaintenance) async throws {
+    if let pg = store as? PostgresStore, let schema = pg.target.schema {
+        try await pg.executeForTests("DROP SCHEMA \(schema) CASCADE")
     }
 }
 

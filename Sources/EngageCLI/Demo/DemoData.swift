@@ -1,6 +1,15 @@
 import EngageCore
 import Foundation
 
+/// Writes the demo data set (for `engage demo` and tests).
+public enum DemoDataWriter {
+    /// Writes the CSV files into `folder`; returns row counts by file.
+    public static func write(to folder: String, endingOn lastDay: LocalDate, seed: UInt64) throws -> [String: Int] {
+        var d = DemoData(endingOn: lastDay, seed: seed)
+        return try d.write(to: folder)
+    }
+}
+
 /// A seeded, realistic demo data set in CONTRACT.md's CSV format: six accounts on four
 /// networks (two of them competitors), a year of daily snapshots, a few thousand posts with
 /// skewed engagement, audience messages, costs and site sessions with UTM tags and

@@ -60,7 +60,7 @@ struct SQLiteQueries {
         }
 
         // Posts, from the per-day rollup.
-        let rs = try db.raw("SELECT account_id, day, \(SQLiteImportSession.rollupColumns) FROM post_rollup WHERE day BETWEEN ?1 AND ?2")
+        let rs = try db.raw("SELECT account_id, day, \(SQLiteImportSession.rollupColumns) FROM post_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, account_id")
         rs.bind(1, from); rs.bind(2, to)
         while try rs.step() {
             let id = rs.text(0)
@@ -120,7 +120,7 @@ struct SQLiteQueries {
     /// straight from SQLite's buffer (no intermediate strings per line).
     func postSlices(period: Period, only: Set<String>?, followers: [String: FollowerSeries]) throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
         struct Key: Hashable { var account: Int, dim: Int, value: String }
-        let st = try db.raw("SELECT account_id, day, slices FROM post_rollup WHERE day BETWEEN ?1 AND ?2")
+        let st = try db.raw("SELECT account_id, day, slices FROM post_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, account_id")
         st.bind(1, period.from.dayNumber); st.bind(2, period.to.dayNumber)
         var accountIDs: [String] = [], accountIndex: [String: Int] = [:]
         var acc: [Key: ERPostAccumulator] = [:]

@@ -1,0 +1,250 @@
+import EngageCore
+import PostgresNIO
+
+/// One import's writes on a PostgreSQL connection inside its transaction. Rows go in as
+/// multi-row upserts; the rows a statement did not write (its `RETURNING` leaves them out)
+/// repeat an id this import already wrote.
+final class PostgresImportSession: ImportSession, @unchecked Sendable {
+    let store: PostgresStore
+    let conn: PostgresConnection
+    let importID: Int
+    private(set) var rowsWritten = 0
+    private var rollup = PostRollup()
+    private var retimed: Set<String> = []
+
+    init(store: PostgresStore, conn: PostgresConnection, importID: Int) {
+        self.store = store
+        self.conn = conn
+        self.importID = importID
+    }
+
+    static let rollupColumns = SQLiteImportSession.rollupColumns
+    /// Stay well under PostgreSQL's 65,535 parameters per statement.
+    static let maxBinds = 30_000
+
+    func knownAccounts() async throws -> [String: Account] {
+        let list = try await store.guarded { try await PostgresQueries(store: store, conn: conn).accounts() }
+        return Dictionary(list.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Upserts `rows` (each: key values then column values); returns the indices of rows
+    /// this import had already written (duplicates), in the batch or in an earlier one.
+    private func upsert(_ table: String, key: [String], columns: [String], rows: [[PGValue]], keyOf: (Int) -> String) async throws -> [Int] {
+        var seen: Set<String> = [], dups: [Int] = [], keep: [Int] = []
+        for i in rows.indices {
+            if seen.insert(keyOf(i)).inserted { keep.append(i) } else { dups.append(i) }
+        }
+        let all = ["import_id"] + key + columns
+        let sets = (columns + ["import_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let perRow = all.count
+        let chunk = max(1, Self.maxBinds / perRow)
+        var written: Set<String> = []
+        for start in stride(from: 0, to: keep.count, by: chunk) {
+            let part = keep[start..<min(keep.count, start + chunk)]
+            var binds: [PGValue] = []
+            binds.reserveCapacity(part.count * perRow)
+            var values: [String] = []
+            for (n, i) in part.enumerated() {
+                binds.append(.int(importID))
+                binds += rows[i]
+                values.append("(" + (1...perRow).map { "?\(n * perRow + $0)" }.joined(separator: ", ") + ")")
+            }
+            let keyExpr = key.map { "\($0)::text" }.joined(separator: " || chr(31) || ")
+            let sql = "INSERT INTO \(table) (\(all.joined(separator: ", "))) VALUES \(values.joined(separator: ", ")) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id RETURNING \(keyExpr)"
+            for try await k in try await store.rows(sql, binds, on: conn).decode(String.self) { written.insert(k) }
+        }
+        for i in keep where !written.contains(keyOf(i)) { dups.append(i) }
+        rowsWritten += rows.count - dups.count
+        return dups.sorted()
+    }
+
+    private func guarded<T>(_ body: () async throws -> T) async throws -> T { try await store.guarded(body) }
+
+    func upsert(accounts: [Account]) async throws -> [Int] {
+        let known = try await knownAccounts()
+        for a in accounts where known[a.accountID].map({ $0.timezone != a.timezone }) ?? false { retimed.insert(a.accountID) }
+        return try await guarded {
+            try await upsert("accounts", key: ["account_id"], columns: ["network", "name", "handle", "competitor", "timezone"],
+                             rows: accounts.map { [.text($0.accountID), .text($0.network), .text($0.name), .text($0.handle), .bool($0.competitor), .text($0.timezone)] },
+                             keyOf: { accounts[$0].accountID })
+        }
+    }
+
+    func upsert(daily: [DailyRow]) async throws -> [Int] {
+        try await guarded {
+            try await upsert("account_daily", key: ["account_id", "day"], columns: [
+                "followers", "new_followers", "unfollows", "reach", "reach_organic", "reach_viral", "reach_paid",
+                "impressions", "page_views", "unique_visitors", "engaged_users",
+            ], rows: daily.map { r in
+                [.text(r.accountID), .int(r.date.dayNumber), .int(r.followers), .int(r.newFollowers), .int(r.unfollows), .int(r.reach),
+                 .int(r.reachOrganic), .int(r.reachViral), .int(r.reachPaid), .int(r.impressions), .int(r.pageViews),
+                 .int(r.uniqueVisitors), .int(r.engagedUsers)]
+            }, keyOf: { "\(daily[$0].accountID)\u{1F}\(daily[$0].date.dayNumber)" })
+        }
+    }
+
+    func upsert(periods: [PeriodRow]) async throws -> [Int] {
+        try await guarded {
+            try await upsert("account_periods", key: ["account_id", "from_day", "to_day"], columns: [
+                "reach", "reach_organic", "reach_viral", "reach_paid", "unique_visitors", "engaged_users",
+            ], rows: periods.map { r in
+                [.text(r.accountID), .int(r.period.from.dayNumber), .int(r.period.to.dayNumber), .int(r.reach), .int(r.reachOrganic),
+                 .int(r.reachViral), .int(r.reachPaid), .int(r.uniqueVisitors), .int(r.engagedUsers)]
+            }, keyOf: { "\(periods[$0].accountID)\u{1F}\(periods[$0].period.from.dayNumber)\u{1F}\(periods[$0].period.to.dayNumber)" })
+        }
+    }
+
+    func upsert(costs: [CostRow]) async throws -> [Int] {
+        try await guarded {
+            try await upsert("costs", key: ["day", "account_id", "note", "amount_cents", "occurrence"], columns: [], rows: costs.map { r in
+                [.int(r.date.dayNumber), .text(r.accountID ?? ""), .text(r.note ?? ""), .int(r.amountCents), .int(r.occurrence)]
+            }, keyOf: { let r = costs[$0]; return "\(r.date.dayNumber)\u{1F}\(r.accountID ?? "")\u{1F}\(r.note ?? "")\u{1F}\(r.amountCents)\u{1F}\(r.occurrence)" })
+        }
+    }
+
+    func upsert(messages: [MessageRow]) async throws -> [Int] {
+        try await guarded {
+            try await upsert("messages", key: ["message_id"], columns: ["account_id", "received_at", "is_question", "replied_at"], rows: messages.map { r in
+                [.text(r.messageID), .text(r.accountID), .int(Int(r.receivedAt)), .bool(r.isQuestion), .int(r.repliedAt.map(Int.init))]
+            }, keyOf: { messages[$0].messageID })
+        }
+    }
+
+    func upsert(sessions: [SessionRow]) async throws -> [Int] {
+        try await guarded {
+            try await upsert("sessions", key: ["session_id"], columns: [
+                "visitor_id", "started_at", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
+                "referrer", "landing_page", "converted", "conversion_value_cents", "lead",
+            ], rows: sessions.map { r in
+                [.text(r.sessionID), .text(r.visitorID), .int(Int(r.startedAt)), .text(r.utmSource), .text(r.utmMedium), .text(r.utmCampaign),
+                 .text(r.utmContent), .text(r.utmTerm), .text(r.referrer), .text(r.landingPage), .bool(r.converted),
+                 .int(r.conversionValueCents), .bool(r.lead)]
+            }, keyOf: { sessions[$0].sessionID })
+        }
+    }
+
+    static func postValues(_ p: PostRow) -> [PGValue] {
+        [.text(p.postID), .text(p.accountID), .int(Int(p.publishedAt)), .int(p.date.dayNumber), .int(p.hour), .text(p.type), .text(p.rubric),
+         .text(p.url), .text(p.text), .int(p.likes), .int(p.comments), .int(p.shares), .int(p.saves), .int(p.views), .int(p.reach),
+         .int(p.clicks), .int(p.spendCents)]
+    }
+
+    static let selectPost = "SELECT post_id, account_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, import_id FROM posts"
+
+    static func postRow(_ r: PostgresRandomAccessRow) throws -> (PostRow, Int) {
+        var p = PostRow(postID: try r.text(0), accountID: try r.text(1), publishedAt: try r.int64(2),
+                        date: LocalDate(dayNumber: try r.int(3)), hour: try r.int(4))
+        p.type = try r.optText(5); p.rubric = try r.optText(6)
+        p.likes = try r.int(7); p.comments = try r.int(8); p.shares = try r.int(9)
+        p.views = try r.optInt(10); p.clicks = try r.optInt(11); p.spendCents = try r.optInt(12)
+        return (p, try r.int(13))
+    }
+
+    /// Posts: the batch's ids already stored are read first; those this import wrote are
+    /// duplicates, the others are subtracted from the rollup; then every row is upserted.
+    func upsert(posts: [PostRow]) async throws -> [Int] {
+        try await guarded {
+            var olds: [String: (PostRow, Int)] = [:]
+            for try await row in try await store.rows("\(Self.selectPost) WHERE post_id = ANY(?1)", [.texts(posts.map(\.postID))], on: conn) {
+                let (p, imp) = try Self.postRow(row.makeRandomAccess())
+                olds[p.postID] = (p, imp)
+            }
+            var dupIDs: Set<String> = []
+            for (id, old) in olds {
+                if old.1 == importID { dupIDs.insert(id) } else { rollup.add(old.0, sign: -1) }
+            }
+            var seen: Set<String> = []
+            var keepRows: [PostRow] = []
+            var dups: [Int] = []
+            for (i, p) in posts.enumerated() {
+                if dupIDs.contains(p.postID) || !seen.insert(p.postID).inserted { dups.append(i); continue }
+                keepRows.append(p)
+                rollup.add(p)
+            }
+            let written = rowsWritten
+            _ = try await upsert("posts", key: ["post_id"], columns: Array(SQLiteImportSession.postColumns),
+                                 rows: keepRows.map(Self.postValues), keyOf: { keepRows[$0].postID })
+            rowsWritten = written + keepRows.count
+            return dups
+        }
+    }
+
+    /// Merges the rollup changes and recuts retimed accounts; called once before commit.
+    func finish() async throws {
+        try await guarded {
+            let changes = rollup.changes.filter { !retimed.contains($0.0.accountID) }
+            let chunk = 1000
+            for start in stride(from: 0, to: changes.count, by: chunk) {
+                let part = changes[start..<min(changes.count, start + chunk)]
+                var existing: [PostRollup.DayKey: RollupDay] = [:]
+                try await PostgresQueries(store: store, conn: conn).each("""
+                    SELECT r.day, r.account_id, \(Self.rollupColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
+                    FROM post_rollup r JOIN unnest(?1::bigint[], ?2::text[]) AS k(day, account_id)
+                      ON r.day = k.day AND r.account_id = k.account_id
+                    """, [.ints(part.map(\.0.day)), .texts(part.map(\.0.accountID))]) { r in
+                    existing[PostRollup.DayKey(day: try r.int(0), accountID: try r.text(1))] = try PostgresQueries.rollupDay(r, from: 2)
+                }
+                var merged: [(PostRollup.DayKey, RollupDay)] = []
+                for (k, delta) in part {
+                    var d = existing[k] ?? RollupDay()
+                    d.merge(delta)
+                    merged.append((k, d))
+                }
+                try await Self.writeRollup(store: store, conn: conn, merged)
+            }
+            for accountID in retimed.sorted() {
+                try await Self.recut(store: store, conn: conn, accountID: accountID)
+                try await Self.rebuildRollup(store: store, conn: conn, accountID: accountID)
+            }
+            rollup.removeAll()
+        }
+    }
+
+    /// Writes account-days: upserted, or deleted when no post is left.
+    static func writeRollup(store: PostgresStore, conn: PostgresConnection, _ days: [(PostRollup.DayKey, RollupDay)]) async throws {
+        let gone = days.filter { $0.1.posts <= 0 }
+        if !gone.isEmpty {
+            _ = try await store.rows("DELETE FROM post_rollup r USING unnest(?1::bigint[], ?2::text[]) AS k(day, account_id) WHERE r.day = k.day AND r.account_id = k.account_id",
+                                     [.ints(gone.map(\.0.day)), .texts(gone.map(\.0.accountID))], on: conn)
+        }
+        let live = days.filter { $0.1.posts > 0 }
+        let cols = 14
+        for start in stride(from: 0, to: live.count, by: maxBinds / cols) {
+            let part = live[start..<min(live.count, start + maxBinds / cols)]
+            var binds: [PGValue] = [], values: [String] = []
+            for (n, (k, d)) in part.enumerated() {
+                binds += [.int(k.day), .text(k.accountID), .int(d.posts), .int(d.likes), .int(d.comments), .int(d.shares), .int(d.views),
+                          .int(d.clicks), .int(d.clicksKnown), .int(d.spendCents), .int(d.spendKnown), .double(d.erViewSum),
+                          .int(d.erViewPosts), .text(d.encodeSlices())]
+                values.append("(" + (1...cols).map { "?\(n * cols + $0)" }.joined(separator: ", ") + ")")
+            }
+            let sets = rollupColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            _ = try await store.rows("INSERT INTO post_rollup (day, account_id, \(rollupColumns)) VALUES \(values.joined(separator: ", ")) ON CONFLICT (day, account_id) DO UPDATE SET \(sets)",
+                                     binds, on: conn)
+        }
+    }
+
+    /// Recomputes the local day and hour of an account's posts in its (new) time zone.
+    static func recut(store: PostgresStore, conn: PostgresConnection, accountID: String) async throws {
+        var tz = "UTC"
+        for try await t in try await store.rows("SELECT timezone FROM accounts WHERE account_id = ?1", [.text(accountID)], on: conn).decode(String.self) { tz = t }
+        guard var clock = ZoneClock(identifier: tz) else { return }
+        var ids: [String] = [], days: [Int] = [], hours: [Int] = []
+        for try await (id, at) in try await store.rows("SELECT post_id, published_at FROM posts WHERE account_id = ?1", [.text(accountID)], on: conn).decode((String, Int64).self) {
+            let l = clock.local(at)
+            ids.append(id); days.append(l.date.dayNumber); hours.append(l.hour)
+        }
+        _ = try await store.rows("UPDATE posts p SET day = k.day, hour = k.hour FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[]) AS k(post_id, day, hour) WHERE p.post_id = k.post_id",
+                                 [.texts(ids), .ints(days), .ints(hours)], on: conn)
+    }
+
+    /// Rebuilds one account's rollup from its posts.
+    static func rebuildRollup(store: PostgresStore, conn: PostgresConnection, accountID: String) async throws {
+        _ = try await store.rows("DELETE FROM post_rollup WHERE account_id = ?1", [.text(accountID)], on: conn)
+        var rollup = PostRollup()
+        for try await row in try await store.rows("\(selectPost) WHERE account_id = ?1", [.text(accountID)], on: conn) {
+            rollup.add(try postRow(row.makeRandomAccess()).0)
+        }
+        try await writeRollup(store: store, conn: conn, rollup.changes)
+    }
+}

@@ -1,0 +1,182 @@
+import EngageCore
+import PostgresNIO
+
+extension PostgresRandomAccessRow {
+    func int(_ i: Int) throws -> Int { try self[i].decode(Int.self, context: .default) }
+    func optInt(_ i: Int) throws -> Int? { try self[i].decode(Int?.self, context: .default) }
+    func int64(_ i: Int) throws -> Int64 { try self[i].decode(Int64.self, context: .default) }
+    func optInt64(_ i: Int) throws -> Int64? { try self[i].decode(Int64?.self, context: .default) }
+    func double(_ i: Int) throws -> Double { try self[i].decode(Double.self, context: .default) }
+    func text(_ i: Int) throws -> String { try self[i].decode(String.self, context: .default) }
+    func optText(_ i: Int) throws -> String? { try self[i].decode(String?.self, context: .default) }
+}
+
+/// The report reads on PostgreSQL: the same aggregates as `SQLiteQueries`, in its dialect.
+struct PostgresQueries {
+    let store: PostgresStore
+    let conn: PostgresConnection?
+
+    func each(_ sql: String, _ binds: [PGValue] = [], _ body: (PostgresRandomAccessRow) throws -> Void) async throws {
+        for try await row in try await store.rows(sql, binds, on: conn) { try body(row.makeRandomAccess()) }
+    }
+
+    func accounts() async throws -> [Account] {
+        var out: [Account] = []
+        try await each("SELECT account_id, network, name, handle, competitor, timezone FROM accounts ORDER BY competitor, account_id COLLATE \"C\"") { r in
+            out.append(Account(accountID: try r.text(0), network: try r.text(1), name: try r.optText(2), handle: try r.optText(3),
+                               competitor: try r.int(4) != 0, timezone: try r.text(5)))
+        }
+        return out
+    }
+
+    func accountFigures(period: Period, only: Set<String>?) async throws -> [String: AccountFigures] {
+        let accounts = try await accounts().filter { only?.contains($0.accountID) ?? true }
+        var out: [String: AccountFigures] = [:]
+        for a in accounts { out[a.accountID] = AccountFigures() }
+        let range: [PGValue] = [.int(period.from.dayNumber), .int(period.to.dayNumber)]
+
+        var snaps: [String: [(LocalDate, Int)]] = [:]
+        try await each("""
+            SELECT account_id, day, followers FROM account_daily WHERE day BETWEEN ?1 AND ?2
+            UNION ALL
+            SELECT d.account_id, d.day, d.followers FROM account_daily d
+            JOIN (SELECT account_id, MAX(day) AS day FROM account_daily WHERE day < ?1 GROUP BY account_id) m
+              ON m.account_id = d.account_id AND m.day = d.day
+            """, range) { r in snaps[try r.text(0), default: []].append((LocalDate(dayNumber: try r.int(1)), try r.int(2))) }
+        for (id, s) in snaps where out[id] != nil { out[id]!.followers = FollowerSeries(s) }
+
+        try await each("""
+            SELECT account_id, SUM(new_followers)::BIGINT, SUM(unfollows)::BIGINT, SUM(reach)::BIGINT, SUM(reach_organic)::BIGINT,
+                   SUM(reach_viral)::BIGINT, SUM(reach_paid)::BIGINT, SUM(unique_visitors)::BIGINT, SUM(engaged_users)::BIGINT,
+                   SUM(impressions)::BIGINT
+            FROM account_daily WHERE day BETWEEN ?1 AND ?2 GROUP BY account_id
+            """, range) { r in
+            let id = try r.text(0)
+            guard var f = out[id] else { return }
+            f.newFollowers = try r.optInt(1); f.unfollows = try r.optInt(2); f.reach = try r.optInt(3)
+            f.reachOrganic = try r.optInt(4); f.reachViral = try r.optInt(5); f.reachPaid = try r.optInt(6)
+            f.uniqueVisitors = try r.optInt(7); f.engagedUsers = try r.optInt(8); f.impressions = try r.optInt(9)
+            out[id] = f
+        }
+
+        try await each("""
+            SELECT account_id, reach, reach_organic, reach_viral, reach_paid, unique_visitors, engaged_users
+            FROM account_periods WHERE from_day = ?1 AND to_day = ?2
+            """, range) { r in
+            let id = try r.text(0)
+            guard var f = out[id] else { return }
+            if let v = try r.optInt(1) { f.reach = v; f.reachFromNetworkPeriod = true }
+            if let v = try r.optInt(2) { f.reachOrganic = v }
+            if let v = try r.optInt(3) { f.reachViral = v }
+            if let v = try r.optInt(4) { f.reachPaid = v }
+            if let v = try r.optInt(5) { f.uniqueVisitors = v; f.uniqueVisitorsFromNetworkPeriod = true }
+            if let v = try r.optInt(6) { f.engagedUsers = v }
+            out[id] = f
+        }
+
+        try await each("SELECT account_id, day, \(PostgresImportSession.rollupColumns) FROM post_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, account_id COLLATE \"C\"", range) { r in
+            let id = try r.text(0)
+            guard var f = out[id] else { return }
+            let d = try Self.rollupDay(r, from: 2, slices: false)
+            f.days.append(DayPosts(date: LocalDate(dayNumber: try r.int(1)), posts: d.posts, engagements: d.engagements))
+            f.posts += d.posts; f.likes += d.likes; f.comments += d.comments; f.shares += d.shares; f.views += d.views
+            if d.clicksKnown > 0 { f.clicks = (f.clicks ?? 0) + d.clicks }
+            if d.spendKnown > 0 { f.spendCents = (f.spendCents ?? 0) + d.spendCents }
+            f.erViewSum += d.erViewSum; f.erViewPosts += d.erViewPosts
+            out[id] = f
+        }
+
+        try await each("SELECT account_id, SUM(amount_cents)::BIGINT FROM costs WHERE account_id <> '' AND day BETWEEN ?1 AND ?2 GROUP BY account_id", range) { r in
+            let id = try r.text(0)
+            guard out[id] != nil else { return }
+            out[id]!.spendCents = (out[id]!.spendCents ?? 0) + (try r.int(1))
+        }
+
+        for a in accounts {
+            guard var clock = ZoneClock(identifier: a.timezone) else { continue }
+            var f = out[a.accountID]!
+            try await each("SELECT is_question, received_at, replied_at FROM messages WHERE account_id = ?1 AND received_at >= ?2 AND received_at < ?3",
+                           [.text(a.accountID), .int(Int(clock.startOfDay(period.from))), .int(Int(clock.startOfDay(period.to.adding(days: 1))))]) { r in
+                guard try r.int(0) != 0 else { return }
+                f.questions += 1
+                let received = try r.int64(1)
+                if let replied = try r.optInt64(2), replied >= received {
+                    f.answeredQuestions += 1
+                    f.responseTimes.append(Double(replied - received))
+                }
+            }
+            out[a.accountID] = f
+        }
+        return out
+    }
+
+    static func rollupDay(_ r: PostgresRandomAccessRow, from c: Int, slices: Bool = true) throws -> RollupDay {
+        var d = RollupDay()
+        d.posts = try r.int(c); d.likes = try r.int(c + 1); d.comments = try r.int(c + 2); d.shares = try r.int(c + 3)
+        d.views = try r.int(c + 4); d.clicks = try r.int(c + 5); d.clicksKnown = try r.int(c + 6); d.spendCents = try r.int(c + 7)
+        d.spendKnown = try r.int(c + 8); d.erViewSum = try r.double(c + 9); d.erViewPosts = try r.int(c + 10)
+        if slices { d.slices = RollupDay.decodeSlices(try r.text(c + 11)) }
+        return d
+    }
+
+    func postSlices(period: Period, only: Set<String>?, followers: [String: FollowerSeries]) async throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
+        var out: [String: [SliceDimension: [String: ERPostAccumulator]]] = [:]
+        let empty = FollowerSeries()
+        try await each("SELECT account_id, day, slices FROM post_rollup WHERE day BETWEEN ?1 AND ?2 ORDER BY day, account_id COLLATE \"C\"",
+                       [.int(period.from.dayNumber), .int(period.to.dayNumber)]) { r in
+            let id = try r.text(0)
+            if let only, !only.contains(id) { return }
+            let date = LocalDate(dayNumber: try r.int(1))
+            let series = followers[id] ?? empty
+            var text = try r.text(2)
+            text.withUTF8 { buf in
+                RollupDay.forEachSlice(buf) { dim, value, posts, engagements in
+                    guard let d = SliceDimension(rawValue: dim) else { return }
+                    out[id, default: [:]][d, default: [:]][value, default: ERPostAccumulator()]
+                        .add(DayPosts(date: date, posts: posts, engagements: engagements), followers: series)
+                }
+            }
+        }
+        return out
+    }
+
+    func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
+        var out: [PostRecord] = []
+        try await each("""
+            SELECT post_id, published_at, day, type, rubric, url, likes, comments, shares, views, reach FROM posts
+            WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND reach IS NOT NULL
+            ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id COLLATE "C" LIMIT ?4
+            """, [.text(accountID), .int(period.from.dayNumber), .int(period.to.dayNumber), .int(limit)]) { r in
+            out.append(PostMetrics(postID: try r.text(0), publishedAt: try r.int64(1), date: LocalDate(dayNumber: try r.int(2)),
+                                   type: try r.optText(3), rubric: try r.optText(4), url: try r.optText(5), likes: try r.int(6),
+                                   comments: try r.int(7), shares: try r.int(8), views: try r.optInt(9), reach: try r.optInt(10),
+                                   followers: nil))
+        }
+        return out
+    }
+
+    private func readSessions(_ sql: String, _ binds: [PGValue]) async throws -> [SessionRecord] {
+        var out: [SessionRecord] = []
+        try await each(sql, binds) { r in
+            out.append(SessionRecord(sessionID: try r.text(0), visitorID: try r.text(1), startedAt: try r.int64(2),
+                                     utmSource: try r.optText(3), utmMedium: try r.optText(4), referrer: try r.optText(5),
+                                     landingPage: try r.optText(6), converted: try r.int(7) != 0,
+                                     conversionValue: try r.optInt(8).map { Double($0) / 100 }, lead: try r.int(9) != 0,
+                                     isFirstOfVisitor: try r[10].decode(Bool.self, context: .default)))
+        }
+        return out
+    }
+
+    /// Session ids compare byte-wise, as in SQLite, whatever the server's collation.
+    static let sessionColumns = SQLiteQueries.sessionColumns.replacingOccurrences(of: "p.session_id < s.session_id", with: "p.session_id < s.session_id COLLATE \"C\"")
+
+    func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await readSessions("SELECT \(Self.sessionColumns) FROM sessions s WHERE s.started_at >= ?1 AND s.started_at < ?2 ORDER BY s.started_at, s.session_id COLLATE \"C\"",
+                               [.int(Int(fromUTC)), .int(Int(toUTC))])
+    }
+
+    func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await readSessions("SELECT \(Self.sessionColumns) FROM sessions s WHERE s.visitor_id = ANY(?1) AND s.started_at >= ?2 AND s.started_at < ?3",
+                               [.texts(visitors.sorted()), .int(Int(fromUTC)), .int(Int(toUTC))])
+    }
+}

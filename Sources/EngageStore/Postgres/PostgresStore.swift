@@ -1,0 +1,256 @@
+import EngageCore
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The server engine: PostgreSQL through a pooled `PostgresClient`. Same migrations and the
+/// same store API as `SQLiteStore`; dialect differences live in `PostgresDialect`.
+public final class PostgresStore: Store, @unchecked Sendable {
+    public let engine = "postgres"
+    public let target: PostgresTarget
+    public var displayTarget: String { target.display }
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+    let logger = Logger(label: "engage.postgres")
+
+    public init(url: String) throws {
+        let t = try PostgresTarget(url: url)
+        target = t
+        let tls: PostgresClient.Configuration.TLS
+        switch t.sslmode {
+        case "disable", "allow": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        default: tls = .require(.makeClientConfiguration())
+        }
+        var config = PostgresClient.Configuration(host: t.host, port: t.port, username: t.username, password: t.password,
+                                                  database: t.database, tls: tls)
+        config.options.maximumConnections = max(1, t.poolSize)
+        config.options.connectTimeout = .seconds(10)
+        if let schema = t.schema { config.options.additionalStartupParameters = [("search_path", schema)] }
+        let c = PostgresClient(configuration: config)
+        client = c
+        runner = Task { await c.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    /// A one-line description of a PostgreSQL error naming the target (password masked).
+    func describe(_ error: Error) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let p = error as? PSQLError {
+            if let msg = p.serverInfo?[.message] {
+                return StoreError("PostgreSQL \(target.display): \(msg)\(p.serverInfo?[.detail].map { " (\($0))" } ?? "")")
+            }
+            let cause = p.underlying.map { String(describing: $0) } ?? String(describing: p.code)
+            return StoreError("cannot reach PostgreSQL at \(target.display): \(cause)")
+        }
+        if String(describing: type(of: error)).contains("ConnectionPoolError") {
+            return StoreError("cannot reach PostgreSQL at \(target.display): no connection could be opened")
+        }
+        return StoreError("PostgreSQL \(target.display): \(error)")
+    }
+
+    /// Runs `body` with errors turned into one-line `StoreError`s.
+    func guarded<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch { throw describe(error) }
+    }
+
+    // MARK: migrations
+
+    /// Opens one connection outside the pool and closes it: a wrong host, port, password or
+    /// database fails here at once with the server's reason, instead of inside the pool's
+    /// retries.
+    func ping() async throws {
+        let t = target
+        let tls: PostgresConnection.Configuration.TLS
+        switch t.sslmode {
+        case "disable", "allow": tls = .disable
+        case "prefer": tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var config = PostgresConnection.Configuration(host: t.host, port: t.port, username: t.username, password: t.password,
+                                                      database: t.database, tls: tls)
+        config.options.connectTimeout = .seconds(10)
+        let conn = try await PostgresConnection.connect(on: PostgresClient.defaultEventLoopGroup.any(), configuration: config, id: 0,
+                                                        logger: logger).get()
+        try await conn.close()
+    }
+
+    @discardableResult
+    public func migrate() async throws -> Int {
+        try await guarded {
+            try await ping()
+            return try await client.withConnection { conn in
+                // two instances starting at once: one migrates, the other waits and finds it done
+                try await conn.query("SELECT pg_advisory_lock(\(PostgresDialect.migrationLock))", logger: logger)
+                do {
+                    let v = try await migrateLocked(conn)
+                    try await conn.query("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock))", logger: logger)
+                    return v
+                } catch {
+                    _ = try? await conn.query("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock))", logger: logger)
+                    throw error
+                }
+            }
+        }
+    }
+
+    private func migrateLocked(_ conn: PostgresConnection) async throws -> Int {
+        if let schema = target.schema { try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
+        try await conn.query("CREATE TABLE IF NOT EXISTS engage_schema (version BIGINT NOT NULL)", logger: logger)
+        var version = 0
+        for try await v in try await conn.query("SELECT COALESCE(MAX(version), 0) FROM engage_schema", logger: logger).decode(Int.self) { version = v }
+        guard version <= Migrations.latest else {
+            throw StoreError("the database \(target.display) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
+        }
+        if version == Migrations.latest { return version }
+        try await conn.withTransaction(logger: logger) { tx in
+            while version < Migrations.latest {
+                for sql in Migrations.steps[version] { try await tx.query(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
+                version += 1
+                try await tx.query("INSERT INTO engage_schema (version) VALUES (\(version))", logger: logger)
+            }
+        }
+        return version
+    }
+
+    // MARK: import
+
+    public func withImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { conn in
+                try await conn.query("BEGIN", logger: logger)
+                do {
+                    // imports are serialised: no deadlocks between overlapping upserts
+                    try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresDialect.importLock))", logger: logger)
+                    var importID = 0
+                    for try await id in try await conn.query(
+                        "INSERT INTO imports (source, started_at) VALUES (\(source), \(Int(Date().timeIntervalSince1970))) RETURNING import_id",
+                        logger: logger).decode(Int.self) { importID = id }
+                    let session = PostgresImportSession(store: self, conn: conn, importID: importID)
+                    let result = try await body(session)
+                    try await session.finish()
+                    try await conn.query("UPDATE imports SET finished_at = \(Int(Date().timeIntervalSince1970)), rows = \(session.rowsWritten) WHERE import_id = \(importID)", logger: logger)
+                    try await conn.query("COMMIT", logger: logger)
+                    return result
+                } catch {
+                    _ = try? await conn.query("ROLLBACK", logger: logger)
+                    throw error
+                }
+            }
+        } catch let e as StoreError {
+            throw e
+        } catch let e as PSQLError {
+            throw describe(e)
+        }
+    }
+
+    // MARK: queries
+
+    /// Runs a query written with `?n` placeholders.
+    func rows(_ sql: String, _ binds: [PGValue] = [], on conn: PostgresConnection? = nil) async throws -> PostgresRowSequence {
+        var b = PostgresBindings(capacity: binds.count)
+        for v in binds { v.append(to: &b) }
+        let q = PostgresQuery(unsafeSQL: PostgresDialect.placeholders(sql), binds: b)
+        if let conn { return try await conn.query(q, logger: logger) }
+        return try await client.query(q, logger: logger)
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).accounts() }
+    }
+
+    public func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).accountFigures(period: period, only: accountIDs.map(Set.init)) }
+    }
+
+    public func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws
+        -> [String: [SliceDimension: [String: ERPostAccumulator]]]
+    {
+        try await guarded {
+            try await PostgresQueries(store: self, conn: nil).postSlices(period: period, only: accountIDs.map(Set.init), followers: followers)
+        }
+    }
+
+    public func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).topPosts(accountID: accountID, period: period, limit: limit) }
+    }
+
+    public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).sessions(fromUTC: fromUTC, toUTC: toUTC) }
+    }
+
+    public func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
+    }
+
+    public func unassignedCostsCents(period: Period) async throws -> Int? {
+        try await guarded {
+            var out: Int?
+            for try await v in try await rows("SELECT SUM(amount_cents)::BIGINT FROM costs WHERE account_id = '' AND day BETWEEN ?1 AND ?2",
+                                              [.int(period.from.dayNumber), .int(period.to.dayNumber)]).decode(Int?.self) { out = v }
+            return out
+        }
+    }
+
+    public func counts() async throws -> [String: Int] {
+        try await guarded {
+            var out: [String: Int] = [:]
+            for t in ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages", "sessions", "imports"] {
+                for try await n in try await rows("SELECT COUNT(*) FROM \(t)").decode(Int.self) { out[t] = n }
+            }
+            return out
+        }
+    }
+
+    /// All rollup rows as text, for tests comparing incremental and rebuilt rollups.
+    public func rollupSnapshot() async throws -> [String] {
+        try await guarded {
+            var out: [String] = []
+            for try await s in try await rows("""
+                SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' || comments || '|' || shares || '|' ||
+                       views || '|' || clicks || '|' || clicks_known || '|' || spend_cents || '|' || spend_known || '|' ||
+                       er_view_posts || '|' || round(er_view_sum::numeric, 9) || '|' || slices
+                FROM post_rollup ORDER BY day, account_id
+                """).decode(String.self) { out.append(s) }
+            return out
+        }
+    }
+
+    /// Rebuilds every account's rollup from its posts.
+    public func rebuildRollups() async throws {
+        try await guarded {
+            try await client.withTransaction(logger: logger) { conn in
+                let q = PostgresQueries(store: self, conn: conn)
+                for a in try await q.accounts() { try await PostgresImportSession.rebuildRollup(store: self, conn: conn, accountID: a.accountID) }
+            }
+        }
+    }
+
+    /// Runs one statement (tests only).
+    public func executeForTests(_ sql: String) async throws {
+        try await guarded { _ = try await rows(sql) }
+    }
+}
+
+/// A value bound to a PostgreSQL query.
+enum PGValue: Sendable {
+    case int(Int?)
+    case text(String?)
+    case double(Double?)
+    case texts([String])
+    case ints([Int])
+
+    func append(to b: inout PostgresBindings) {
+        switch self {
+        case .int(let v): if let v { b.append(v) } else { b.appendNull() }
+        case .text(let v): if let v { b.append(v) } else { b.appendNull() }
+        case .double(let v): if let v { b.append(v) } else { b.appendNull() }
+        case .texts(let v): b.append(v)
+        case .ints(let v): b.append(v)
+        }
+    }
+
+    static func bool(_ v: Bool) -> PGValue { .int(v ? 1 : 0) }
+}
