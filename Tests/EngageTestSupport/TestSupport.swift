@@ -9,6 +9,8 @@ extension Tag {
     @Tag public static var small: Self
     /// A real SQLite file in a temp folder.
     @Tag public static var medium: Self
+    /// A real PostgreSQL server, concurrency.
+    @Tag public static var large: Self
 }
 
 /// A fresh temp folder, removed afterwards.
