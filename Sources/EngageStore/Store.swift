@@ -46,6 +46,17 @@ public protocol Store: Sendable {
 
     /// Row counts by table, for status output and tests.
     func counts() async throws -> [String: Int]
+
+    /// Streams every row of `table` (its named columns, ordered by `orderBy`), for export.
+    func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws
+}
+
+/// A column value as stored.
+public enum StoreValue: Sendable, Equatable {
+    case null
+    case int(Int)
+    case double(Double)
+    case text(String)
 }
 
 /// The slices of a day's posts kept in the rollup.

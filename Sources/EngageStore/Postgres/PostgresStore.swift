@@ -204,6 +204,25 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
+        try await guarded {
+            let order = orderBy.map { "\($0)" }.joined(separator: ", ")
+            for try await row in try await rows("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") {
+                var values: [StoreValue] = []
+                values.reserveCapacity(columns.count)
+                for cell in row {
+                    if cell.bytes == nil { values.append(.null); continue }
+                    switch cell.dataType {
+                    case .int8, .int4, .int2: values.append(.int(try cell.decode(Int.self, context: .default)))
+                    case .float8, .float4, .numeric: values.append(.double(try cell.decode(Double.self, context: .default)))
+                    default: values.append(.text(try cell.decode(String.self, context: .default)))
+                    }
+                }
+                try body(values)
+            }
+        }
+    }
+
     /// All rollup rows as text, for tests comparing incremental and rebuilt rollups.
     public func rollupSnapshot() async throws -> [String] {
         try await guarded {

@@ -150,6 +150,30 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
+    public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
+        try readBlocking(table: table, columns: columns, orderBy: orderBy, body)
+    }
+
+    /// Streams rows on the calling thread (an export blocks its task; nothing else waits on it).
+    private func readBlocking(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) throws {
+        try queue.read { db in
+            let st = try db.raw("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(orderBy.joined(separator: ", "))")
+            var row = [StoreValue](repeating: .null, count: columns.count)
+            while try st.step() {
+                for i in columns.indices {
+                    let c = Int32(i)
+                    switch sqlite3_column_type(st.handle, c) {
+                    case SQLITE_NULL: row[i] = .null
+                    case SQLITE_INTEGER: row[i] = .int(st.int(c))
+                    case SQLITE_FLOAT: row[i] = .double(st.double(c))
+                    default: row[i] = .text(st.text(c))
+                    }
+                }
+                try body(row)
+            }
+        }
+    }
+
     /// Rebuilds the rollup of every account from the posts (a repair, and the reference
     /// the incremental rollup is tested against).
     public func rebuildRollups() async throws {

@@ -1,0 +1,90 @@
+import EngageCore
+import EngageStore
+import Foundation
+
+/// Writes the whole database back out as CONTRACT.md CSV files, in the formats the importer
+/// reads: a user moves SQLite → PostgreSQL with `engage export` then `engage import`.
+/// Instants are written in UTC (`2026-03-01T06:30:00Z`), money with two decimals.
+public struct Exporter: Sendable {
+    public var store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    enum Kind { case text, int, date, instant, money, bool }
+
+    /// File → (table, order, [(csv column, table column, kind)]).
+    static let files: [(file: String, table: String, order: [String], columns: [(String, String, Kind)])] = [
+        ("accounts.csv", "accounts", ["account_id"], [
+            ("account_id", "account_id", .text), ("network", "network", .text), ("name", "name", .text), ("handle", "handle", .text),
+            ("competitor", "competitor", .bool), ("timezone", "timezone", .text)]),
+        ("account_daily.csv", "account_daily", ["account_id", "day"], [
+            ("account_id", "account_id", .text), ("date", "day", .date), ("followers", "followers", .int),
+            ("new_followers", "new_followers", .int), ("unfollows", "unfollows", .int), ("reach", "reach", .int),
+            ("reach_organic", "reach_organic", .int), ("reach_viral", "reach_viral", .int), ("reach_paid", "reach_paid", .int),
+            ("impressions", "impressions", .int), ("page_views", "page_views", .int), ("unique_visitors", "unique_visitors", .int),
+            ("engaged_users", "engaged_users", .int)]),
+        ("account_periods.csv", "account_periods", ["account_id", "from_day", "to_day"], [
+            ("account_id", "account_id", .text), ("from", "from_day", .date), ("to", "to_day", .date), ("reach", "reach", .int),
+            ("reach_organic", "reach_organic", .int), ("reach_viral", "reach_viral", .int), ("reach_paid", "reach_paid", .int),
+            ("unique_visitors", "unique_visitors", .int), ("engaged_users", "engaged_users", .int)]),
+        ("posts.csv", "posts", ["post_id"], [
+            ("post_id", "post_id", .text), ("account_id", "account_id", .text), ("published_at", "published_at", .instant),
+            ("type", "type", .text), ("rubric", "rubric", .text), ("url", "url", .text), ("text", "text", .text),
+            ("likes", "likes", .int), ("comments", "comments", .int), ("shares", "shares", .int), ("saves", "saves", .int),
+            ("views", "views", .int), ("reach", "reach", .int), ("clicks", "clicks", .int), ("spend", "spend_cents", .money)]),
+        ("costs.csv", "costs", ["day", "account_id", "note", "amount_cents", "occurrence"], [
+            ("date", "day", .date), ("amount", "amount_cents", .money), ("account_id", "account_id", .text), ("note", "note", .text)]),
+        ("messages.csv", "messages", ["message_id"], [
+            ("message_id", "message_id", .text), ("account_id", "account_id", .text), ("received_at", "received_at", .instant),
+            ("is_question", "is_question", .bool), ("replied_at", "replied_at", .instant)]),
+        ("sessions.csv", "sessions", ["session_id"], [
+            ("session_id", "session_id", .text), ("visitor_id", "visitor_id", .text), ("started_at", "started_at", .instant),
+            ("utm_source", "utm_source", .text), ("utm_medium", "utm_medium", .text), ("utm_campaign", "utm_campaign", .text),
+            ("utm_content", "utm_content", .text), ("utm_term", "utm_term", .text), ("referrer", "referrer", .text),
+            ("landing_page", "landing_page", .text), ("converted", "converted", .bool),
+            ("conversion_value", "conversion_value_cents", .money), ("lead", "lead", .bool)]),
+    ]
+
+    /// Writes every file into `folder` (created if missing); returns rows per file.
+    public func export(to folder: String) async throws -> [ImportSummary.FileResult] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var out: [ImportSummary.FileResult] = []
+        for f in Self.files {
+            let started = Date()
+            let path = (folder as NSString).appendingPathComponent(f.file)
+            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+                throw StoreError("cannot write \(path)")
+            }
+            var buffer = f.columns.map(\.0).joined(separator: ",") + "\n"
+            var rows = 0
+            try await store.forEachRow(table: f.table, columns: f.columns.map(\.1), orderBy: f.order) { values in
+                buffer += zip(values, f.columns).map { Self.field($0, $1.2) }.joined(separator: ",") + "\n"
+                rows += 1
+                if buffer.utf8.count > 1 << 20 {
+                    h.write(Data(buffer.utf8))
+                    buffer = ""
+                }
+            }
+            h.write(Data(buffer.utf8))
+            try h.close()
+            out.append(.init(file: f.file, rows: rows, seconds: Date().timeIntervalSince(started)))
+        }
+        return out
+    }
+
+    static func field(_ v: StoreValue, _ kind: Kind) -> String {
+        switch (v, kind) {
+        case (.null, _): return ""
+        case (.int(let i), .date): return LocalDate(dayNumber: i).description
+        case (.int(let i), .instant): return Int64(i).isoUTC
+        case (.int(let i), .money): return String(format: "%@%d.%02d", i < 0 ? "-" : "", abs(i) / 100, abs(i) % 100)
+        case (.int(let i), .bool): return i != 0 ? "true" : "false"
+        case (.int(let i), _): return String(i)
+        case (.double(let d), _): return "\(d)"
+        case (.text(let s), _):
+            if kind == .text, s.isEmpty { return "" }
+            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+    }
+}
