@@ -3,9 +3,11 @@
 
     python3 bench/compare.py [--n 1000] [--data-root /tmp/perfdata] [--anchors duckdb,sqlite]
                              [--engage .build/release/engage] [--repeats 1]
+                             [--postgres-url postgres://user@127.0.0.1:5432/db?sslmode=disable]
 
 1. Generates the data with shared/bench/gen_data.py N DIR --contract-names (once; reused).
-2. Runs `engage import` into a fresh SQLite file, then `engage report social --format json`
+2. Runs `engage import` into a fresh SQLite file (and, with --postgres-url, a fresh schema
+   on that PostgreSQL server), then `engage report social --format json`
    for the month (2025-03) and the year (2025), each under /usr/bin/time -v (wall, peak RSS).
 3. Runs the anchors (anchor_duckdb.py, anchor_sqlite.py, …) on the same folder.
 4. Checks Engage's numbers: its JSON accounts go through shared/bench/common.report_digest
@@ -50,20 +52,26 @@ def engage_digest(accounts):
     return common.report_digest(out)
 
 
-def run_engage(engage, data, work):
-    db = os.path.join(work, "engage.sqlite")
-    common.remove_db(db)
+def run_engage(engage, data, work, pg_url=None):
+    if pg_url:
+        schema = f"bench_{os.getpid()}_{int(time.time() * 1000) % 10**9}"
+        db = pg_url + ("&" if "?" in pg_url else "?") + f"schema={schema}"
+    else:
+        db = os.path.join(work, "engage.sqlite")
+        common.remove_db(db)
     out, err, secs, rss = timed([engage, "import", "--quiet", "--db", db, data])
     per_file = {m.group(1): (int(m.group(2)), float(m.group(3)))
                 for m in re.finditer(r"^(\S+\.csv): (\d+) rows in ([\d.]+) s", out, re.M)}
     res = {"import_s": secs, "import_rss_mb": rss, "files": per_file, "periods": {}}
     posts_rows, posts_s = per_file["posts.csv"]
     res["posts_rows_per_s"] = posts_rows / posts_s
-    res["db_mb"] = os.path.getsize(db) / 2 ** 20
+    res["db_mb"] = None if pg_url else os.path.getsize(db) / 2 ** 20
     for name, (f, t) in common.PERIODS.items():
         out, err, secs, rss = timed([engage, "report", "social", "--db", db, "--from", f, "--to", t, "--format", "json"])
         rep = json.loads(out)
         res["periods"][name] = {"report_s": secs, "rss_mb": rss, "report_digest": engage_digest(rep["accounts"])}
+    if pg_url:
+        subprocess.run(["psql", pg_url.split("?")[0], "-q", "-c", f"DROP SCHEMA {schema} CASCADE"], capture_output=True)
     return res
 
 
@@ -82,6 +90,7 @@ def main():
     ap.add_argument("--engage", default=os.path.join(ROOT, ".build", "release", "engage"))
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--postgres-url", default=None, help="also time Engage on this PostgreSQL server (a fresh schema per run)")
     a = ap.parse_args()
     data = os.path.join(a.data_root, f"N{a.n:g}")
     if not os.path.exists(os.path.join(data, "manifest.json")):
@@ -89,11 +98,15 @@ def main():
     rows = json.load(open(os.path.join(data, "manifest.json")))["rows"]
     work = tempfile.mkdtemp(prefix="engage-bench-")
     runs = {"engage": []}
+    if a.postgres_url:
+        runs["engage-postgres"] = []
     anchors = [x for x in a.anchors.split(",") if x]
     for x in anchors:
         runs[x] = []
     for _ in range(a.repeats):           # interleaved, as shared/bench/bench.py does
         runs["engage"].append(run_engage(a.engage, data, work))
+        if a.postgres_url:
+            runs["engage-postgres"].append(run_engage(a.engage, data, work, a.postgres_url))
         for x in anchors:
             runs[x].append(run_anchor(x, data))
     shutil.rmtree(work, ignore_errors=True)
@@ -104,9 +117,17 @@ def main():
           f"({os.cpu_count()} cores, {platform.release()}), median of {a.repeats}\n")
     print("| engine | post import rows/s | import peak RSS MB | social month s | social year s |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| engage (SQLite) | {med(r['posts_rows_per_s'] for r in e):,.0f} | {med(r['import_rss_mb'] for r in e):,.0f} | "
-          f"{med(r['periods']['month']['report_s'] for r in e):.3f} | {med(r['periods']['year']['report_s'] for r in e):.3f} |")
+    engage_runs = [("engage (SQLite)", "engage")] + ([("engage (PostgreSQL)", "engage-postgres")] if a.postgres_url else [])
+    for label, key in engage_runs:
+        rr = runs[key]
+        print(f"| {label} | {med(r['posts_rows_per_s'] for r in rr):,.0f} | {med(r['import_rss_mb'] for r in rr):,.0f} | "
+              f"{med(r['periods']['month']['report_s'] for r in rr):.3f} | {med(r['periods']['year']['report_s'] for r in rr):.3f} |")
     ok = True
+    if a.postgres_url:
+        for p in ("month", "year"):
+            if runs["engage-postgres"][0]["periods"][p]["report_digest"] != e[0]["periods"][p]["report_digest"]:
+                ok = False
+                print(f"MISMATCH: engage on PostgreSQL gives another {p} report than on SQLite", file=sys.stderr)
     for x in anchors:
         rs = runs[x]
         posts_s = med(r["load_parts_s"]["posts"] for r in rs)
