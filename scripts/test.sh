@@ -23,4 +23,5 @@ if [ -z "${ENGAGE_TEST_POSTGRES_URL:-}" ]; then
   source scripts/throwaway-postgres.sh
 fi
 export ENGAGE_REQUIRE_POSTGRES=1
-swift test "$@"
+# a hang fails the run instead of eating CI's time
+timeout --kill-after=30 2400 swift test "$@"

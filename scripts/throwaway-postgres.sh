@@ -36,9 +36,13 @@ trap stop_postgres EXIT
 
 "${AS_PG[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -A trust -U engage -E UTF8 --no-sync >"$PGTMP/initdb.log" 2>&1 \
   || { cat "$PGTMP/initdb.log" >&2; exit 1; }
+# one role that must give a password, for the wrong-password test
+"${AS_PG[@]}" sh -c "{ echo 'host all engage_pw 127.0.0.1/32 scram-sha-256'; cat '$PGTMP/data/pg_hba.conf'; } > '$PGTMP/hba' && mv '$PGTMP/hba' '$PGTMP/data/pg_hba.conf'"
 "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
   -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
   start >/dev/null || { cat "$PGTMP/server.log" >&2; exit 1; }
 "${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U engage engage_test
+psql -q -h 127.0.0.1 -p "$PGPORT" -U engage -d engage_test -c "CREATE ROLE engage_pw LOGIN PASSWORD 'right-password'" >/dev/null
 export ENGAGE_TEST_POSTGRES_URL="postgres://engage@127.0.0.1:$PGPORT/engage_test?sslmode=disable"
+export ENGAGE_TEST_POSTGRES_PASSWORD_URL="postgres://engage_pw:right-password@127.0.0.1:$PGPORT/engage_test?sslmode=disable"
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT (pid $(head -n 1 "$PGTMP/data/postmaster.pid"))"
