@@ -20,10 +20,8 @@ let package = Package(
         // Pure: domain types, every formula, statistics. No I/O.
         .target(name: "EngageCore"),
         // Schema, migrations, queries; engines behind one API (SQLite now).
-        // sqlite3_config (variadic, so not callable from Swift).
-        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "EngageStore", dependencies: [
-            "EngageCore", "CSQLiteTuning",
+            "EngageCore",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),

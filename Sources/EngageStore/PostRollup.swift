@@ -143,8 +143,6 @@ public struct PostRollup: Sendable {
 
     public init() {}
 
-    public var isEmpty: Bool { days.isEmpty }
-
     private mutating func account(_ id: String) -> Int32 {
         if lastAccount.index >= 0, lastAccount.id == id { return lastAccount.index }
         let i: Int32

@@ -66,7 +66,6 @@ struct RawStatement {
     func int64(_ c: Int32) -> Int64 { sqlite3_column_int64(handle, c) }
     func optInt64(_ c: Int32) -> Int64? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, c) }
     func double(_ c: Int32) -> Double { sqlite3_column_double(handle, c) }
-    func optDouble(_ c: Int32) -> Double? { sqlite3_column_type(handle, c) == SQLITE_NULL ? nil : sqlite3_column_double(handle, c) }
     func text(_ c: Int32) -> String { optText(c) ?? "" }
     /// The bytes of a text column, valid only inside `body`.
     func withText<T>(_ c: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {

@@ -1,5 +1,4 @@
 import EngageCore
-import CSQLiteTuning
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -14,7 +13,6 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
-        _ = engage_sqlite_tune()
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.allowsUnsafeTransactions = true  // an import's transaction spans several awaits
