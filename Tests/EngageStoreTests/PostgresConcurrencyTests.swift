@@ -73,8 +73,7 @@ import Testing
     }
 }
 
-/// A wrong password. (A connection killed mid-import is not tested yet: such a test hung
-/// now and then at process exit; see the issue notes.)
+/// A wrong password.
 @Suite(.tags(.large), .enabled(if: engines.contains(.postgres))) struct PostgresFailureTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["ENGAGE_TEST_POSTGRES_PASSWORD_URL"] != nil))
     func aWrongPasswordIsAOneLineErrorWithoutThePassword() async throws {
@@ -86,5 +85,48 @@ import Testing
         #expect(text.contains("postgres://engage_pw:***@127.0.0.1"))
         #expect(!text.contains("wrong-password"))
         #expect(!text.contains("\n"))
+    }
+}
+
+/// The server ends the importing connection half way through: the import fails with one
+/// line naming the target, and the database keeps its previous state.
+@Suite(.tags(.large), .enabled(if: engines.contains(.postgres))) struct PostgresKilledImportTests {
+    @Test func aConnectionKilledMidImportLosesNothing() async throws {
+        try await withStore(.postgres) { store, dir in
+            let pg = store as! PostgresStore
+            guard case .success = try await importFiles(["accounts.csv": accountsCSV], into: store, dir: dir)
+            else { Issue.record("base import refused"); return }
+            let before = try await store.counts()
+            var csv = "post_id,account_id,published_at,likes,reach\n"
+            for i in 0..<100_000 { csv += "k\(i),vk_main,2026-03-\(String(format: "%02d", i % 28 + 1))T10:00:00Z,\(i % 7),\(i)\n" }
+            let importing = Task { try await importFiles(["posts.csv": csv], into: store, dir: dir) }
+            // the backend holding the import lock is the importer's
+            let lock = pg.importLockParts
+            var killed = false
+            for _ in 0..<600 where !killed {
+                let ended = try await pg.textForTests("""
+                    SELECT pg_terminate_backend(pid)::text FROM pg_locks
+                    WHERE locktype = 'advisory' AND granted AND classid::bigint = \(lock.high) AND objid::bigint = \(lock.low)
+                    """)
+                killed = ended.contains("true")
+                if !killed { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(killed, "the import finished before it could be ended")
+            let outcome = await importing.result
+            switch outcome {
+            case .success(.success): Issue.record("the import succeeded although its connection was ended")
+            case .success(.failure(let f)): Issue.record("refused as bad input instead of a store error: \(f)")
+            case .failure(let error):
+                let text = String(describing: error)
+                #expect(text.contains("PostgreSQL") && text.contains("127.0.0.1"), "\(text)")
+                #expect(!text.contains("\n"))
+            }
+            #expect(try await store.counts() == before)
+            // the store still works afterwards
+            guard case .success = try await importFiles(["posts.csv": "post_id,account_id,published_at\nz1,vk_main,2026-03-02T10:00:00Z\n"],
+                                                        into: store, dir: dir)
+            else { Issue.record("the next import was refused"); return }
+            #expect(try await store.counts()["posts"] == 1)
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// Everything that differs between the SQLite and PostgreSQL SQL that Engage writes, in one
 /// place: column types of the shared migrations, placeholders, and text formatting.
-enum PostgresDialect {
+public enum PostgresDialect {
     /// Rewrites a migration statement written for SQLite: 64-bit integers (PostgreSQL's
     /// INTEGER is 32-bit; instants, cents and sums need 64), double precision for REAL, an
     /// identity column for `INTEGER PRIMARY KEY`, no `WITHOUT ROWID`.
@@ -23,7 +23,19 @@ enum PostgresDialect {
         return out
     }
 
-    /// The advisory lock key that serialises migrations and imports ("ENGAGE" in ASCII).
-    static let migrationLock: Int64 = 0x454E_4741_4745_0001
-    static let importLock: Int64 = 0x454E_4741_4745_0002
+    /// The advisory lock keys that serialise migrations and imports of one Engage database
+    /// (a schema; advisory locks are per server database, so the schema is part of the key):
+    /// "ENG" in ASCII, 0x01 (migrations) or 0x02 (imports), and 32 bits of the schema name's
+    /// FNV-1a hash.
+    static func migrationLock(schema: String?) -> Int64 { lock(0x01, schema) }
+    static func importLock(schema: String?) -> Int64 { lock(0x02, schema) }
+
+    private static func lock(_ kind: Int64, _ schema: String?) -> Int64 {
+        var h: UInt32 = 2_166_136_261
+        for b in (schema ?? "").utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return 0x454E_47 << 40 | kind << 32 | Int64(h)
+    }
+
+    /// How `pg_locks` shows an advisory lock: its high and low 32 bits (classid, objid).
+    public static func lockParts(_ key: Int64) -> (high: Int64, low: Int64) { (key >> 32, key & 0xFFFF_FFFF) }
 }

@@ -57,9 +57,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
                 text += "\n"
             }
             let payload = text
-            try await conn.copyFrom(table: stage, columns: all, logger: store.logger) { writer in
-                try await writer.write(ByteBuffer(string: payload))
-            }
+            try await conn.liveCopy(table: stage, columns: all, payload: payload, logger: store.logger)
             let keyExpr = key.map { "\($0)::text" }.joined(separator: " || chr(31) || ")
             let list = all.joined(separator: ", ")
             let sql = "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id RETURNING \(keyExpr)"

@@ -17,7 +17,7 @@ struct PostgresQueries {
     let conn: PostgresConnection?
 
     func each(_ sql: String, _ binds: [PGValue] = [], _ body: (PostgresRandomAccessRow) throws -> Void) async throws {
-        for try await row in try await store.rows(sql, binds, on: conn) { try body(row.makeRandomAccess()) }
+        try await store.each(sql, binds, on: conn) { try body($0.makeRandomAccess()) }
     }
 
     func accounts() async throws -> [Account] {

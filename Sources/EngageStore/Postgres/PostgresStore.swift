@@ -38,6 +38,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// A one-line description of a PostgreSQL error naming the target (password masked).
     func describe(_ error: Error) -> StoreError {
         if let e = error as? StoreError { return e }
+        if error is ConnectionClosed {
+            return StoreError("PostgreSQL \(target.display): the server closed the connection")
+        }
         if let p = error as? PSQLError {
             if let msg = p.serverInfo?[.message] {
                 return StoreError("PostgreSQL \(target.display): \(msg)\(p.serverInfo?[.detail].map { " (\($0))" } ?? "")")
@@ -83,13 +86,13 @@ public final class PostgresStore: Store, @unchecked Sendable {
             try await ping()
             return try await client.withConnection { conn in
                 // two instances starting at once: one migrates, the other waits and finds it done
-                try await conn.query("SELECT pg_advisory_lock(\(PostgresDialect.migrationLock))", logger: logger)
+                try await conn.liveQuery("SELECT pg_advisory_lock(\(PostgresDialect.migrationLock(schema: target.schema)))", logger: logger)
                 do {
                     let v = try await migrateLocked(conn)
-                    try await conn.query("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock))", logger: logger)
+                    try await conn.liveQuery("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock(schema: target.schema)))", logger: logger)
                     return v
                 } catch {
-                    _ = try? await conn.query("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock))", logger: logger)
+                    _ = try? await conn.liveQuery("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock(schema: target.schema)))", logger: logger)
                     throw error
                 }
             }
@@ -97,19 +100,19 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     private func migrateLocked(_ conn: PostgresConnection) async throws -> Int {
-        if let schema = target.schema { try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
-        try await conn.query("CREATE TABLE IF NOT EXISTS engage_schema (version BIGINT NOT NULL)", logger: logger)
+        if let schema = target.schema { try await conn.liveQuery(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
+        try await conn.liveQuery("CREATE TABLE IF NOT EXISTS engage_schema (version BIGINT NOT NULL)", logger: logger)
         var version = 0
-        for try await v in try await conn.query("SELECT COALESCE(MAX(version), 0) FROM engage_schema", logger: logger).decode(Int.self) { version = v }
+        for try await v in try await conn.liveQuery("SELECT COALESCE(MAX(version), 0) FROM engage_schema", logger: logger).decode(Int.self) { version = v }
         guard version <= Migrations.latest else {
             throw StoreError("the database \(target.display) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
         }
         if version == Migrations.latest { return version }
-        try await conn.withTransaction(logger: logger) { tx in
+        try await conn.liveTransaction(logger: logger) { tx in
             while version < Migrations.latest {
-                for sql in Migrations.steps[version] { try await tx.query(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
+                for sql in Migrations.steps[version] { try await tx.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
                 version += 1
-                try await tx.query("INSERT INTO engage_schema (version) VALUES (\(version))", logger: logger)
+                try await tx.liveQuery("INSERT INTO engage_schema (version) VALUES (\(version))", logger: logger)
             }
         }
         return version
@@ -120,41 +123,58 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func withImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T {
         do {
             return try await client.withConnection { conn in
-                try await conn.query("BEGIN", logger: logger)
-                do {
+                try await conn.liveTransaction(logger: logger) { conn in
                     // imports are serialised: no deadlocks between overlapping upserts
-                    try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresDialect.importLock))", logger: logger)
+                    try await conn.liveQuery("SELECT pg_advisory_xact_lock(\(PostgresDialect.importLock(schema: target.schema)))", logger: logger)
                     var importID = 0
-                    for try await id in try await conn.query(
+                    for try await id in try await conn.liveQuery(
                         "INSERT INTO imports (source, started_at) VALUES (\(source), \(Int(Date().timeIntervalSince1970))) RETURNING import_id",
                         logger: logger).decode(Int.self) { importID = id }
                     let session = PostgresImportSession(store: self, conn: conn, importID: importID)
                     let result = try await body(session)
                     try await session.finish()
-                    try await conn.query("UPDATE imports SET finished_at = \(Int(Date().timeIntervalSince1970)), rows = \(session.rowsWritten) WHERE import_id = \(importID)", logger: logger)
-                    try await conn.query("COMMIT", logger: logger)
+                    try await conn.liveQuery("UPDATE imports SET finished_at = \(Int(Date().timeIntervalSince1970)), rows = \(session.rowsWritten) WHERE import_id = \(importID)", logger: logger)
                     return result
-                } catch {
-                    _ = try? await conn.query("ROLLBACK", logger: logger)
-                    throw error
                 }
             }
         } catch let e as StoreError {
             throw e
         } catch let e as PSQLError {
             throw describe(e)
+        } catch let e as ConnectionClosed {
+            throw describe(e)
         }
     }
 
     // MARK: queries
 
-    /// Runs a query written with `?n` placeholders.
-    func rows(_ sql: String, _ binds: [PGValue] = [], on conn: PostgresConnection? = nil) async throws -> PostgresRowSequence {
+    /// Runs a query written with `?n` placeholders on `conn`.
+    func rows(_ sql: String, _ binds: [PGValue] = [], on conn: PostgresConnection) async throws -> PostgresRowSequence {
         var b = PostgresBindings(capacity: binds.count)
         for v in binds { v.append(to: &b) }
-        let q = PostgresQuery(unsafeSQL: PostgresDialect.placeholders(sql), binds: b)
-        if let conn { return try await conn.query(q, logger: logger) }
-        return try await client.query(q, logger: logger)
+        return try await conn.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.placeholders(sql), binds: b), logger: logger)
+    }
+
+    /// Runs a query written with `?n` placeholders on `conn`, or on a connection leased from
+    /// the pool for as long as its rows are read, and hands each row to `body`.
+    func each(_ sql: String, _ binds: [PGValue] = [], on conn: PostgresConnection? = nil, _ body: (PostgresRow) throws -> Void) async throws {
+        if let conn {
+            for try await row in try await rows(sql, binds, on: conn) { try body(row) }
+            return
+        }
+        // the pool may still hand out a connection the server has just closed; nothing was
+        // sent on it, so another one is tried
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { conn in
+                    for try await row in try await rows(sql, binds, on: conn) { try body(row) }
+                }
+            } catch let e as ConnectionClosed where e.beforeSending && attempt < 3 {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+                attempt += 1
+            }
+        }
     }
 
     public func accounts() async throws -> [Account] {
@@ -188,8 +208,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func unassignedCostsCents(period: Period) async throws -> Int? {
         try await guarded {
             var out: Int?
-            for try await v in try await rows("SELECT SUM(amount_cents)::BIGINT FROM costs WHERE account_id = '' AND day BETWEEN ?1 AND ?2",
-                                              [.int(period.from.dayNumber), .int(period.to.dayNumber)]).decode(Int?.self) { out = v }
+            try await each("SELECT SUM(amount_cents)::BIGINT FROM costs WHERE account_id = '' AND day BETWEEN ?1 AND ?2",
+                           [.int(period.from.dayNumber), .int(period.to.dayNumber)]) { out = try $0.decode(Int?.self) }
             return out
         }
     }
@@ -198,7 +218,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try await guarded {
             var out: [String: Int] = [:]
             for t in ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages", "sessions", "imports"] {
-                for try await n in try await rows("SELECT COUNT(*) FROM \(t)").decode(Int.self) { out[t] = n }
+                try await each("SELECT COUNT(*) FROM \(t)") { out[t] = try $0.decode(Int.self) }
             }
             return out
         }
@@ -207,7 +227,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
         try await guarded {
             let order = orderBy.map { "\($0)" }.joined(separator: ", ")
-            for try await row in try await rows("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") {
+            try await each("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") { row in
                 var values: [StoreValue] = []
                 values.reserveCapacity(columns.count)
                 for cell in row {
@@ -227,12 +247,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func rollupSnapshot() async throws -> [String] {
         try await guarded {
             var out: [String] = []
-            for try await s in try await rows("""
+            try await each("""
                 SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' || comments || '|' || shares || '|' ||
                        views || '|' || clicks || '|' || clicks_known || '|' || spend_cents || '|' || spend_known || '|' ||
                        er_view_posts || '|' || round(er_view_sum::numeric, 9) || '|' || slices
                 FROM post_rollup ORDER BY day, account_id
-                """).decode(String.self) { out.append(s) }
+                """) { out.append(try $0.decode(String.self)) }
             return out
         }
     }
@@ -240,16 +260,28 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Rebuilds every account's rollup from its posts.
     public func rebuildRollups() async throws {
         try await guarded {
-            try await client.withTransaction(logger: logger) { conn in
+            try await client.withConnection { conn in try await conn.liveTransaction(logger: logger) { conn in
                 let q = PostgresQueries(store: self, conn: conn)
                 for a in try await q.accounts() { try await PostgresImportSession.rebuildRollup(store: self, conn: conn, accountID: a.accountID) }
-            }
+            } }
         }
     }
 
+    /// The advisory lock an import of this database holds, as `pg_locks` shows it.
+    public var importLockParts: (high: Int64, low: Int64) { PostgresDialect.lockParts(PostgresDialect.importLock(schema: target.schema)) }
+
     /// Runs one statement (tests only).
     public func executeForTests(_ sql: String) async throws {
-        try await guarded { _ = try await rows(sql) }
+        _ = try await textForTests(sql)
+    }
+
+    /// Runs one query and returns its first column as text, one element per row (tests only).
+    public func textForTests(_ sql: String) async throws -> [String?] {
+        try await guarded {
+            var out: [String?] = []
+            try await each(sql) { out.append(try $0.decode(String?.self)) }
+            return out
+        }
     }
 }
 
