@@ -32,8 +32,8 @@ public protocol Store: Sendable {
     func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws
         -> [String: [SliceDimension: [String: ERPostAccumulator]]]
 
-    /// The `limit` posts with the largest reach (ties: engagements, earlier, id).
-    func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord]
+    /// Each account's `limit` posts with the largest reach (ties: engagements, earlier, id).
+    func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]]
 
     /// Sessions started in `[fromUTC, toUTC)`, with `isFirstOfVisitor` set.
     func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord]

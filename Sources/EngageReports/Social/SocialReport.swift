@@ -53,6 +53,8 @@ public struct SocialReportBuilder: Sendable {
         let previousFigures = try await store.accountFigures(period: period.previous, accountIDs: accountIDs)
         let slices = try await store.postSlices(period: period, accountIDs: accountIDs, followers: figures.mapValues(\.followers))
 
+        let tops = try await store.topPosts(accountIDs: accounts.map(\.accountID), period: period, limit: topPostLimit)
+
         var reports: [AccountReport] = []
         var ownSpendCents: Int?
         for a in accounts {
@@ -61,7 +63,7 @@ public struct SocialReportBuilder: Sendable {
             let prev = SocialMetrics(pf, period: period.previous, previous: nil)
             let m = SocialMetrics(f, period: period, previous: .init(erFollowersPct: prev.erFollowersPct, responseTimeAvg: prev.responseTimeAvg))
             if !a.competitor, let s = f.spendCents { ownSpendCents = (ownSpendCents ?? 0) + s }
-            var top = try await store.topPosts(accountID: a.accountID, period: period, limit: topPostLimit)
+            var top = tops[a.accountID] ?? []
             for i in top.indices { top[i].followers = f.followers.on(top[i].date) }
             var weekdays: [String: ERPostAccumulator] = [:]
             for d in f.days { weekdays[String(d.date.weekday), default: ERPostAccumulator()].add(d, followers: f.followers) }

@@ -49,15 +49,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             } else {
                 try await store.rows("TRUNCATE \(stage)", on: conn)
             }
-            var text = ""
-            text.reserveCapacity(keep.count * 128)
-            for i in keep {
-                text += String(importID)
-                for v in rows[i] { text += "\t"; v.appendCopyText(to: &text) }
-                text += "\n"
-            }
-            let payload = text
-            try await conn.liveCopy(table: stage, columns: all, payload: payload, logger: store.logger)
+            try await copy(into: stage, columns: all, rows: keep.map { rows[$0] })
             let keyExpr = key.map { "\($0)::text" }.joined(separator: " || chr(31) || ")
             let list = all.joined(separator: ", ")
             let sql = "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id RETURNING \(keyExpr)"
@@ -66,6 +58,18 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         for i in keep where !written.contains(keyOf(i)) { dups.append(i) }
         rowsWritten += rows.count - dups.count
         return dups.sorted()
+    }
+
+    /// COPYs `rows` (each prefixed with this import's id) into `table`.
+    private func copy(into table: String, columns: [String], rows: [[PGValue]]) async throws {
+        var text = ""
+        text.reserveCapacity(rows.count * 128)
+        for row in rows {
+            text += String(importID)
+            for v in row { text += "\t"; v.appendCopyText(to: &text) }
+            text += "\n"
+        }
+        try await conn.liveCopy(table: table, columns: columns, payload: text, logger: store.logger)
     }
 
     private func guarded<T>(_ body: () async throws -> T) async throws -> T { try await store.guarded(body) }
@@ -171,10 +175,18 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
                 keepRows.append(p)
                 rollup.add(p)
             }
-            let written = rowsWritten
-            _ = try await upsert("posts", key: ["post_id"], columns: Array(SQLiteImportSession.postColumns),
-                                 rows: keepRows.map(Self.postValues), keyOf: { keepRows[$0].postID })
-            rowsWritten = written + keepRows.count
+            // The batch's stored ids are known (read above, and imports are serialised), so no
+            // upsert is needed: earlier imports' rows are deleted and the batch is COPied
+            // straight into posts.
+            let replaced = olds.keys.filter { !dupIDs.contains($0) }
+            if !replaced.isEmpty {
+                _ = try await store.rows("DELETE FROM posts WHERE post_id = ANY(?1)", [.texts(replaced)], on: conn)
+            }
+            if !keepRows.isEmpty {
+                try await copy(into: "posts", columns: ["import_id", "post_id"] + SQLiteImportSession.postColumns,
+                               rows: keepRows.map(Self.postValues))
+            }
+            rowsWritten += keepRows.count
             return dups
         }
     }

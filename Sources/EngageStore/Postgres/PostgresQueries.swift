@@ -92,20 +92,27 @@ struct PostgresQueries {
             out[id]!.spendCents = (out[id]!.spendCents ?? 0) + (try r.int(1))
         }
 
+        // messages of every account in one round trip, each in its own local period
+        var ids: [String] = [], froms: [Int] = [], tos: [Int] = []
         for a in accounts {
             guard var clock = ZoneClock(identifier: a.timezone) else { continue }
-            var f = out[a.accountID]!
-            try await each("SELECT is_question, received_at, replied_at FROM messages WHERE account_id = ?1 AND received_at >= ?2 AND received_at < ?3",
-                           [.text(a.accountID), .int(Int(clock.startOfDay(period.from))), .int(Int(clock.startOfDay(period.to.adding(days: 1))))]) { r in
-                guard try r.int(0) != 0 else { return }
-                f.questions += 1
-                let received = try r.int64(1)
-                if let replied = try r.optInt64(2), replied >= received {
-                    f.answeredQuestions += 1
-                    f.responseTimes.append(Double(replied - received))
-                }
+            ids.append(a.accountID)
+            froms.append(Int(clock.startOfDay(period.from)))
+            tos.append(Int(clock.startOfDay(period.to.adding(days: 1))))
+        }
+        try await each("""
+            SELECT m.account_id, m.received_at, m.replied_at FROM messages m
+            JOIN unnest(?1::text[], ?2::bigint[], ?3::bigint[]) AS k(account_id, from_at, to_at)
+              ON m.account_id = k.account_id AND m.received_at >= k.from_at AND m.received_at < k.to_at
+            WHERE m.is_question <> 0
+            """, [.texts(ids), .ints(froms), .ints(tos)]) { r in
+            let id = try r.text(0)
+            out[id]!.questions += 1
+            let received = try r.int64(1)
+            if let replied = try r.optInt64(2), replied >= received {
+                out[id]!.answeredQuestions += 1
+                out[id]!.responseTimes.append(Double(replied - received))
             }
-            out[a.accountID] = f
         }
         return out
     }
@@ -140,17 +147,23 @@ struct PostgresQueries {
         return out
     }
 
-    func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
-        var out: [PostRecord] = []
+    /// Each account's top posts in one round trip: a lateral join runs the per-account,
+    /// index-backed query for every account of the list.
+    func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
+        var out: [String: [PostRecord]] = [:]
+        for id in accountIDs { out[id] = [] }
         try await each("""
-            SELECT post_id, published_at, day, type, rubric, url, likes, comments, shares, views, reach FROM posts
-            WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND reach IS NOT NULL
-            ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id COLLATE "C" LIMIT ?4
-            """, [.text(accountID), .int(period.from.dayNumber), .int(period.to.dayNumber), .int(limit)]) { r in
-            out.append(PostMetrics(postID: try r.text(0), publishedAt: try r.int64(1), date: LocalDate(dayNumber: try r.int(2)),
-                                   type: try r.optText(3), rubric: try r.optText(4), url: try r.optText(5), likes: try r.int(6),
-                                   comments: try r.int(7), shares: try r.int(8), views: try r.optInt(9), reach: try r.optInt(10),
-                                   followers: nil))
+            SELECT a.id, p.post_id, p.published_at, p.day, p.type, p.rubric, p.url, p.likes, p.comments, p.shares, p.views, p.reach
+            FROM unnest(?1::text[]) WITH ORDINALITY AS a(id, n) CROSS JOIN LATERAL (
+                SELECT * FROM posts
+                WHERE account_id = a.id AND day BETWEEN ?2 AND ?3 AND reach IS NOT NULL
+                ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id COLLATE "C" LIMIT ?4) p
+            ORDER BY a.n
+            """, [.texts(accountIDs), .int(period.from.dayNumber), .int(period.to.dayNumber), .int(limit)]) { r in
+            out[try r.text(0), default: []].append(PostMetrics(
+                postID: try r.text(1), publishedAt: try r.int64(2), date: LocalDate(dayNumber: try r.int(3)),
+                type: try r.optText(4), rubric: try r.optText(5), url: try r.optText(6), likes: try r.int(7),
+                comments: try r.int(8), shares: try r.int(9), views: try r.optInt(10), reach: try r.optInt(11), followers: nil))
         }
         return out
     }

@@ -193,8 +193,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    public func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).topPosts(accountID: accountID, period: period, limit: limit) }
+    public func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
+        try await guarded { try await PostgresQueries(store: self, conn: nil).topPosts(accountIDs: accountIDs, period: period, limit: limit) }
     }
 
     public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {

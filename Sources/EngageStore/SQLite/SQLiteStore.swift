@@ -119,8 +119,13 @@ public final class SQLiteStore: Store, @unchecked Sendable {
         }
     }
 
-    public func topPosts(accountID: String, period: Period, limit: Int) async throws -> [PostRecord] {
-        try await queue.read { db in try SQLiteQueries(db: db).topPosts(accountID: accountID, period: period, limit: limit) }
+    public func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
+        try await queue.read { db in
+            let q = SQLiteQueries(db: db)
+            var out: [String: [PostRecord]] = [:]
+            for id in accountIDs { out[id] = try q.topPosts(accountID: id, period: period, limit: limit) }
+            return out
+        }
     }
 
     public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
