@@ -15,6 +15,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // Pure: domain types, every formula, statistics. No I/O.
@@ -32,9 +40,22 @@ let package = Package(
         .target(name: "EngageImport", dependencies: ["EngageCore", "EngageStore"]),
         // Report models and renderers (JSON, Markdown, CSV, HTML with SVG charts).
         .target(name: "EngageReports", dependencies: ["EngageCore", "EngageStore"]),
+        // HTTP: API, dashboard pages, auth (Hummingbird 2).
+        .target(name: "EngageServer", dependencies: [
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+        ], resources: [.copy("Templates"), .copy("Static"), .copy("openapi.yaml")]),
         // Subcommands and wiring.
         .target(name: "EngageCLI", dependencies: [
-            "EngageCore", "EngageStore", "EngageImport", "EngageReports",
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "engage", dependencies: ["EngageCLI"]),
@@ -47,6 +68,10 @@ let package = Package(
         .testTarget(name: "EngageStoreTests", dependencies: ["EngageCore", "EngageStore", "EngageImport", "EngageTestSupport"]),
         .testTarget(name: "EngageImportTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageTestSupport",
+        ]),
+        .testTarget(name: "EngageServerTests", dependencies: [
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "EngageReportsTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageCLI", "EngageTestSupport",

@@ -8,7 +8,8 @@ public struct EngageCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "engage",
         abstract: "Self-hosted engagement analytics: social media, employee advocacy, employee surveys.",
-        subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self])
+        subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self,
+                      ServeCommand.self, UserCommand.self, TokenCommand.self])
 
     public init() {}
 }

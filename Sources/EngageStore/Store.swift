@@ -49,6 +49,37 @@ public protocol Store: Sendable {
 
     /// Streams every row of `table` (its named columns, ordered by `orderBy`), for export.
     func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws
+
+    /// Runs statements written in the SQL both engines accept (`?1, ?2, …` placeholders;
+    /// `COLLATE BINARY` for byte-wise text order) in one transaction, and returns the rows
+    /// of the last one. For the small tables of the web app (users, tokens, listings).
+    @discardableResult
+    func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]]
+}
+
+/// One portable statement and its bound values.
+public struct SQLStatement: Sendable {
+    public var sql: String
+    public var binds: [StoreValue]
+    public init(_ sql: String, _ binds: [StoreValue] = []) {
+        self.sql = sql
+        self.binds = binds
+    }
+}
+
+extension Store {
+    /// One portable statement in its own transaction; its rows.
+    @discardableResult
+    public func execute(_ sql: String, _ binds: [StoreValue] = []) async throws -> [[StoreValue]] {
+        try await execute([SQLStatement(sql, binds)])
+    }
+}
+
+extension StoreValue {
+    public var int: Int? { if case .int(let v) = self { return v }; if case .double(let d) = self { return Int(d) }; return nil }
+    public var double: Double? { if case .double(let v) = self { return v }; if case .int(let i) = self { return Double(i) }; return nil }
+    public var text: String? { if case .text(let v) = self { return v }; return nil }
+    public var isNull: Bool { self == .null }
 }
 
 /// A column value as stored.

@@ -57,18 +57,7 @@ struct SocialReportCommand: AsyncParsableCommand {
     }
 
     func resolvedPeriod() -> Period {
-        let today = LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400)
-        if let f = from?.date, let t = to?.date { return Period(from: f, to: t) }
-        if let f = from?.date { return Period(from: f, to: max(f, today)) }
-        if let t = to?.date {
-            let c = t.components
-            return Period(from: LocalDate(year: c.year, month: c.month, day: 1), to: t)
-        }
-        let c = today.components
-        let firstOfThis = LocalDate(year: c.year, month: c.month, day: 1)
-        let lastOfPrev = firstOfThis.adding(days: -1)
-        let p = lastOfPrev.components
-        return Period(from: LocalDate(year: p.year, month: p.month, day: 1), to: lastOfPrev)
+        Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
     }
 
     func write(_ text: String) throws {

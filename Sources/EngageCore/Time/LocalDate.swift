@@ -88,6 +88,22 @@ public struct Period: Hashable, Sendable {
 
     public var days: Int { to.dayNumber - from.dayNumber + 1 }
 
+    /// The period a report covers when given `from`, `to`, both or neither: both as given;
+    /// only `from`: up to today; only `to`: from the first of its month; neither: the last
+    /// complete calendar month before `today`.
+    public static func resolve(from: LocalDate?, to: LocalDate?, today: LocalDate) -> Period {
+        if let from, let to { return Period(from: from, to: to) }
+        if let from { return Period(from: from, to: max(from, today)) }
+        if let to {
+            let c = to.components
+            return Period(from: LocalDate(year: c.year, month: c.month, day: 1), to: to)
+        }
+        let c = today.components
+        let lastOfPrevious = LocalDate(year: c.year, month: c.month, day: 1).adding(days: -1)
+        let p = lastOfPrevious.components
+        return Period(from: LocalDate(year: p.year, month: p.month, day: 1), to: lastOfPrevious)
+    }
+
     /// The period of equal length ending the day before `from`.
     public var previous: Period {
         Period(from: from.adding(days: -days), to: from.adding(days: -1))

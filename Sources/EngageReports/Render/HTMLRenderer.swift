@@ -6,10 +6,13 @@ import Foundation
 /// tooltip, and each account ends with the same formulas as footnotes.
 public struct HTMLRenderer: Sendable {
     public let labels: Labels
+    /// Where an account's name links to from the comparison table (its section below, in
+    /// the one-page report; its own page, in the dashboard).
+    public var accountHref: @Sendable (String) -> String = { "#acc-" + $0 }
 
     public init(lang: Language = .en) { labels = Labels(lang) }
 
-    static let css = """
+    public static let css = """
         :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--accent:#2563eb;--warn:#b45309;--bg:#fff;--card:#f9fafb}
         *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
         main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;padding-top:12px;border-top:2px solid var(--line)}
@@ -52,12 +55,12 @@ public struct HTMLRenderer: Sendable {
         return s + "</main></body></html>\n"
     }
 
-    func comparison(_ r: SocialReport) -> String {
+    public func comparison(_ r: SocialReport) -> String {
         let l = labels
         var s = "<h2 id=\"comparison\">\(htmlEscape(l["comparison"]))</h2><div class=\"scroll\">"
         s += table([l["account"], l["network"]] + comparisonKeys.map { l[$0] }, r.accounts.map { a in
             let f = Explain(l).formulas(a.metrics, days: r.period.days)
-            return ["<a href=\"#acc-\(htmlEscape(a.account.accountID))\">\(htmlEscape(name(a)))</a>" + (a.account.competitor ? "<span class=\"tag\">\(htmlEscape(l["competitors"]))</span>" : ""),
+            return ["<a href=\"\(htmlEscape(accountHref(a.account.accountID)))\">\(htmlEscape(name(a)))</a>" + (a.account.competitor ? "<span class=\"tag\">\(htmlEscape(l["competitors"]))</span>" : ""),
                     htmlEscape(a.account.network)] + comparisonKeys.map { value(a.metrics.display($0, l), f[$0]) }
         }) + "</div>"
         s += SVGChart.stacked(
@@ -67,7 +70,7 @@ public struct HTMLRenderer: Sendable {
         return s
     }
 
-    func account(_ a: AccountReport, period: Period) -> String {
+    public func account(_ a: AccountReport, period: Period) -> String {
         let l = labels
         let m = a.metrics
         let f = Explain(l).formulas(m, days: period.days)
@@ -119,7 +122,7 @@ public struct HTMLRenderer: Sendable {
         return s + "</ul>"
     }
 
-    func traffic(_ t: TrafficMetrics) -> String {
+    public func traffic(_ t: TrafficMetrics) -> String {
         let l = labels
         var s = "<h2 id=\"traffic\">\(htmlEscape(l["traffic"]))</h2><div class=\"kpis\">"
         let cplFormula = t.cpl.map { _ in "CPL = spend of own accounts / \(l.int(t.leads)) leads" }

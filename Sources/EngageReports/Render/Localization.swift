@@ -12,6 +12,9 @@ public struct Labels: Sendable {
 
     public init(_ lang: Language) { self.lang = lang }
 
+    /// Every label in this language, for templates.
+    public var all: [String: String] { Self.table.mapValues { lang == .ru ? $0.1 : $0.0 } }
+
     public subscript(_ key: String) -> String {
         let pair = Self.table[key] ?? (key, key)
         return lang == .en ? pair.0 : pair.1

@@ -80,6 +80,23 @@ public enum Migrations {
             "CREATE INDEX sessions_time ON sessions(started_at)",
             "CREATE INDEX sessions_visitor_time ON sessions(visitor_id, started_at)",
         ],
+        // 2: the web app: users, API tokens (hashes only), login failures (hashed keys),
+        // instance settings (the shared secret that signs session cookies)
+        [
+            """
+            CREATE TABLE users (
+                user_id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role TEXT NOT NULL,
+                password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, session_epoch INTEGER NOT NULL DEFAULT 0)
+            """,
+            """
+            CREATE TABLE api_tokens (
+                token_id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+                role TEXT NOT NULL, created_at INTEGER NOT NULL, last_used_at INTEGER)
+            """,
+            "CREATE TABLE login_failures (key_hash TEXT NOT NULL, at INTEGER NOT NULL)",
+            "CREATE INDEX login_failures_key ON login_failures(key_hash, at)",
+            "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ],
     ]
 
     public static var latest: Int { steps.count }

@@ -228,17 +228,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try await guarded {
             let order = orderBy.map { "\($0)" }.joined(separator: ", ")
             try await each("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") { row in
-                var values: [StoreValue] = []
-                values.reserveCapacity(columns.count)
-                for cell in row {
-                    if cell.bytes == nil { values.append(.null); continue }
-                    switch cell.dataType {
-                    case .int8, .int4, .int2: values.append(.int(try cell.decode(Int.self, context: .default)))
-                    case .float8, .float4, .numeric: values.append(.double(try cell.decode(Double.self, context: .default)))
-                    default: values.append(.text(try cell.decode(String.self, context: .default)))
-                    }
-                }
-                try body(values)
+                try body(try Self.values(row))
             }
         }
     }
@@ -265,6 +255,46 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 for a in try await q.accounts() { try await PostgresImportSession.rebuildRollup(store: self, conn: conn, accountID: a.accountID) }
             } }
         }
+    }
+
+    @discardableResult
+    public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+        try await guarded {
+            try await client.withConnection { conn in
+                try await conn.liveTransaction(logger: logger) { conn in
+                    var out: [[StoreValue]] = []
+                    for st in statements {
+                        out = []
+                        let sql = st.sql.replacingOccurrences(of: "COLLATE BINARY", with: "COLLATE \"C\"")
+                        let binds: [PGValue] = st.binds.map {
+                            switch $0 {
+                            case .null: return .text(nil)
+                            case .int(let i): return .int(i)
+                            case .double(let d): return .double(d)
+                            case .text(let t): return .text(t)
+                            }
+                        }
+                        for try await row in try await rows(sql, binds, on: conn) { out.append(try Self.values(row)) }
+                    }
+                    return out
+                }
+            }
+        }
+    }
+
+    /// A row's cells as store values (integers, floating point, everything else as text).
+    static func values(_ row: PostgresRow) throws -> [StoreValue] {
+        var values: [StoreValue] = []
+        for cell in row {
+            if cell.bytes == nil { values.append(.null); continue }
+            switch cell.dataType {
+            case .int8, .int4, .int2: values.append(.int(try cell.decode(Int.self, context: .default)))
+            case .float8, .float4, .numeric: values.append(.double(try cell.decode(Double.self, context: .default)))
+            case .bool: values.append(.int(try cell.decode(Bool.self, context: .default) ? 1 : 0))
+            default: values.append(.text(try cell.decode(String.self, context: .default)))
+            }
+        }
+        return values
     }
 
     /// The advisory lock an import of this database holds, as `pg_locks` shows it.

@@ -219,6 +219,42 @@ extension SQLiteStore {
         try await queue.write { db in try db.execute(sql: sql) }
     }
 
+    @discardableResult
+    public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+        do {
+            return try await queue.write { db in
+                var out: [[StoreValue]] = []
+                for st in statements {
+                    let args = StatementArguments(st.binds.map { v -> (any DatabaseValueConvertible)? in
+                        switch v {
+                        case .null: return nil
+                        case .int(let i): return i
+                        case .double(let d): return d
+                        case .text(let t): return t
+                        }
+                    })
+                    out = try Row.fetchAll(db, sql: st.sql, arguments: args).map { row in
+                        (0..<row.count).map { i -> StoreValue in
+                            switch row[i] as DatabaseValue {
+                            case let v where v.isNull: return .null
+                            case let v: switch v.storage {
+                                case .int64(let i): return .int(Int(i))
+                                case .double(let d): return .double(d)
+                                case .string(let t): return .text(t)
+                                case .blob(let b): return .text(String(decoding: b, as: UTF8.self))
+                                case .null: return .null
+                                }
+                            }
+                        }
+                    }
+                }
+                return out
+            }
+        } catch let e as DatabaseError {
+            throw StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
     /// Reads a PRAGMA's value as text (tests only).
     public func pragmaForTests(_ name: String) async throws -> String? {
         try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }

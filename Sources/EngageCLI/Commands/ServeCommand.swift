@@ -1,0 +1,108 @@
+import ArgumentParser
+import EngageServer
+import EngageStore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the dashboard and the HTTP API (/api/v1, /healthz, /metrics, /openapi.yaml).",
+        discussion: "Create a first user with `engage user add NAME --role admin`. SIGTERM or Ctrl-C stops the server after in-flight requests finish.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Mark cookies Secure (when served over HTTPS or behind a TLS proxy).") var secureCookies = false
+    @Option(help: "Largest upload accepted, in MiB.") var maxUploadMb = 64
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            var config = ServerConfig()
+            config.host = host
+            config.port = port
+            config.secureCookies = secureCookies
+            config.maxBodyBytes = maxUploadMb * 1024 * 1024
+            if try await WebData(store: store).userCount() == 0 {
+                printError("engage: no users yet; create one with `engage user add NAME --role admin --db \(store.displayTarget)`")
+            }
+            try await EngageServerApp.serve(store: store, config: config)
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage dashboard users.",
+                                                    subcommands: [UserAddCommand.self, UserListCommand.self])
+}
+
+extension Role: ExpressibleByArgument {}
+
+struct UserAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a user; the password is asked for (or read from standard input when it is not a terminal).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Argument(help: "The user's login name.") var name: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let password = try readPassword(prompt: "Password for \(name): ")
+            do { try UserRules.check(name: name, password: password) } catch let e as APIError { throw StoreError(e.message) }
+            try await WebData(store: store).addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword(password),
+                                                    now: Int64(Date().timeIntervalSince1970))
+            print("added \(name) (\(role.rawValue))")
+        }
+    }
+}
+
+struct UserListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List users and their roles.")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            for u in try await WebData(store: try await database.open()).users() { print("\(u.name)\t\(u.role.rawValue)") }
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens for scripts.",
+                                                    subcommands: [TokenCreateCommand.self])
+}
+
+struct TokenCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an API token; prints it once (only its hash is stored). Send it as 'Authorization: Bearer TOKEN'.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Option(help: "What the token is for.") var name = "script"
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let token = ServerSecurity.newAPIToken()
+            try await WebData(store: store).addToken(hash: ServerSecurity.tokenHash(token), name: name, role: role,
+                                                     now: Int64(Date().timeIntervalSince1970))
+            print(token)
+        }
+    }
+}
+
+/// A password from the terminal (not echoed) or one line of standard input.
+func readPassword(prompt: String) throws -> String {
+    if isatty(STDIN_FILENO) != 0 {
+        guard let p = getpass(prompt) else { throw StoreError("no password given") }
+        return String(cString: p)
+    }
+    guard let line = readLine(strippingNewline: true) else { throw StoreError("no password on standard input") }
+    return line
+}

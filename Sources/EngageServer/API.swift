@@ -1,0 +1,147 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1`: the reports as `engage report … --format json` prints them, the lists behind
+/// the pages, and ingestion.
+struct API {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
+        let api = router.group("api/v1")
+        api.get("me") { _, context in
+            let p = try context.require(.viewer)
+            return json(.object([("name", .string(p.name)), ("role", .string(p.role.rawValue))]))
+        }
+        api.get("reports/social") { request, context in
+            try context.require(.viewer)
+            let q = try QueryReader(request, allowed: ["from", "to", "account"])
+            let report = try await socialReport(q)
+            return json(report.json)
+        }
+        api.get("accounts") { request, context in
+            try context.require(.viewer)
+            _ = try QueryReader(request, allowed: [])
+            let accounts = try await app.store.accounts()
+            return json(.object([("accounts", .array(accounts.map(accountJSON)))]))
+        }
+        api.get("accounts/{id}") { request, context in
+            try context.require(.viewer)
+            _ = try QueryReader(request, allowed: [])
+            let id = context.parameters.get("id") ?? ""
+            guard let a = try await app.store.accounts().first(where: { $0.accountID == id }) else {
+                throw APIError(.notFound, "no account with id '\(id)'")
+            }
+            return json(accountJSON(a))
+        }
+        api.get("posts") { request, context in
+            try context.require(.viewer)
+            let page = try await postsPage(request)
+            return json(page.json)
+        }
+        api.post("import") { request, context in
+            try context.require(.analyst)
+            try checkCSRFIfCookie(request, context)
+            return try await importUpload(request, context)
+        }
+    }
+
+    /// A cookie-authenticated browser call must carry the CSRF token; Bearer calls need not.
+    func checkCSRFIfCookie(_ request: Request, _ context: EngageContext) throws {
+        guard let session = context.principal?.session else { return }
+        guard app.security.checkCSRF(request.headers[.csrfToken], session: session) else {
+            throw APIError(.forbidden, "missing or wrong X-CSRF-Token header")
+        }
+    }
+
+    func socialReport(_ q: QueryReader) async throws -> SocialReport {
+        let period = try q.period(today: app.today())
+        let ids = q.strings("account")
+        if !ids.isEmpty {
+            let known = Set(try await app.store.accounts().map(\.accountID))
+            if let missing = ids.first(where: { !known.contains($0) }) { throw APIError(.notFound, "no account with id '\(missing)'") }
+        }
+        return try await SocialReportBuilder(store: app.store).build(period: period, accountIDs: ids.isEmpty ? nil : ids)
+    }
+
+    func accountJSON(_ a: Account) -> JSONValue {
+        .object([("account_id", .string(a.accountID)), ("network", .string(a.network)), ("name", .from(a.name)),
+                 ("handle", .from(a.handle)), ("competitor", .bool(a.competitor)), ("timezone", .string(a.timezone))])
+    }
+
+    // MARK: posts
+
+    struct PostsPage {
+        var query: PostListQuery
+        var page: PostPage
+        var followers: [String: FollowerSeries]
+
+        var json: JSONValue {
+            .object([
+                ("period", .object([("from", .string(query.period.from.description)), ("to", .string(query.period.to.description))])),
+                ("page", .int(query.page)), ("per_page", .int(query.perPage)), ("total", .int(page.total)),
+                ("sort", .string(query.sort.rawValue)), ("order", .string(query.descending ? "desc" : "asc")),
+                ("posts", .array(page.posts.map { item in
+                    var p = item.post
+                    p.followers = followers[item.accountID]?.on(p.date)
+                    return .object([
+                        ("post_id", .string(p.postID)), ("account_id", .string(item.accountID)),
+                        ("published_at", .string(p.publishedAt.isoUTC)), ("date", .string(p.date.description)),
+                        ("type", .from(p.type)), ("rubric", .from(p.rubric)), ("url", .from(p.url)), ("text", .from(item.text)),
+                        ("likes", .int(p.likes)), ("comments", .int(p.comments)), ("shares", .int(p.shares)),
+                        ("views", .from(p.views)), ("reach", .from(p.reach)), ("engagements", .int(p.engagements)),
+                        ("er_post_pct", .from(p.erPostPct)), ("err_pct", .from(p.errPct)),
+                    ])
+                })),
+            ])
+        }
+    }
+
+    static let postParams: Set<String> = ["from", "to", "account", "type", "rubric", "sort", "order", "page", "per_page"]
+
+    func postsPage(_ request: Request, extra: Set<String> = []) async throws -> PostsPage {
+        let q = try QueryReader(request, allowed: Self.postParams.union(extra))
+        var query = PostListQuery(period: try q.period(today: app.today()))
+        query.accountIDs = q.strings("account")
+        query.type = q.string("type")
+        query.rubric = q.string("rubric")
+        query.sort = PostSort(rawValue: try q.oneOf("sort", PostSort.allCases.map(\.rawValue)) ?? "published")!
+        query.descending = (try q.oneOf("order", ["asc", "desc"]) ?? "desc") == "desc"
+        query.page = try q.int("page", in: 1...1_000_000) ?? 1
+        query.perPage = try q.int("per_page", in: 1...500) ?? 50
+        let page = try await app.web.posts(query)
+        let ids = Array(Set(page.posts.map(\.accountID))).sorted()
+        let figures = ids.isEmpty ? [:] : try await app.store.accountFigures(period: query.period, accountIDs: ids)
+        return PostsPage(query: query, page: page, followers: figures.mapValues(\.followers))
+    }
+
+    // MARK: import
+
+    /// The body is one CSV file named by `?file=` (raw), or several as multipart/form-data.
+    func importUpload(_ request: Request, _ context: EngageContext) async throws -> Response {
+        var request = request
+        let q = try QueryReader(request, allowed: ["file"])
+        let body = try await request.collectBody(upTo: app.config.maxBodyBytes)
+        var files: [(String, ByteBuffer)] = []
+        if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+            files = try Multipart.files(body: body, contentType: type)
+        } else {
+            guard let name = q.string("file") else {
+                throw APIError(.badRequest, "name the file: ?file=posts.csv (or send multipart/form-data)")
+            }
+            files = [(name, body)]
+        }
+        let result = try await ImportUpload(store: app.store, now: app.config.now()).run(files)
+        return json(result.json, status: .ok)
+    }
+}
+
+/// A JSON response.
+func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized() + "\n")))
+}

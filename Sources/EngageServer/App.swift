@@ -1,0 +1,126 @@
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// The process-wide Prometheus registry behind swift-metrics (bootstrapped once).
+public enum EngageMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let r = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: r))
+        return r
+    }()
+
+    static func countImport(_ outcome: String) {
+        Metrics.Counter(label: "engage_imports_total", dimensions: [("outcome", outcome)]).increment()
+    }
+}
+
+/// Turns every error into a response: JSON for `/api/` (and anything asking for JSON), an
+/// error page otherwise. Bad input is a 4xx; a database that cannot be reached is a 503;
+/// anything else is logged and answered as a 500 without details.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = EngageContext
+    let pages: Pages
+
+    func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let e = Self.classify(error, context: context)
+            let wantsJSON = request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz"
+                || (request.headers[.accept]?.contains("application/json") ?? false)
+            if wantsJSON { return try e.response(from: request, context: context) }
+            if e.status == .unauthorized { return .redirect(to: "/login", type: .found) }
+            let t = UIText(lang: context.lang)
+            let title = e.status == .notFound ? t["not_found"] : t["error"]
+            return try pages.page(request, context, title: title, current: "", content: "<h1>\(htmlEscape(title))</h1>", error: e, status: e.status)
+        }
+    }
+
+    static func classify(_ error: Error, context: EngageContext) -> APIError {
+        switch error {
+        case let e as APIError: return e
+        case let e as HTTPResponseError where e.status.code < 500:
+            switch e.status {
+            case .notFound: return APIError(e.status, "no such page or resource")
+            case .contentTooLarge: return APIError(e.status, "the request body is larger than this server accepts")
+            default: return APIError(e.status, (e as? HTTPError)?.body ?? e.status.reasonPhrase)
+            }
+        case let e as StoreError:
+            context.logger.error("store error: \(e.description)")
+            return APIError(.serviceUnavailable, "the database is not available: \(e.description)")
+        default:
+            context.logger.error("unexpected error: \(String(reflecting: error))")
+            return APIError(.internalServerError, "internal error (logged with this request's id)")
+        }
+    }
+}
+
+/// Builds `engage serve`'s application over a migrated store.
+public enum EngageServerApp {
+    public static func router(state: ServerState) -> Router<EngageContext> {
+        _ = EngageMetrics.registry
+        let router = Router(context: EngageContext.self)
+        let api = API(app: state)
+        let pages = Pages(app: state, api: api)
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: AuthMiddleware(app: state))
+
+        router.get("healthz") { _, _ in
+            do {
+                _ = try await state.store.execute("SELECT 1")
+                return json(.object([("status", .string("ok")), ("database", .string(state.store.engine))]))
+            } catch {
+                return json(.object([("status", .string("unavailable")), ("database", .string(state.store.engine))]), status: .serviceUnavailable)
+            }
+        }
+        router.get("metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: EngageMetrics.registry.emitToBuffer())))
+        }
+        router.get("openapi.yaml") { _, _ in
+            guard let path = Bundle.module.path(forResource: "openapi", ofType: "yaml"), let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw APIError.notFound
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "application/yaml; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("static/app.css") { _, _ in
+            guard let path = Bundle.module.path(forResource: "Static/app", ofType: "css") ?? Bundle.module.path(forResource: "app", ofType: "css", inDirectory: "Static"),
+                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw APIError.notFound }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/css; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        api.register(on: router)
+        pages.register(on: router)
+        return router
+    }
+
+    /// The application on `config.host:config.port`; `run()` it, or hand it to a
+    /// ServiceGroup: SIGTERM/SIGINT stop it gracefully (in-flight requests finish).
+    public static func application(state: ServerState, logger: Logger) -> some ApplicationProtocol {
+        Application(router: router(state: state),
+                    configuration: .init(address: .hostname(state.config.host, port: state.config.port), serverName: "engage"),
+                    logger: logger)
+    }
+
+    public static func serve(store: any Store, config: ServerConfig) async throws {
+        var logger = Logger(label: "engage.serve")
+        logger.logLevel = .info
+        let state = try await ServerState(store: store, config: config)
+        let app = application(state: state, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

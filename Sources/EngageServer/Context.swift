@@ -1,0 +1,31 @@
+import EngageReports
+import EngageStore
+import Hummingbird
+import Logging
+
+/// Who is asking: a signed-in user (cookie) or an API token (Bearer header).
+public struct Principal: Sendable, Equatable {
+    public var name: String
+    public var role: Role
+    public var userID: Int?
+    /// The session cookie's value (CSRF tokens are bound to it); nil for API tokens.
+    public var session: String?
+}
+
+/// The request context of every route: the principal found by `AuthMiddleware`, the page
+/// language, and the body limit.
+public struct EngageContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var principal: Principal?
+    public var lang: Language = .en
+    public var bodyLimit = 64 * 1024 * 1024
+    /// The connection's remote address (never stored: only a keyed hash of it is).
+    public var remoteAddress: String?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    public var maxUploadSize: Int { bodyLimit }
+}

@@ -1,0 +1,428 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// The dashboard: server-rendered pages that work without JavaScript. Report sections are
+/// the ones of the HTML report (`HTMLRenderer`), so figures, charts and formulas are the same.
+struct Pages {
+    let app: ServerState
+    let api: API
+
+    func register(on router: Router<EngageContext>) {
+        router.get("login") { request, context in
+            try await loginPage(request, context, name: "", error: nil)
+        }
+        router.post("login") { request, context in try await login(request, context) }
+        router.post("logout") { request, context in
+            let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+            if let p = context.principal, let session = p.session {
+                guard app.security.checkCSRF(form["csrf"], session: session) else { throw APIError(.forbidden, UIText(lang: context.lang)["csrf"]) }
+                if let id = p.userID { try await app.web.endSessions(userID: id) }
+            }
+            var r = Response.redirect(to: "/login", type: .found)
+            r.setCookie(app.cookie(ServerState.sessionCookie, "", request: request, maxAge: 0))
+            return r
+        }
+        router.get("lang/{code}") { request, context in
+            let code = context.parameters.get("code") ?? "en"
+            guard let lang = Language(rawValue: code) else { throw APIError(.notFound, "no such language") }
+            var back = request.uri.queryParameters.get("back") ?? "/"
+            if !back.hasPrefix("/") || back.hasPrefix("//") { back = "/" }  // local paths only
+            var r = Response.redirect(to: back, type: .found)
+            r.setCookie(app.cookie(ServerState.langCookie, lang.rawValue, request: request, maxAge: 365 * 86_400))
+            return r
+        }
+        router.get("/") { request, context in try await overview(request, context) }
+        router.get("accounts/{id}") { request, context in try await accountPage(request, context) }
+        router.get("competitors") { request, context in try await competitors(request, context) }
+        router.get("posts") { request, context in try await postsPage(request, context) }
+        router.get("traffic") { request, context in try await trafficPage(request, context) }
+        router.get("import") { request, context in
+            try context.require(.analyst)
+            return try page(request, context, title: UIText(lang: context.lang)["import"], current: "/import",
+                            content: importContent(context, summary: nil))
+        }
+        router.post("import") { request, context in try await importPost(request, context) }
+        router.get("users") { request, context in
+            try context.require(.admin)
+            return try await usersPage(request, context, message: nil, error: nil)
+        }
+        router.post("users") { request, context in try await addUser(request, context) }
+    }
+
+    // MARK: layout
+
+    func nav(_ context: EngageContext, current: String) -> [[String: Any]] {
+        let t = UIText(lang: context.lang)
+        var items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"])]
+        if let p = context.principal, p.role >= .analyst { items.append(("/import", t["import"])) }
+        if let p = context.principal, p.role >= .admin { items.append(("/users", t["users"])) }
+        return items.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] }
+    }
+
+    /// A whole page: layout around `content` (already-escaped HTML made by the renderers or
+    /// a template).
+    func page(_ request: Request, _ context: EngageContext, title: String, current: String, content: String,
+              picker: Period? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = UIText(lang: context.lang)
+        var data: [String: Any] = [
+            "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLRenderer.css, "content": content,
+            "otherLang": context.lang == .en ? "ru" : "en",
+            "backURL": percentEncode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
+        ]
+        if let p = context.principal {
+            data["user"] = ["name": p.name, "role": p.role.rawValue, "csrf": p.session.map(app.security.csrf(for:)) ?? "",
+                            "nav": nav(context, current: current)] as [String: Any]
+        }
+        if let period = picker {
+            let today = app.today()
+            let last = Period.resolve(from: nil, to: nil, today: today)
+            let presets: [(String, Period)] = [
+                (context.lang == .ru ? "прошлый месяц" : "last month", last),
+                (context.lang == .ru ? "30 дней" : "30 days", Period(from: today.adding(days: -30), to: today.adding(days: -1))),
+                (context.lang == .ru ? "90 дней" : "90 days", Period(from: today.adding(days: -90), to: today.adding(days: -1))),
+            ]
+            data["picker"] = [
+                "action": current, "from": period.from.description, "to": period.to.description,
+                "hidden": pickerHidden.map { ["name": $0.0, "value": $0.1] },
+                "presets": presets.map { p in
+                    ["label": p.0, "href": current + "?" + (pickerHidden + [("from", p.1.from.description), ("to", p.1.to.description)])
+                        .map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")]
+                },
+            ] as [String: Any]
+        }
+        if let message { data["message"] = message }
+        if let error {
+            data["error"] = error.message
+            data["details"] = error.details
+            data["hasDetails"] = !error.details.isEmpty
+        }
+        guard let html = app.templates.render(data, withTemplate: "layout") else { throw APIError(.internalServerError, "template layout is missing") }
+        return Self.html(html, status: status)
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    func render(_ template: String, _ data: [String: Any], _ context: EngageContext) throws -> String {
+        var d = data
+        d["t"] = UIText(lang: context.lang).all
+        d["l"] = Labels(context.lang).all
+        guard let s = app.templates.render(d, withTemplate: template) else { throw APIError(.internalServerError, "template \(template) is missing") }
+        return s
+    }
+
+    /// A signed-in user, else a redirect to the login page that comes back here.
+    func signedIn(_ request: Request, _ context: EngageContext) -> Response? {
+        guard context.principal == nil else { return nil }
+        let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        return .redirect(to: "/login?next=" + percentEncode(back), type: .found)
+    }
+
+    func renderer(_ context: EngageContext) -> HTMLRenderer {
+        var r = HTMLRenderer(lang: context.lang)
+        r.accountHref = { "/accounts/" + percentEncode($0) }
+        return r
+    }
+
+    // MARK: login
+
+    func loginPage(_ request: Request, _ context: EngageContext, name: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        if context.principal != nil, error == nil { return .redirect(to: "/", type: .found) }
+        let pre = request.cookies[ServerState.preCookie]?.value ?? Security.randomToken(bytes: 16)
+        var next = request.uri.queryParameters.get("next") ?? "/"
+        if !next.hasPrefix("/") || next.hasPrefix("//") { next = "/" }
+        let content = try render("login", ["csrf": app.security.csrf(for: pre), "next": next, "name": name], context)
+        var r = try page(request, context, title: UIText(lang: context.lang)["sign_in"], current: "/login", content: content,
+                         error: error.map { APIError(.unauthorized, $0) }, status: status)
+        r.setCookie(app.cookie(ServerState.preCookie, pre, request: request, maxAge: 3_600))
+        return r
+    }
+
+    func login(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let t = UIText(lang: context.lang)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard let pre = request.cookies[ServerState.preCookie]?.value, app.security.checkCSRF(form["csrf"], session: pre) else {
+            return try await loginPage(request, context, name: name, error: t["csrf"], status: .forbidden)
+        }
+        let now = app.config.now(), since = now - app.config.loginWindowSeconds
+        let addressKey = app.security.addressKey(app.clientAddress(request, context)), accountKey = app.security.accountKey(name)
+        let accountFailures = try await app.web.loginFailures(key: accountKey, since: since)
+        let addressFailures = try await app.web.loginFailures(key: addressKey, since: since)
+        if accountFailures >= app.config.loginFailuresPerAccount || addressFailures >= app.config.loginFailuresPerAddress {
+            return try await loginPage(request, context, name: name, error: t["too_many"], status: .tooManyRequests)
+        }
+        guard let user = try await app.web.user(named: name), Security.verifyPassword(form["password"] ?? "", hash: user.passwordHash) else {
+            try await app.web.recordLoginFailure(keys: [accountKey, addressKey], at: now, keepSeconds: app.config.loginWindowSeconds)
+            return try await loginPage(request, context, name: name, error: t["bad_login"], status: .unauthorized)
+        }
+        try await app.web.clearLoginFailures(key: accountKey)
+        var next = form["next"] ?? "/"
+        if !next.hasPrefix("/") || next.hasPrefix("//") { next = "/" }
+        var r = Response.redirect(to: next, type: .found)
+        r.setCookie(app.cookie(ServerState.sessionCookie, app.sessionValue(for: user), request: request, maxAge: Int(app.config.sessionSeconds)))
+        r.setCookie(app.cookie(ServerState.preCookie, "", request: request, maxAge: 0))
+        return r
+    }
+
+    // MARK: report pages
+
+    func report(_ request: Request, _ context: EngageContext, extra: Set<String> = []) async throws -> (SocialReport, Period) {
+        let q = try QueryReader(request, allowed: Set(["from", "to", "account"]).union(extra))
+        let report = try await api.socialReport(q)
+        return (report, report.period)
+    }
+
+    func overview(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        try context.require(.viewer)
+        let (report, period) = try await report(request, context)
+        let t = UIText(lang: context.lang), l = Labels(context.lang)
+        var content = "<h1>\(htmlEscape(t["overview"]))</h1><p class=\"muted\">\(htmlEscape(t["formula_hint"]))</p>"
+        if report.accounts.isEmpty {
+            content += "<p>\(htmlEscape(t["no_accounts"]))</p>"
+        } else {
+            content += renderer(context).comparison(report)
+            content += "<h2>\(htmlEscape(l["trend"]))</h2><div class=\"charts\">"
+            for a in report.accounts where !a.account.competitor {
+                content += "<figure><figcaption><a href=\"/accounts/\(htmlEscape(percentEncode(a.account.accountID)))\">\(htmlEscape(a.account.name ?? a.account.accountID))</a></figcaption>"
+                content += SVGChart.line(a.dailyER.map { .init(label: String($0.date.description.suffix(5)), value: $0.erPct, tooltip: "\($0.date): ER \(l.pct($0.erPct, digits: 3))") },
+                                         title: l["trend"], width: 520, height: 180, unit: "%") + "</figure>"
+            }
+            content += "</div>"
+        }
+        return try page(request, context, title: t["overview"], current: "/", content: content, picker: period)
+    }
+
+    func accountPage(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        try context.require(.viewer)
+        let id = context.parameters.get("id") ?? ""
+        let q = try QueryReader(request, allowed: ["from", "to"])
+        guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
+            throw APIError(.notFound, "no account with id '\(id)'")
+        }
+        let period = try q.period(today: app.today())
+        let report = try await SocialReportBuilder(store: app.store).build(period: period, accountIDs: [id])
+        guard let a = report.accounts.first else { throw APIError.notFound }
+        let content = renderer(context).account(a, period: period)
+        return try page(request, context, title: a.account.name ?? id, current: "/", content: content, picker: period)
+    }
+
+    func competitors(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        try context.require(.viewer)
+        var (report, period) = try await report(request, context)
+        let t = UIText(lang: context.lang)
+        var content = "<h1>\(htmlEscape(t["competitors"]))</h1>"
+        if !report.accounts.contains(where: \.account.competitor) {
+            content += "<p>\(htmlEscape(t["no_competitors"]))</p>"
+        }
+        if !report.accounts.isEmpty {
+            report.accounts.sort { ($0.metrics.erFollowersPct ?? -1) > ($1.metrics.erFollowersPct ?? -1) }
+            content += renderer(context).comparison(report)
+        }
+        return try page(request, context, title: t["competitors"], current: "/competitors", content: content, picker: period)
+    }
+
+    func trafficPage(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        try context.require(.viewer)
+        let (report, period) = try await report(request, context)
+        let content = renderer(context).traffic(report.traffic)
+        return try page(request, context, title: UIText(lang: context.lang)["traffic"], current: "/traffic", content: content, picker: period)
+    }
+
+    // MARK: posts
+
+    func postsPage(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        try context.require(.viewer)
+        let q = try QueryReader(request, allowed: API.postParams.union(["format"]))
+        if q.string("format") == "csv" { return try await postsCSV(request) }
+        let p = try await api.postsPage(request, extra: ["format"])
+        let l = Labels(context.lang)
+        let accounts = try await app.store.accounts()
+        let names = Dictionary(accounts.map { ($0.accountID, $0.name ?? $0.accountID) }, uniquingKeysWith: { a, _ in a })
+        let pages = max(1, (p.page.total + p.query.perPage - 1) / p.query.perPage)
+        func href(page: Int? = nil, format: String? = nil) -> String {
+            var items = q.params.filter { $0.0 != "page" && $0.0 != "format" }
+            if let page { items.append(("page", String(page))) }
+            if let format { items.append(("format", format)) }
+            return "/posts?" + items.map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")
+        }
+        let rows: [[String: Any]] = p.page.posts.map { item in
+            var post = item.post
+            post.followers = p.followers[item.accountID]?.on(post.date)
+            var row: [String: Any] = [
+                "id": post.postID, "account": names[item.accountID] ?? item.accountID, "published": post.publishedAt.isoUTC,
+                "type": post.type ?? "", "rubric": post.rubric ?? "", "reach": l.int(post.reach), "likes": l.int(post.likes),
+                "comments": l.int(post.comments), "shares": l.int(post.shares), "engagements": l.int(post.engagements),
+                "er": l.pct(post.erPostPct, digits: 3), "erFormula": "ER Post = \(l.int(post.engagements)) / \(l.int(post.followers)) × 100",
+                "text": String((item.text ?? "").prefix(200)),
+            ]
+            if let u = post.url, u.hasPrefix("https://") || u.hasPrefix("http://") { row["url"] = u }
+            return row
+        }
+        let data: [String: Any] = [
+            "from": p.query.period.from.description, "to": p.query.period.to.description,
+            "accounts": accounts.map { ["id": $0.accountID, "label": $0.name ?? $0.accountID, "selected": p.query.accountIDs.contains($0.accountID)] },
+            "type": p.query.type ?? "", "rubric": p.query.rubric ?? "",
+            "sorts": PostSort.allCases.map { ["value": $0.rawValue, "label": $0 == .published ? UIText(lang: context.lang)["published"] : (l[$0.rawValue]), "selected": $0 == p.query.sort] },
+            "desc": p.query.descending, "total": l.int(p.page.total), "page": p.query.page, "pages": pages, "rows": rows,
+            "prevHref": p.query.page > 1 ? href(page: p.query.page - 1) : "", "nextHref": p.query.page < pages ? href(page: p.query.page + 1) : "",
+            "csvHref": href(format: "csv"),
+        ]
+        let content = try render("posts", data, context)
+        let hidden = q.params.filter { !["from", "to", "page", "format"].contains($0.0) }
+        return try page(request, context, title: UIText(lang: context.lang)["posts"], current: "/posts", content: content,
+                        picker: p.query.period, pickerHidden: hidden)
+    }
+
+    /// The filtered posts (every page) as CSV.
+    func postsCSV(_ request: Request) async throws -> Response {
+        let first = try await api.postsPage(request, extra: ["format"])
+        var query = first.query
+        query.perPage = 500
+        var out = "post_id,account_id,published_at,type,rubric,url,likes,comments,shares,views,reach,engagements,er_post_pct\n"
+        var page = 1
+        while true {
+            query.page = page
+            let p = try await app.web.posts(query)
+            for item in p.posts {
+                var post = item.post
+                post.followers = first.followers[item.accountID]?.on(post.date)
+                let cells: [String] = [post.postID, item.accountID, post.publishedAt.isoUTC, post.type ?? "", post.rubric ?? "", post.url ?? "",
+                                       String(post.likes), String(post.comments), String(post.shares), post.views.map(String.init) ?? "",
+                                       post.reach.map(String.init) ?? "", String(post.engagements), post.erPostPct.map { "\($0)" } ?? ""]
+                out += cells.map(csvCell).joined(separator: ",") + "\n"
+            }
+            if p.posts.count < query.perPage { break }
+            page += 1
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"posts-\(query.period.from)-\(query.period.to).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: out)))
+    }
+
+    // MARK: import
+
+    func importContent(_ context: EngageContext, summary: ImportUpload.Result?) throws -> String {
+        var data: [String: Any] = ["csrf": context.principal?.session.map(app.security.csrf(for:)) ?? ""]
+        if let s = summary?.summary {
+            data["imported"] = [
+                "files": s.files.map { ["file": $0.file, "rows": $0.rows] },
+                "warnings": s.warnings.map(\.description), "hasWarnings": !s.warnings.isEmpty,
+            ] as [String: Any]
+        }
+        return try render("import", data, context)
+    }
+
+    func importPost(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        let p = try context.require(.analyst)
+        var request = request
+        let t = UIText(lang: context.lang)
+        let body = try await request.collectBody(upTo: app.config.maxBodyBytes)
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {
+            throw APIError(.unsupportedMediaType, "send the form as multipart/form-data")
+        }
+        // the CSRF token is a plain field of the same multipart body
+        let fields = try Multipart.fields(body: body, contentType: type)
+        guard let session = p.session, app.security.checkCSRF(fields["csrf"], session: session) else { throw APIError(.forbidden, t["csrf"]) }
+        do {
+            let result = try await ImportUpload(store: app.store, now: app.config.now()).run(try Multipart.files(body: body, contentType: type))
+            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: result),
+                            message: "\(t["imported"]): \(result.summary.rows) \(t["rows"])")
+        } catch let e as APIError {
+            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: nil),
+                            error: APIError(e.status, e.status == .unprocessableContent ? t["refused"] : e.message, details: e.details), status: e.status)
+        }
+    }
+
+    // MARK: users
+
+    func usersPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let users = try await app.web.users()
+        let content = try render("users", ["csrf": context.principal?.session.map(app.security.csrf(for:)) ?? "",
+                                           "users": users.map { ["name": $0.name, "role": $0.role.rawValue] }], context)
+        return try page(request, context, title: UIText(lang: context.lang)["users"], current: "/users", content: content,
+                        message: message, error: error, status: status)
+    }
+
+    func addUser(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let p = try context.require(.admin)
+        let t = UIText(lang: context.lang)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form["password"] ?? ""
+        do {
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw APIError(.unprocessableContent, "role: one of viewer, analyst, admin") }
+            try UserRules.check(name: name, password: password)
+            try await app.web.addUser(name: name, role: role, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost), now: app.config.now())
+            return try await usersPage(request, context, message: t["user_added"], error: nil)
+        } catch let e as APIError {
+            return try await usersPage(request, context, message: nil, error: e, status: e.status)
+        } catch let e as StoreError {
+            return try await usersPage(request, context, message: nil, error: APIError(.conflict, e.description), status: .conflict)
+        }
+    }
+}
+
+/// Rules for user names and passwords, shared by the page and `engage user add`.
+public enum UserRules {
+    public static func check(name: String, password: String) throws {
+        guard (1...64).contains(name.count), !name.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw APIError(.unprocessableContent, "name: 1 to 64 characters, no spaces")
+        }
+        guard password.count >= 8 else { throw APIError(.unprocessableContent, "password: at least 8 characters") }
+    }
+}
+
+/// An application/x-www-form-urlencoded body.
+struct Form {
+    var values: [String: String]
+    subscript(_ key: String) -> String? { values[key] }
+
+    static func read(_ request: Request, _ context: EngageContext, limit: Int) async throws -> Form {
+        var request = request
+        let body = try await request.collectBody(upTo: limit)
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            throw APIError(.unsupportedMediaType, "send the form as application/x-www-form-urlencoded")
+        }
+        var values: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1)
+            let k = String(kv[0]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            let v = kv.count > 1 ? (String(kv[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "") : ""
+            values[k] = v
+        }
+        return Form(values: values)
+    }
+}
+
+func percentEncode(_ s: String) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~/")
+    return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+}
+
+func csvCell(_ s: String) -> String {
+    var v = s
+    // a cell a spreadsheet would run as a formula is quoted with a leading apostrophe
+    if let f = v.first, "=+-@".contains(f), Double(v) == nil { v = "'" + v }
+    if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) { return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    return v
+}

@@ -1,0 +1,74 @@
+import Crypto
+import EngageStore
+import Foundation
+import HummingbirdBcrypt
+
+/// Signing, hashing and random tokens. The signing key is the instance's shared secret
+/// (stored in the database's `settings`, so every instance behind a load balancer agrees).
+struct Security: Sendable {
+    let key: SymmetricKey
+
+    init(secret: String) {
+        key = SymmetricKey(data: SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    static func randomToken(bytes: Int = 32) -> String {
+        var g = SystemRandomNumberGenerator()
+        return base64url(Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) }))
+    }
+
+    static func base64url(_ d: Data) -> String {
+        d.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    func mac(_ text: String) -> String {
+        Self.base64url(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)))
+    }
+
+    /// `payload.mac`
+    func sign(_ payload: String) -> String { payload + "." + mac(payload) }
+
+    /// The payload of a value made by `sign`, if its signature is right.
+    func verify(_ signed: String) -> String? {
+        guard let dot = signed.lastIndex(of: ".") else { return nil }
+        let payload = String(signed[..<dot]), sig = String(signed[signed.index(after: dot)...])
+        return Self.same(sig, mac(payload)) ? payload : nil
+    }
+
+    /// The CSRF token of forms shown to the holder of `session` (a session cookie, or the
+    /// pre-login cookie on the login form).
+    func csrf(for session: String) -> String { mac("csrf|" + session) }
+
+    func checkCSRF(_ token: String?, session: String) -> Bool {
+        guard let token else { return false }
+        return Self.same(token, csrf(for: session))
+    }
+
+    /// Constant-time string comparison.
+    static func same(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        var diff: UInt8 = 0
+        for (x, y) in zip(a.utf8, b.utf8) { diff |= x ^ y }
+        return diff == 0
+    }
+
+    /// A key for counting login failures of an address: keyed hash, so no address is stored.
+    func addressKey(_ address: String) -> String { "addr:" + mac("addr|" + address) }
+    func accountKey(_ name: String) -> String { "user:" + mac("user|" + name.lowercased()) }
+
+    /// How API tokens are stored: SHA-256, hex.
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hashPassword(_ password: String, cost: UInt8) -> String { Bcrypt.hash(password, cost: cost) }
+    static func verifyPassword(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+}
+
+/// What the command line needs of the server's security code.
+public enum ServerSecurity {
+    public static func hashPassword(_ password: String, cost: UInt8 = 12) -> String { Security.hashPassword(password, cost: cost) }
+    public static func newAPIToken() -> String { "eng_" + Security.randomToken(bytes: 32) }
+    public static func tokenHash(_ token: String) -> String { Security.tokenHash(token) }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// How `engage serve` runs.
+public struct ServerConfig: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Set the Secure flag on cookies (when Engage is served over HTTPS, directly or behind
+    /// a TLS-terminating proxy). `X-Forwarded-Proto: https` also turns it on per request.
+    public var secureCookies = false
+    /// Largest request body accepted (CSV uploads included), in bytes.
+    public var maxBodyBytes = 64 * 1024 * 1024
+    /// Largest JSON/form body, in bytes.
+    public var maxFormBytes = 64 * 1024
+    /// bcrypt cost for new passwords.
+    public var bcryptCost: UInt8 = 12
+    /// Session lifetime, seconds.
+    public var sessionSeconds: Int64 = 14 * 86_400
+    /// Login attempts: at most this many failures per account, and per address, in the window.
+    public var loginFailuresPerAccount = 5
+    public var loginFailuresPerAddress = 20
+    public var loginWindowSeconds: Int64 = 15 * 60
+    /// The clock (tests pin it).
+    public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    public init() {}
+}

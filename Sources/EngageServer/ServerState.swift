@@ -1,0 +1,59 @@
+import EngageCore
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+import Mustache
+
+/// What every route shares: the store, the instance's secret, configuration, templates.
+/// Nothing here is per-instance state another instance would need: sessions are signed
+/// cookies, login failures and tokens live in the database.
+public final class ServerState: Sendable {
+    public let store: any Store
+    let web: WebData
+    let security: Security
+    public let config: ServerConfig
+    let templates: MustacheLibrary
+
+    static let sessionCookie = "engage_session"
+    static let langCookie = "engage_lang"
+    static let preCookie = "engage_pre"
+
+    public init(store: any Store, config: ServerConfig) async throws {
+        self.store = store
+        self.config = config
+        web = WebData(store: store)
+        security = Security(secret: try await web.setting("session_secret", orInit: { Security.randomToken(bytes: 48) }))
+        guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }
+        templates = try await MustacheLibrary(directory: dir)
+    }
+
+    // MARK: sessions: "user id.session epoch.expiry" signed with the instance secret
+
+    func sessionValue(for user: User) -> String {
+        security.sign("\(user.id).\(user.sessionEpoch).\(config.now() + config.sessionSeconds)")
+    }
+
+    func principal(fromSession value: String) async throws -> Principal? {
+        guard let payload = security.verify(value) else { return nil }
+        let parts = payload.split(separator: ".").compactMap { Int64($0) }
+        guard parts.count == 3, parts[2] > config.now(), let user = try await web.user(id: Int(parts[0])),
+              Int64(user.sessionEpoch) == parts[1] else { return nil }
+        return Principal(name: user.name, role: user.role, userID: user.id, session: value)
+    }
+
+    /// A cookie with the house attributes: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.
+    func cookie(_ name: String, _ value: String, request: Request, maxAge: Int?) -> Cookie {
+        let secure = config.secureCookies || request.headers[.forwardedProto]?.lowercased() == "https"
+        return Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The client address for rate limiting: the connection's, or the first X-Forwarded-For
+    /// hop behind a proxy. Only a keyed hash of it is ever stored.
+    func clientAddress(_ request: Request, _ context: EngageContext) -> String {
+        if let f = request.headers[.forwardedFor]?.split(separator: ",").first { return f.trimmingCharacters(in: .whitespaces) }
+        return context.remoteAddress ?? "unknown"
+    }
+
+    func today() -> LocalDate { LocalDate(dayNumber: Int(config.now() / 86_400)) }
+}

@@ -1,0 +1,223 @@
+import EngageCore
+import Foundation
+
+/// What a user may do: viewers read, analysts also import, admins also manage users.
+public enum Role: String, Sendable, CaseIterable, Comparable {
+    case viewer, analyst, admin
+
+    var rank: Int { Role.allCases.firstIndex(of: self)! }
+    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
+}
+
+public struct User: Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var role: Role
+    public var passwordHash: String
+    /// Raised to end every session of the user (logout everywhere, password change).
+    public var sessionEpoch: Int
+}
+
+public struct APIToken: Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var role: Role
+}
+
+/// Sort keys of the posts listing.
+public enum PostSort: String, Sendable, CaseIterable {
+    case published, reach, likes, comments, shares, views, engagements
+
+    var sql: String {
+        switch self {
+        case .published: return "published_at"
+        case .engagements: return "likes + comments + shares"
+        default: return rawValue
+        }
+    }
+}
+
+/// A page of the posts listing: filters, order, page.
+public struct PostListQuery: Sendable, Equatable {
+    public var period: Period
+    public var accountIDs: [String] = []
+    public var type: String?
+    public var rubric: String?
+    public var sort: PostSort = .published
+    public var descending = true
+    public var page = 1
+    public var perPage = 50
+
+    public init(period: Period) { self.period = period }
+}
+
+public struct PostPage: Sendable {
+    public var total: Int
+    public var posts: [PostListItem]
+}
+
+public struct PostListItem: Sendable {
+    public var accountID: String
+    public var post: PostRecord
+    public var text: String?
+}
+
+/// The web app's data (users, tokens, login failures, settings, listings) in the SQL both
+/// engines accept, over `Store.execute`.
+public struct WebData: Sendable {
+    public let store: any Store
+
+    public init(store: any Store) { self.store = store }
+
+    // MARK: users
+
+    static let userColumns = "user_id, name, role, password_hash, session_epoch"
+
+    static func user(_ r: [StoreValue]) -> User? {
+        guard let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init), let hash = r[3].text else { return nil }
+        return User(id: id, name: name, role: role, passwordHash: hash, sessionEpoch: r[4].int ?? 0)
+    }
+
+    /// Adds a user; a taken name is a `StoreError`.
+    public func addUser(name: String, role: Role, passwordHash: String, now: Int64) async throws {
+        if try await user(named: name) != nil { throw StoreError("a user named '\(name)' already exists") }
+        try await store.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+                                [.text(name), .text(role.rawValue), .text(passwordHash), .int(Int(now))])
+    }
+
+    public func user(named name: String) async throws -> User? {
+        try await store.execute("SELECT \(Self.userColumns) FROM users WHERE name = ?1", [.text(name)]).first.flatMap(Self.user)
+    }
+
+    public func user(id: Int) async throws -> User? {
+        try await store.execute("SELECT \(Self.userColumns) FROM users WHERE user_id = ?1", [.int(id)]).first.flatMap(Self.user)
+    }
+
+    public func users() async throws -> [User] {
+        try await store.execute("SELECT \(Self.userColumns) FROM users ORDER BY name COLLATE BINARY").compactMap(Self.user)
+    }
+
+    public func setRole(userID: Int, role: Role) async throws {
+        try await store.execute("UPDATE users SET role = ?1 WHERE user_id = ?2", [.text(role.rawValue), .int(userID)])
+    }
+
+    public func setPassword(userID: Int, passwordHash: String) async throws {
+        try await store.execute("UPDATE users SET password_hash = ?1, session_epoch = session_epoch + 1 WHERE user_id = ?2",
+                                [.text(passwordHash), .int(userID)])
+    }
+
+    /// Ends every session of the user.
+    public func endSessions(userID: Int) async throws {
+        try await store.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE user_id = ?1", [.int(userID)])
+    }
+
+    public func deleteUser(id: Int) async throws {
+        try await store.execute("DELETE FROM users WHERE user_id = ?1", [.int(id)])
+    }
+
+    public func userCount() async throws -> Int {
+        try await store.execute("SELECT COUNT(*) FROM users").first?.first?.int ?? 0
+    }
+
+    // MARK: API tokens (only a hash of each is stored)
+
+    @discardableResult
+    public func addToken(hash: String, name: String, role: Role, now: Int64) async throws -> Int {
+        let rows = try await store.execute([
+            SQLStatement("INSERT INTO api_tokens (token_hash, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+                         [.text(hash), .text(name), .text(role.rawValue), .int(Int(now))]),
+            SQLStatement("SELECT token_id FROM api_tokens WHERE token_hash = ?1", [.text(hash)]),
+        ])
+        return rows.first?.first?.int ?? 0
+    }
+
+    /// The token with this hash, marked as used now.
+    public func token(hash: String, now: Int64) async throws -> APIToken? {
+        let rows = try await store.execute([
+            SQLStatement("UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2", [.int(Int(now)), .text(hash)]),
+            SQLStatement("SELECT token_id, name, role FROM api_tokens WHERE token_hash = ?1", [.text(hash)]),
+        ])
+        guard let r = rows.first, let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init) else { return nil }
+        return APIToken(id: id, name: name, role: role)
+    }
+
+    public func tokens() async throws -> [APIToken] {
+        try await store.execute("SELECT token_id, name, role FROM api_tokens ORDER BY token_id").compactMap { r in
+            guard let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init) else { return nil }
+            return APIToken(id: id, name: name, role: role)
+        }
+    }
+
+    public func deleteToken(id: Int) async throws {
+        try await store.execute("DELETE FROM api_tokens WHERE token_id = ?1", [.int(id)])
+    }
+
+    // MARK: login failures (keys are hashes: no raw address or name is stored)
+
+    public func recordLoginFailure(keys: [String], at: Int64, keepSeconds: Int64) async throws {
+        var statements = keys.map { SQLStatement("INSERT INTO login_failures (key_hash, at) VALUES (?1, ?2)", [.text($0), .int(Int(at))]) }
+        statements.append(SQLStatement("DELETE FROM login_failures WHERE at < ?1", [.int(Int(at - keepSeconds))]))
+        try await store.execute(statements)
+    }
+
+    public func loginFailures(key: String, since: Int64) async throws -> Int {
+        try await store.execute("SELECT COUNT(*) FROM login_failures WHERE key_hash = ?1 AND at >= ?2", [.text(key), .int(Int(since))])
+            .first?.first?.int ?? 0
+    }
+
+    public func clearLoginFailures(key: String) async throws {
+        try await store.execute("DELETE FROM login_failures WHERE key_hash = ?1", [.text(key)])
+    }
+
+    // MARK: settings
+
+    /// The value of setting `name`; when unset, `make()` is stored first (by whichever
+    /// instance gets there first: every instance then reads the same value).
+    public func setting(_ name: String, orInit make: () -> String) async throws -> String {
+        let rows = try await store.execute([
+            SQLStatement("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING", [.text(name), .text(make())]),
+            SQLStatement("SELECT value FROM settings WHERE name = ?1", [.text(name)]),
+        ])
+        guard let v = rows.first?.first?.text else { throw StoreError("setting \(name) could not be stored") }
+        return v
+    }
+
+    // MARK: posts listing
+
+    public func posts(_ q: PostListQuery) async throws -> PostPage {
+        var whereSQL = "day BETWEEN ?1 AND ?2"
+        var binds: [StoreValue] = [.int(q.period.from.dayNumber), .int(q.period.to.dayNumber)]
+        if !q.accountIDs.isEmpty {
+            let marks = q.accountIDs.indices.map { "?\(binds.count + $0 + 1)" }.joined(separator: ", ")
+            whereSQL += " AND account_id IN (\(marks))"
+            binds += q.accountIDs.map { .text($0) }
+        }
+        if let t = q.type {
+            binds.append(.text(t))
+            whereSQL += t.isEmpty ? " AND (type IS NULL OR type = ?\(binds.count))" : " AND type = ?\(binds.count)"
+        }
+        if let r = q.rubric {
+            binds.append(.text(r))
+            whereSQL += r.isEmpty ? " AND (rubric IS NULL OR rubric = ?\(binds.count))" : " AND rubric = ?\(binds.count)"
+        }
+        let total = try await store.execute("SELECT COUNT(*) FROM posts WHERE \(whereSQL)", binds).first?.first?.int ?? 0
+        let dir = q.descending ? "DESC" : "ASC"
+        // unknown values (NULL) last in either direction
+        let order = q.sort == .published || q.sort == .engagements
+            ? "\(q.sort.sql) \(dir)" : "(\(q.sort.sql) IS NULL), \(q.sort.sql) \(dir)"
+        let limit = max(1, q.perPage), offset = max(0, q.page - 1) * limit
+        let rows = try await store.execute("""
+            SELECT account_id, post_id, published_at, day, type, rubric, url, text, likes, comments, shares, views, reach
+            FROM posts WHERE \(whereSQL) ORDER BY \(order), post_id COLLATE BINARY LIMIT \(limit) OFFSET \(offset)
+            """, binds)
+        let items = rows.map { r in
+            PostListItem(
+                accountID: r[0].text ?? "",
+                post: PostMetrics(postID: r[1].text ?? "", publishedAt: Int64(r[2].int ?? 0), date: LocalDate(dayNumber: r[3].int ?? 0),
+                                  type: r[4].text, rubric: r[5].text, url: r[6].text, likes: r[8].int ?? 0, comments: r[9].int ?? 0,
+                                  shares: r[10].int ?? 0, views: r[11].int, reach: r[12].int, followers: nil),
+                text: r[7].text)
+        }
+        return PostPage(total: total, posts: items)
+    }
+}

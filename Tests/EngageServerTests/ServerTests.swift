@@ -1,0 +1,355 @@
+import EngageCore
+import EngageReports
+import EngageServer
+import EngageStore
+import EngageTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// A store with a little data (including HTML in imported text), users of each role and
+/// tokens, and the application over it, tested without sockets.
+struct Fixture {
+    let store: any StoreMaintenance
+    let state: ServerState
+    var viewerToken = "", analystToken = "", adminToken = ""
+
+    static let posts = #"""
+        post_id,account_id,published_at,likes,comments,shares,reach,type,rubric,text,url
+        p1,vk_main,2026-03-02T10:00:00Z,10,2,1,500,photo,news,<script>alert(1)</script>,javascript:alert(1)
+        p2,vk_main,2026-03-03T10:00:00Z,20,0,0,900,video,news,"plain, text",https://vk.com/p2
+        p3,vk_main,2026-03-04T10:00:00Z,5,5,5,,photo,,,
+        p4,tg_comp,2026-03-05T10:00:00Z,1,0,0,100,text,,"<b>bold</b> & ""quoted""",
+
+        """#
+    static let daily = """
+        account_id,date,followers
+        vk_main,2026-03-01,1000
+        tg_comp,2026-03-01,400
+
+        """
+
+    static func make(_ store: any StoreMaintenance, dir: String, configure: (inout ServerConfig) -> Void = { _ in }) async throws -> Fixture {
+        guard case .success = try await importFiles(["accounts.csv": accountsCSV, "account_daily.csv": daily, "posts.csv": posts], into: store, dir: dir)
+        else { throw StoreError("fixture import refused") }
+        var config = ServerConfig()
+        config.bcryptCost = 4
+        config.now = { testNow }
+        configure(&config)
+        let state = try await ServerState(store: store, config: config)
+        var f = Fixture(store: store, state: state)
+        let web = WebData(store: store)
+        for (name, role) in [("vera", Role.viewer), ("alex", .analyst), ("ada", .admin)] {
+            try await web.addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword("password-\(name)", cost: 4), now: testNow)
+        }
+        f.viewerToken = try await token(web, .viewer)
+        f.analystToken = try await token(web, .analyst)
+        f.adminToken = try await token(web, .admin)
+        return f
+    }
+
+    static func token(_ web: WebData, _ role: Role) async throws -> String {
+        let t = ServerSecurity.newAPIToken()
+        try await web.addToken(hash: ServerSecurity.tokenHash(t), name: "test-\(role.rawValue)", role: role, now: testNow)
+        return t
+    }
+
+    var app: some ApplicationProtocol {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return EngageServerApp.application(state: state, logger: logger)
+    }
+}
+
+func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
+
+extension TestResponse {
+    var text: String { String(buffer: body) }
+    var jsonObject: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:] }
+    var errorMessage: String { ((jsonObject["error"] as? [String: Any])?["message"] as? String) ?? "" }
+    /// name → value of every Set-Cookie.
+    var cookies: [String: String] {
+        var out: [String: String] = [:]
+        for h in headers[values: .setCookie] {
+            let first = h.split(separator: ";")[0]
+            let kv = first.split(separator: "=", maxSplits: 1)
+            out[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+        }
+        return out
+    }
+}
+
+func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
+                 _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+    try await withStore(.sqlite) { store, dir in
+        let f = try await Fixture.make(store, dir: dir, configure: configure)
+        try await f.app.test(.router) { client in try await body(f, client) }
+    }
+}
+
+@Suite struct APITests {
+    let march = "from=2026-03-01&to=2026-03-31"
+
+    @Test func healthAndMetricsAnswerWithoutSignIn() async throws {
+        try await withFixture { _, client in
+            let h = try await client.execute(uri: "/healthz", method: .get)
+            #expect(h.status == .ok)
+            #expect(h.jsonObject["status"] as? String == "ok")
+            _ = try await client.execute(uri: "/api/v1/accounts", method: .get)
+            let m = try await client.execute(uri: "/metrics", method: .get)
+            #expect(m.status == .ok)
+            #expect(m.text.contains("http_server_request_duration"))
+            let spec = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(spec.status == .ok)
+            #expect(spec.text.hasPrefix("openapi: 3.1"))
+        }
+    }
+
+    @Test func theAPIWantsAToken() async throws {
+        try await withFixture { f, client in
+            let none = try await client.execute(uri: "/api/v1/accounts", method: .get)
+            #expect(none.status == .unauthorized)
+            #expect(none.errorMessage.contains("Bearer"))
+            let wrong = try await client.execute(uri: "/api/v1/accounts", method: .get, headers: bearer("eng_not-a-token"))
+            #expect(wrong.status == .unauthorized)
+            let ok = try await client.execute(uri: "/api/v1/me", method: .get, headers: bearer(f.viewerToken))
+            #expect(ok.status == .ok)
+            #expect(ok.jsonObject["role"] as? String == "viewer")
+        }
+    }
+
+    @Test func theSocialReportIsTheCLIJSON() async throws {
+        try await withFixture { f, client in
+            let r = try await client.execute(uri: "/api/v1/reports/social?\(march)", method: .get, headers: bearer(f.viewerToken))
+            #expect(r.status == .ok)
+            let period = Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 31))
+            let expected = try await SocialReportBuilder(store: f.store).build(period: period, accountIDs: nil).json.serialized()
+            #expect(r.text == expected + "\n")
+            let one = try await client.execute(uri: "/api/v1/reports/social?\(march)&account=vk_main", method: .get, headers: bearer(f.viewerToken))
+            #expect((one.jsonObject["accounts"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/reports/social?from=2026-02-30", HTTPResponse.Status.badRequest, "from: '2026-02-30' is not a date (YYYY-MM-DD)"),
+        ("/api/v1/reports/social?from=2026-03-10&to=2026-03-01", .badRequest, "to 2026-03-01 is before from 2026-03-10"),
+        ("/api/v1/reports/social?acount=vk_main", .badRequest, "unknown query parameter 'acount'"),
+        ("/api/v1/reports/social?account=nobody", .notFound, "no account with id 'nobody'"),
+        ("/api/v1/posts?per_page=0", .badRequest, "per_page: '0' is not a whole number from 1 to 500"),
+        ("/api/v1/posts?per_page=abc", .badRequest, "per_page: 'abc' is not a whole number from 1 to 500"),
+        ("/api/v1/posts?sort=random", .badRequest, "sort: 'random' is not one of published, reach"),
+        ("/api/v1/accounts/nobody", .notFound, "no account with id 'nobody'"),
+        ("/api/v1/no-such-thing", .notFound, "no such page or resource"),
+    ])
+    func badQueriesAreFourHundreds(uri: String, status: HTTPResponse.Status, message: String) async throws {
+        try await withFixture { f, client in
+            let r = try await client.execute(uri: uri, method: .get, headers: bearer(f.viewerToken))
+            #expect(r.status == status)
+            #expect(r.headers[.contentType]?.hasPrefix("application/json") == true)
+            #expect(r.errorMessage.hasPrefix(message), "\(r.errorMessage)")
+        }
+    }
+
+    @Test func postsArePagedSortedAndFiltered() async throws {
+        try await withFixture { f, client in
+            let r = try await client.execute(uri: "/api/v1/posts?\(march)&sort=reach&per_page=2", method: .get, headers: bearer(f.viewerToken))
+            #expect(r.status == .ok)
+            #expect(r.jsonObject["total"] as? Int == 4)
+            let posts = r.jsonObject["posts"] as? [[String: Any]] ?? []
+            #expect(posts.map { $0["post_id"] as? String } == ["p2", "p1"])
+            // ER Post of p2 = 20 / 1000 followers × 100
+            #expect(posts.first?["er_post_pct"] as? Double == 2.0)
+            let page2 = try await client.execute(uri: "/api/v1/posts?\(march)&sort=reach&per_page=2&page=2", method: .get, headers: bearer(f.viewerToken))
+            // unknown reach sorts last
+            #expect((page2.jsonObject["posts"] as? [[String: Any]] ?? []).map { $0["post_id"] as? String } == ["p4", "p3"])
+            let asc = try await client.execute(uri: "/api/v1/posts?\(march)&sort=engagements&order=asc&account=vk_main&type=photo", method: .get, headers: bearer(f.viewerToken))
+            #expect((asc.jsonObject["posts"] as? [[String: Any]] ?? []).map { $0["post_id"] as? String } == ["p1", "p3"])
+            let rubricless = try await client.execute(uri: "/api/v1/posts?\(march)&rubric=", method: .get, headers: bearer(f.viewerToken))
+            #expect(rubricless.jsonObject["total"] as? Int == 2)
+        }
+    }
+
+    @Test func importNeedsAnAnalystAndIsAllOrNothing() async throws {
+        try await withFixture { f, client in
+            let good = ByteBuffer(string: "post_id,account_id,published_at,likes\np9,vk_main,2026-03-09T10:00:00Z,7\n")
+            let viewer = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.viewerToken), body: good)
+            #expect(viewer.status == .forbidden)
+            let before = try await f.store.counts()
+            let bad = ByteBuffer(string: "post_id,account_id,published_at,likes\np10,vk_main,2026-03-09T10:00:00Z,7\np11,nobody,2026-03-09T10:00:00Z,x\n")
+            let refused = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: bad)
+            #expect(refused.status == .unprocessableContent)
+            let details = (refused.jsonObject["error"] as? [String: Any])?["details"] as? [String] ?? []
+            #expect(details.contains { $0.hasPrefix("posts.csv:3:") }, "\(details)")
+            #expect(try await f.store.counts() == before)
+            let ok = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: good)
+            #expect(ok.status == .ok)
+            #expect(ok.jsonObject["imported_rows"] as? Int == 1)
+            #expect(try await f.store.counts()["posts"] == 5)
+            let badName = try await client.execute(uri: "/api/v1/import?file=../etc.csv", method: .post, headers: bearer(f.analystToken), body: good)
+            #expect(badName.status == .unprocessableContent)
+            let noName = try await client.execute(uri: "/api/v1/import", method: .post, headers: bearer(f.analystToken), body: good)
+            #expect(noName.status == .badRequest)
+        }
+    }
+
+    @Test func multipartUploadsImportEveryFile() async throws {
+        try await withFixture { f, client in
+            let boundary = "XyZ123"
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"posts.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+                + "post_id,account_id,published_at,likes\np20,vk_main,2026-03-10T10:00:00Z,3\r\n--\(boundary)--\r\n"
+            var headers = bearer(f.analystToken)
+            headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+            let r = try await client.execute(uri: "/api/v1/import", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(try await f.store.counts()["posts"] == 5)
+        }
+    }
+
+    @Test func bodiesOverTheLimitAre413() async throws {
+        try await withFixture({ $0.maxBodyBytes = 100 }) { f, client in
+            let big = ByteBuffer(string: "post_id,account_id,published_at\n" + String(repeating: "p,vk_main,2026-03-01T00:00:00Z\n", count: 20))
+            let r = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: big)
+            #expect(r.status == .contentTooLarge)
+            #expect(r.errorMessage.contains("larger"))
+        }
+    }
+}
+
+@Suite struct PageTests {
+    /// Signs in through the form; returns the session cookie.
+    func signIn(_ client: any TestClientProtocol, _ name: String, _ password: String, expect: HTTPResponse.Status = .found) async throws -> String? {
+        let page = try await client.execute(uri: "/login", method: .get)
+        let pre = page.cookies["engage_pre"] ?? ""
+        let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        let r = try await client.execute(uri: "/login", method: .post,
+                                         headers: [.cookie: "engage_pre=\(pre)", .contentType: "application/x-www-form-urlencoded"],
+                                         body: ByteBuffer(string: "csrf=\(csrf)&name=\(name)&password=\(password)&next=%2Fposts"))
+        #expect(r.status == expect)
+        return r.cookies["engage_session"]
+    }
+
+    @Test func pagesRedirectToTheLoginForm() async throws {
+        try await withFixture { _, client in
+            for path in ["/", "/posts", "/accounts/vk_main", "/competitors", "/traffic"] {
+                let r = try await client.execute(uri: path, method: .get)
+                #expect(r.status == .found)
+                #expect(r.headers[.location]?.hasPrefix("/login") == true)
+            }
+        }
+    }
+
+    @Test func signInSetsAHardenedCookieAndShowsTheDashboard() async throws {
+        try await withFixture { _, client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            #expect(page.status == .ok)
+            let cookie = try #require(try await signIn(client, "vera", "password-vera"))
+            let home = try await client.execute(uri: "/?from=2026-03-01&to=2026-03-31", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(home.status == .ok)
+            #expect(home.text.contains("Side by side"))
+            #expect(home.text.contains("<svg"))
+            #expect(!home.text.contains("href=\"/import\""), "viewers get no import link")
+            let imp = try await client.execute(uri: "/import", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(imp.status == .forbidden)
+            #expect(imp.headers[.contentType]?.hasPrefix("text/html") == true)
+        }
+    }
+
+    @Test func sessionCookieFlags() async throws {
+        try await withFixture { _, client in
+            let page = try await client.execute(uri: "/login", method: .get)
+            let pre = page.cookies["engage_pre"] ?? ""
+            let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let r = try await client.execute(uri: "/login", method: .post,
+                                             headers: [.cookie: "engage_pre=\(pre)", .contentType: "application/x-www-form-urlencoded", .init("X-Forwarded-Proto")!: "https"],
+                                             body: ByteBuffer(string: "csrf=\(csrf)&name=ada&password=password-ada"))
+            let line = try #require(r.headers[values: .setCookie].first { $0.hasPrefix("engage_session=") })
+            #expect(line.contains("HttpOnly"))
+            #expect(line.contains("SameSite=Lax"))
+            #expect(line.contains("Secure"))
+        }
+    }
+
+    @Test func wrongPasswordsAndForgedFormsAreRefused() async throws {
+        try await withFixture { _, client in
+            #expect(try await signIn(client, "vera", "wrong-password", expect: .unauthorized) == nil)
+            let noCSRF = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "name=vera&password=password-vera"))
+            #expect(noCSRF.status == .forbidden)
+            #expect(noCSRF.cookies["engage_session"] == nil)
+        }
+    }
+
+    @Test func loginAttemptsAreRateLimited() async throws {
+        try await withFixture { _, client in
+            for _ in 0..<5 { _ = try await signIn(client, "alex", "nope-nope", expect: .unauthorized) }
+            // the right password no longer helps within the window
+            #expect(try await signIn(client, "alex", "password-alex", expect: .tooManyRequests) == nil)
+            // another account from elsewhere is unaffected
+            #expect(try await signIn(client, "vera", "password-vera") != nil)
+        }
+    }
+
+    @Test func importedTextIsEscapedEverywhere() async throws {
+        try await withFixture { _, client in
+            let cookie = try #require(try await signIn(client, "ada", "password-ada"))
+            let posts = try await client.execute(uri: "/posts?from=2026-03-01&to=2026-03-31", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(posts.status == .ok)
+            #expect(posts.text.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!posts.text.contains("<script>"))
+            #expect(!posts.text.contains("<b>bold</b>"))
+            #expect(!posts.text.contains("href=\"javascript:"), "only http(s) links are linked")
+            let csv = try await client.execute(uri: "/posts?from=2026-03-01&to=2026-03-31&format=csv", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.text.split(separator: "\n").count == 5)
+        }
+    }
+
+    @Test func languageFollowsAcceptLanguageAndTheSwitch() async throws {
+        try await withFixture { _, client in
+            let cookie = try #require(try await signIn(client, "vera", "password-vera"))
+            let ru = try await client.execute(uri: "/?from=2026-03-01&to=2026-03-31", method: .get,
+                                              headers: [.cookie: "engage_session=\(cookie)", .acceptLanguage: "ru-RU,ru;q=0.9,en;q=0.5"])
+            #expect(ru.text.contains("Обзор"))
+            #expect(ru.text.contains("lang=\"ru\""))
+            let sw = try await client.execute(uri: "/lang/en?back=%2Fposts", method: .get)
+            #expect(sw.status == .found)
+            #expect(sw.headers[.location] == "/posts")
+            #expect(sw.cookies["engage_lang"] == "en")
+            let en = try await client.execute(uri: "/?from=2026-03-01&to=2026-03-31", method: .get,
+                                              headers: [.cookie: "engage_session=\(cookie); engage_lang=en", .acceptLanguage: "ru"])
+            #expect(en.text.contains("Overview"))
+            let open = try await client.execute(uri: "/lang/ru?back=https://evil.example/", method: .get)
+            #expect(open.headers[.location] == "/", "no open redirect")
+        }
+    }
+
+    @Test func logoutEndsTheSession() async throws {
+        try await withFixture { f, client in
+            let cookie = try #require(try await signIn(client, "vera", "password-vera"))
+            let home = try await client.execute(uri: "/posts", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            let csrf = try #require(home.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let out = try await client.execute(uri: "/logout", method: .post,
+                                               headers: [.cookie: "engage_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"],
+                                               body: ByteBuffer(string: "csrf=\(csrf)"))
+            #expect(out.status == .found)
+            let after = try await client.execute(uri: "/posts", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(after.status == .found, "the old cookie no longer works")
+            _ = f
+        }
+    }
+
+    @Test func unknownPagesAre404Pages() async throws {
+        try await withFixture { _, client in
+            let cookie = try #require(try await signIn(client, "vera", "password-vera"))
+            let r = try await client.execute(uri: "/accounts/nobody", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(r.status == .notFound)
+            #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(r.text.contains("no account with id &#39;nobody&#39;") || r.text.contains("no account with id &apos;nobody&apos;"))
+            let bad = try await client.execute(uri: "/posts?page=-1", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(bad.status == .badRequest)
+        }
+    }
+}
