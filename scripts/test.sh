@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-# Debian packages the build needs (GRDB links the system SQLite).
+# Debian packages the build and tests need: the system SQLite (GRDB links it), Chromium
+# (the dashboard's real-browser test).
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $SUDO apt-get update -qq
@@ -25,3 +27,9 @@ fi
 export ENGAGE_REQUIRE_POSTGRES=1
 # a hang fails the run instead of eating CI's time
 timeout --kill-after=30 2400 swift test "$@"
+
+# The dashboard in a real headless Chromium (skipped when a filter narrows the run).
+if [ $# -eq 0 ]; then
+  python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
+  timeout --kill-after=10 600 python3 scripts/browser_test.py "$(swift build --show-bin-path)/engage" --out .build/browser-test
+fi

@@ -51,6 +51,8 @@ struct Pages {
             return try await usersPage(request, context, message: nil, error: nil)
         }
         router.post("users") { request, context in try await addUser(request, context) }
+        router.post("users/{id}/role") { request, context in try await changeUser(request, context, remove: false) }
+        router.post("users/{id}/delete") { request, context in try await changeUser(request, context, remove: true) }
     }
 
     // MARK: layout
@@ -355,8 +357,11 @@ struct Pages {
 
     func usersPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let users = try await app.web.users()
-        let content = try render("users", ["csrf": context.principal?.session.map(app.security.csrf(for:)) ?? "",
-                                           "users": users.map { ["name": $0.name, "role": $0.role.rawValue] }], context)
+        let csrf = context.principal?.session.map(app.security.csrf(for:)) ?? ""
+        let content = try render("users", ["csrf": csrf, "users": users.map { u in
+            ["id": u.id, "name": u.name, "csrf": csrf, "me": u.id == context.principal?.userID,
+             "roles": Role.allCases.map { ["role": $0.rawValue, "selected": $0 == u.role] }] as [String: Any]
+        }], context)
         return try page(request, context, title: UIText(lang: context.lang)["users"], current: "/users", content: content,
                         message: message, error: error, status: status)
     }
@@ -378,6 +383,32 @@ struct Pages {
         } catch let e as StoreError {
             return try await usersPage(request, context, message: nil, error: APIError(.conflict, e.description), status: .conflict)
         }
+    }
+}
+
+extension Pages {
+    /// Changes a user's role, or removes the user; never leaves the instance without an admin.
+    func changeUser(_ request: Request, _ context: EngageContext, remove: Bool) async throws -> Response {
+        let p = try context.require(.admin)
+        let t = UIText(lang: context.lang)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
+        guard let id = context.parameters.get("id", as: Int.self), let user = try await app.web.user(id: id) else {
+            throw APIError(.notFound, "no such user")
+        }
+        let newRole = remove ? nil : Role(rawValue: form["role"] ?? "")
+        if !remove, newRole == nil { throw APIError(.unprocessableContent, "role: one of viewer, analyst, admin") }
+        if user.role == .admin, newRole != .admin {
+            let admins = try await app.web.users().filter { $0.role == .admin }.count
+            if admins <= 1 { return try await usersPage(request, context, message: nil, error: APIError(.conflict, t["last_admin"]), status: .conflict) }
+        }
+        if remove {
+            try await app.web.deleteUser(id: id)
+        } else if let newRole {
+            try await app.web.setRole(userID: id, role: newRole)
+            try await app.web.endSessions(userID: id)  // the new role applies from the next sign-in
+        }
+        return try await usersPage(request, context, message: remove ? t["user_removed"] : t["user_changed"], error: nil)
     }
 }
 

@@ -82,11 +82,14 @@ extension TestResponse {
     }
 }
 
+/// Runs `body` against the application over each engine (SQLite; PostgreSQL when configured).
 func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
                  _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
-    try await withStore(.sqlite) { store, dir in
-        let f = try await Fixture.make(store, dir: dir, configure: configure)
-        try await f.app.test(.router) { client in try await body(f, client) }
+    for engine in engines {
+        try await withStore(engine) { store, dir in
+            let f = try await Fixture.make(store, dir: dir, configure: configure)
+            try await f.app.test(.router) { client in try await body(f, client) }
+        }
     }
 }
 
@@ -338,6 +341,46 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
             let after = try await client.execute(uri: "/posts", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
             #expect(after.status == .found, "the old cookie no longer works")
             _ = f
+        }
+    }
+
+    @Test func adminsManageUsersButKeepOneAdmin() async throws {
+        try await withFixture { f, client in
+            let cookie = try #require(try await signIn(client, "ada", "password-ada"))
+            let jar: HTTPFields = [.cookie: "engage_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
+            let page = try await client.execute(uri: "/users", method: .get, headers: jar)
+            #expect(page.status == .ok)
+            let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let added = try await client.execute(uri: "/users", method: .post, headers: jar,
+                                                 body: ByteBuffer(string: "csrf=\(csrf)&name=newbie&password=long-enough-1&role=viewer"))
+            #expect(added.status == .ok)
+            #expect(added.text.contains("User added."))
+            let web = WebData(store: f.store)
+            let newbie = try #require(try await web.user(named: "newbie"))
+            #expect(newbie.role == .viewer)
+            let short = try await client.execute(uri: "/users", method: .post, headers: jar,
+                                                 body: ByteBuffer(string: "csrf=\(csrf)&name=other&password=short&role=viewer"))
+            #expect(short.status == .unprocessableContent)
+            let twice = try await client.execute(uri: "/users", method: .post, headers: jar,
+                                                 body: ByteBuffer(string: "csrf=\(csrf)&name=newbie&password=long-enough-1&role=viewer"))
+            #expect(twice.status == .conflict)
+            let promoted = try await client.execute(uri: "/users/\(newbie.id)/role", method: .post, headers: jar,
+                                                    body: ByteBuffer(string: "csrf=\(csrf)&role=analyst"))
+            #expect(promoted.status == .ok)
+            #expect(try await web.user(named: "newbie")?.role == .analyst)
+            let ada = try #require(try await web.user(named: "ada"))
+            let demoteLast = try await client.execute(uri: "/users/\(ada.id)/role", method: .post, headers: jar,
+                                                      body: ByteBuffer(string: "csrf=\(csrf)&role=viewer"))
+            #expect(demoteLast.status == .conflict)
+            #expect(try await web.user(named: "ada")?.role == .admin)
+            let forged = try await client.execute(uri: "/users/\(newbie.id)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=forged"))
+            #expect(forged.status == .forbidden)
+            let removed = try await client.execute(uri: "/users/\(newbie.id)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)"))
+            #expect(removed.status == .ok)
+            #expect(try await web.user(named: "newbie") == nil)
+            let viewerCookie = try #require(try await signIn(client, "vera", "password-vera"))
+            let denied = try await client.execute(uri: "/users", method: .get, headers: [.cookie: "engage_session=\(viewerCookie)"])
+            #expect(denied.status == .forbidden)
         }
     }
 

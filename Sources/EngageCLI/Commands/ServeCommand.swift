@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage dashboard users.",
-                                                    subcommands: [UserAddCommand.self, UserListCommand.self])
+                                                    subcommands: [UserAddCommand.self, UserListCommand.self, UserRoleCommand.self, UserRemoveCommand.self])
 }
 
 extension Role: ExpressibleByArgument {}
@@ -72,9 +72,65 @@ struct UserListCommand: AsyncParsableCommand {
     }
 }
 
+struct UserRoleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "role", abstract: "Change a user's role (their sessions end).")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Argument var name: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let web = WebData(store: try await database.open())
+            guard let u = try await web.user(named: name) else { throw StoreError("no user named '\(name)'") }
+            try await web.setRole(userID: u.id, role: role)
+            try await web.endSessions(userID: u.id)
+            print("\(name) is now \(role.rawValue)")
+        }
+    }
+}
+
+struct UserRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user.")
+    @OptionGroup var database: DatabaseOptions
+    @Argument var name: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let web = WebData(store: try await database.open())
+            guard let u = try await web.user(named: name) else { throw StoreError("no user named '\(name)'") }
+            try await web.deleteUser(id: u.id)
+            print("removed \(name)")
+        }
+    }
+}
+
+struct TokenListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List API tokens (id, role, name; never the token).")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            for t in try await WebData(store: try await database.open()).tokens() { print("\(t.id)\t\(t.role.rawValue)\t\(t.name)") }
+        }
+    }
+}
+
+struct TokenRevokeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke an API token by its id (see `engage token list`).")
+    @OptionGroup var database: DatabaseOptions
+    @Argument var id: Int
+
+    func run() async throws {
+        try await reportingErrors {
+            try await WebData(store: try await database.open()).deleteToken(id: id)
+            print("revoked token \(id)")
+        }
+    }
+}
+
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens for scripts.",
-                                                    subcommands: [TokenCreateCommand.self])
+                                                    subcommands: [TokenCreateCommand.self, TokenListCommand.self, TokenRevokeCommand.self])
 }
 
 struct TokenCreateCommand: AsyncParsableCommand {

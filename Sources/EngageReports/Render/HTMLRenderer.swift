@@ -26,7 +26,7 @@ public struct HTMLRenderer: Sendable {
         figure{margin:0}figcaption{font-size:12px;color:var(--muted);margin-bottom:2px}
         [title]{text-decoration:underline dotted #9ca3af;text-underline-offset:3px;cursor:help}
         .formulas{font-size:12px;color:#374151}.formulas li{margin:2px 0}.tag{font-size:11px;background:#eef2ff;color:#3730a3;border-radius:4px;padding:1px 6px;margin-left:6px}
-        .scroll{overflow-x:auto}.scroll table{font-size:13px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}
+        .scroll{overflow-x:auto}.scroll table{font-size:13px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}.cols>div{min-width:0;overflow-x:auto}
         @media print{main{padding:0}h2{break-before:page}.chart,table,.kpis{break-inside:avoid}[title]{text-decoration:none}}
         """
 

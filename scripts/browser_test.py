@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The dashboard in a real headless Chromium (Debian's, driven by Playwright).
+
+    python3 scripts/browser_test.py ENGAGE_BINARY [--out DIR]
+
+Generates the demo data into a temporary SQLite file, adds a user, starts `engage serve`
+on a free loopback port, signs in through the login form, loads the overview and an
+account page, switches to Russian, and saves a screenshot of each step to DIR
+(default .build/browser-test). Asserts that the charts rendered with data (the daily ER
+chart has one point per day of the period), that the language switch works and is
+remembered, and that the server stops cleanly on SIGTERM. Exits non-zero on any failure.
+"""
+import argparse, datetime, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
+
+from playwright.sync_api import sync_playwright
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def check(cond, message):
+    if not cond:
+        raise AssertionError(message)
+    print("ok -", message)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("engage")
+    ap.add_argument("--out", default=".build/browser-test")
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    a = ap.parse_args()
+    engage = os.path.abspath(a.engage)
+    os.makedirs(a.out, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="engage-browser-")
+    db = os.path.join(work, "engage.sqlite")
+    subprocess.run([engage, "demo", "--db", db, "--out", os.path.join(work, "demo")], check=True, capture_output=True)
+    subprocess.run([engage, "user", "add", "ann", "--role", "admin", "--db", db], input="browser-pass-1\n", text=True,
+                   check=True, capture_output=True)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(os.path.join(a.out, "serve.log"), "w")
+    server = subprocess.Popen([engage, "serve", "--db", db, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("engage serve did not answer /healthz")
+        token = subprocess.run([engage, "token", "create", "--role", "viewer", "--name", "browser-test", "--db", db],
+                               check=True, capture_output=True, text=True).stdout.split("\n")[0].strip()
+        req = urllib.request.Request(base + "/api/v1/me", headers={"Authorization": "Bearer " + token})
+        me = urllib.request.urlopen(req, timeout=5).read().decode()
+        check('"role":"viewer"' in me, "a token from `engage token create` works on the API")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=a.chromium, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US")
+            page.goto(base + "/")
+            check(page.url.startswith(base + "/login"), "an anonymous visit lands on the login form")
+            page.screenshot(path=os.path.join(a.out, "1-login.png"))
+            page.fill("input[name=name]", "ann")
+            page.fill("input[name=password]", "wrong-password")
+            page.click("section.login button[type=submit]")
+            check("Wrong name or password" in page.inner_text("main"), "a wrong password is refused on the page")
+            page.fill("input[name=password]", "browser-pass-1")
+            page.click("section.login button[type=submit]")
+            page.wait_for_selector("h1:has-text('Overview')")
+            check(page.url.rstrip("/") == base, "signing in opens the overview")
+            cookie = [c for c in page.context.cookies() if c["name"] == "engage_session"][0]
+            check(cookie["httpOnly"] and cookie["sameSite"] == "Lax", "the session cookie is HttpOnly and SameSite=Lax")
+            frm = datetime.date.fromisoformat(page.input_value("input[name=from]"))
+            to = datetime.date.fromisoformat(page.input_value("input[name=to]"))
+            days = (to - frm).days + 1
+            charts = page.locator("main svg.chart")
+            check(charts.count() >= 2, f"the overview draws charts ({charts.count()})")
+            trend = page.locator("h2:has-text('Daily ER') + .charts svg.chart").first
+            points = trend.locator("circle.pt").count()
+            check(points == days, f"the first daily ER chart has one point per day ({points} of {days})")
+            rows = page.locator("#comparison + .scroll tbody tr").count()
+            check(rows >= 2, f"the side-by-side table lists the accounts ({rows})")
+            page.screenshot(path=os.path.join(a.out, "2-overview-en.png"), full_page=True)
+
+            page.locator("#comparison + .scroll tbody tr a").first.click()
+            page.wait_for_selector("main h2")
+            check("/accounts/" in page.url, "an account name opens its page")
+            account_charts = page.locator("main .charts svg.chart")
+            check(account_charts.count() == 4, f"the account page draws four charts ({account_charts.count()})")
+            er_points = account_charts.nth(0).locator("circle.pt").count()
+            followers_points = account_charts.nth(1).locator("circle.pt").count()
+            check(er_points == days and followers_points == days, f"daily ER and followers have a point per day ({er_points}, {followers_points})")
+            check(page.locator("ul.formulas li").count() >= 10, "the account page lists its formulas")
+            page.screenshot(path=os.path.join(a.out, "3-account-en.png"), full_page=True)
+
+            page.click("a.lang")
+            page.wait_for_selector("html[lang=ru]")
+            check("Обзор" in page.inner_text("header"), "the switch turns the pages Russian")
+            check("/accounts/" in page.url, "the switch stays on the same page")
+            page.screenshot(path=os.path.join(a.out, "4-account-ru.png"), full_page=True)
+            page.goto(base + "/")
+            check(page.locator("html").get_attribute("lang") == "ru", "the language choice is remembered")
+            page.screenshot(path=os.path.join(a.out, "5-overview-ru.png"), full_page=True)
+
+            page.goto(base + "/posts?sort=reach")
+            check(page.locator("table.posts tbody tr").count() > 0, "the posts table lists posts")
+            page.screenshot(path=os.path.join(a.out, "6-posts-ru.png"), full_page=False)
+            browser.close()
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            code = server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            code = "killed"
+        log.close()
+    check(code == 0, f"engage serve stops cleanly on SIGTERM (exit {code})")
+    print(f"browser test passed; screenshots in {a.out}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print("FAIL -", e, file=sys.stderr)
+        sys.exit(1)
