@@ -10,7 +10,7 @@ account page, switches to Russian, and saves a screenshot of each step to DIR
 chart has one point per day of the period), that the language switch works and is
 remembered, and that the server stops cleanly on SIGTERM. Exits non-zero on any failure.
 """
-import argparse, datetime, os, re, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, datetime, os, signal, socket, subprocess, sys, tempfile, time, urllib.request
 
 from playwright.sync_api import sync_playwright
 
@@ -112,6 +112,26 @@ def main():
             check(page.locator("table.posts tbody tr").count() > 0, "the posts table lists posts")
             page.screenshot(path=os.path.join(a.out, "6-posts-ru.png"), full_page=False)
             browser.close()
+        # graceful shutdown: a request in flight when SIGTERM arrives is still answered. The
+        # upload's body is sent in two halves with SIGTERM in between, so the request is
+        # certainly in flight.
+        analyst = subprocess.run([engage, "token", "create", "--role", "analyst", "--db", db],
+                                 check=True, capture_output=True, text=True).stdout.split("\n")[0].strip()
+        body = b"account_id,network,name,competitor,timezone\nshutdown_test,vk,Shutdown test,false,UTC\n"
+        head = (f"POST /api/v1/import?file=accounts.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {analyst}\r\n"
+                f"Content-Type: text/csv\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        conn = socket.create_connection(("127.0.0.1", port), timeout=30)
+        conn.sendall(head + body[:20])
+        time.sleep(0.3)
+        server.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        conn.sendall(body[20:])
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        conn.close()
+        status_line = answer.split(b"\r\n", 1)[0].decode(errors="replace")
+        check(status_line.startswith("HTTP/1.1 200"), f"a request in flight at SIGTERM is answered ({status_line})")
     finally:
         server.send_signal(signal.SIGTERM)
         try:

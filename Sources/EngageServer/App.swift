@@ -20,6 +20,34 @@ public enum EngageMetrics {
     }
 }
 
+/// One structured log line per request when it is answered: request id (from Hummingbird's
+/// logger metadata), method, path, status, duration.
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = EngageContext
+
+    func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        func log(_ status: Int) {
+            let ms = (ContinuousClock.now - started) / .milliseconds(1)
+            context.logger.info("request", metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)",
+                "duration_ms": "\(String(format: "%.1f", ms))",
+            ])
+        }
+        do {
+            let response = try await next(request, context)
+            log(Int(response.status.code))
+            return response
+        } catch let e as HTTPResponseError {
+            log(Int(e.status.code))
+            throw e
+        } catch {
+            log(500)
+            throw error
+        }
+    }
+}
+
 /// Turns every error into a response: JSON for `/api/` (and anything asking for JSON), an
 /// error page otherwise. Bad input is a 4xx; a database that cannot be reached is a 503;
 /// anything else is logged and answered as a 500 without details.
@@ -68,7 +96,7 @@ public enum EngageServerApp {
         let router = Router(context: EngageContext.self)
         let api = API(app: state)
         let pages = Pages(app: state, api: api)
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
         router.add(middleware: AuthMiddleware(app: state))
