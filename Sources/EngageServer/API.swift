@@ -19,8 +19,8 @@ struct API {
         api.get("reports/social") { request, context in
             try context.require(.viewer)
             let q = try QueryReader(request, allowed: ["from", "to", "account"])
-            let report = try await socialReport(q)
-            return json(report.json)
+            let cached = try await socialReport(q)
+            return jsonText(await cached.text("json") { $0.json.serialized() })
         }
         api.get("accounts") { request, context in
             try context.require(.viewer)
@@ -57,14 +57,14 @@ struct API {
         }
     }
 
-    func socialReport(_ q: QueryReader) async throws -> SocialReport {
+    func socialReport(_ q: QueryReader) async throws -> CachedReport {
         let period = try q.period(today: app.today())
         let ids = q.strings("account")
         if !ids.isEmpty {
             let known = Set(try await app.store.accounts().map(\.accountID))
             if let missing = ids.first(where: { !known.contains($0) }) { throw APIError(.notFound, "no account with id '\(missing)'") }
         }
-        return try await SocialReportBuilder(store: app.store).build(period: period, accountIDs: ids.isEmpty ? nil : ids)
+        return try await app.socialReport(period: period, accountIDs: ids.isEmpty ? nil : ids)
     }
 
     func accountJSON(_ a: Account) -> JSONValue {
@@ -141,7 +141,11 @@ struct API {
 
 /// A JSON response.
 func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    jsonText(value.serialized(), status: status)
+}
+
+func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
     var headers = HTTPFields()
     headers[.contentType] = "application/json; charset=utf-8"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized() + "\n")))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
 }

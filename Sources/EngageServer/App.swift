@@ -122,13 +122,13 @@ public enum EngageServerApp {
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
+        let css = Bundle.module.path(forResource: "app", ofType: "css", inDirectory: "Static")
+            .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
         router.get("static/app.css") { _, _ in
-            guard let path = Bundle.module.path(forResource: "Static/app", ofType: "css") ?? Bundle.module.path(forResource: "app", ofType: "css", inDirectory: "Static"),
-                  let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw APIError.notFound }
             var headers = HTTPFields()
             headers[.contentType] = "text/css; charset=utf-8"
             headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: css)))
         }
         api.register(on: router)
         pages.register(on: router)

@@ -179,31 +179,34 @@ struct Pages {
 
     // MARK: report pages
 
-    func report(_ request: Request, _ context: EngageContext, extra: Set<String> = []) async throws -> (SocialReport, Period) {
-        let q = try QueryReader(request, allowed: Set(["from", "to", "account"]).union(extra))
-        let report = try await api.socialReport(q)
-        return (report, report.period)
+    func report(_ request: Request, _ context: EngageContext) async throws -> CachedReport {
+        try await api.socialReport(try QueryReader(request, allowed: ["from", "to", "account"]))
+    }
+
+    /// A page whose content is a rendering of a report, cached with the report per language.
+    func reportPage(_ request: Request, _ context: EngageContext, _ cached: CachedReport, name: String, title: String, current: String,
+                    content: @escaping @Sendable (SocialReport, HTMLRenderer) -> String) async throws -> Response {
+        let r = renderer(context)
+        let html = await cached.text("\(name).\(context.lang.rawValue)") { content($0, r) }
+        return try page(request, context, title: title, current: current, content: html, picker: cached.report.period)
     }
 
     func overview(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let (report, period) = try await report(request, context)
         let t = UIText(lang: context.lang), l = Labels(context.lang)
-        var content = "<h1>\(htmlEscape(t["overview"]))</h1><p class=\"muted\">\(htmlEscape(t["formula_hint"]))</p>"
-        if report.accounts.isEmpty {
-            content += "<p>\(htmlEscape(t["no_accounts"]))</p>"
-        } else {
-            content += renderer(context).comparison(report)
+        return try await reportPage(request, context, try await report(request, context), name: "overview", title: t["overview"], current: "/") { report, r in
+            var content = "<h1>\(htmlEscape(t["overview"]))</h1><p class=\"muted\">\(htmlEscape(t["formula_hint"]))</p>"
+            if report.accounts.isEmpty { return content + "<p>\(htmlEscape(t["no_accounts"]))</p>" }
+            content += r.comparison(report)
             content += "<h2>\(htmlEscape(l["trend"]))</h2><div class=\"charts\">"
             for a in report.accounts where !a.account.competitor {
                 content += "<figure><figcaption><a href=\"/accounts/\(htmlEscape(percentEncode(a.account.accountID)))\">\(htmlEscape(a.account.name ?? a.account.accountID))</a></figcaption>"
                 content += SVGChart.line(a.dailyER.map { .init(label: String($0.date.description.suffix(5)), value: $0.erPct, tooltip: "\($0.date): ER \(l.pct($0.erPct, digits: 3))") },
                                          title: l["trend"], width: 520, height: 180, unit: "%") + "</figure>"
             }
-            content += "</div>"
+            return content + "</div>"
         }
-        return try page(request, context, title: t["overview"], current: "/", content: content, picker: period)
     }
 
     func accountPage(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -214,35 +217,33 @@ struct Pages {
         guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
             throw APIError(.notFound, "no account with id '\(id)'")
         }
-        let period = try q.period(today: app.today())
-        let report = try await SocialReportBuilder(store: app.store).build(period: period, accountIDs: [id])
-        guard let a = report.accounts.first else { throw APIError.notFound }
-        let content = renderer(context).account(a, period: period)
-        return try page(request, context, title: a.account.name ?? id, current: "/", content: content, picker: period)
+        let cached = try await app.socialReport(period: try q.period(today: app.today()), accountIDs: [id])
+        guard let a = cached.report.accounts.first else { throw APIError.notFound }
+        return try await reportPage(request, context, cached, name: "account", title: a.account.name ?? id, current: "/") { report, r in
+            report.accounts.first.map { r.account($0, period: report.period) } ?? ""
+        }
     }
 
     func competitors(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        var (report, period) = try await report(request, context)
         let t = UIText(lang: context.lang)
-        var content = "<h1>\(htmlEscape(t["competitors"]))</h1>"
-        if !report.accounts.contains(where: \.account.competitor) {
-            content += "<p>\(htmlEscape(t["no_competitors"]))</p>"
+        return try await reportPage(request, context, try await report(request, context), name: "competitors", title: t["competitors"],
+                                    current: "/competitors") { report, r in
+            var content = "<h1>\(htmlEscape(t["competitors"]))</h1>"
+            if !report.accounts.contains(where: \.account.competitor) { content += "<p>\(htmlEscape(t["no_competitors"]))</p>" }
+            guard !report.accounts.isEmpty else { return content }
+            var sorted = report
+            sorted.accounts.sort { ($0.metrics.erFollowersPct ?? -1) > ($1.metrics.erFollowersPct ?? -1) }
+            return content + r.comparison(sorted)
         }
-        if !report.accounts.isEmpty {
-            report.accounts.sort { ($0.metrics.erFollowersPct ?? -1) > ($1.metrics.erFollowersPct ?? -1) }
-            content += renderer(context).comparison(report)
-        }
-        return try page(request, context, title: t["competitors"], current: "/competitors", content: content, picker: period)
     }
 
     func trafficPage(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let (report, period) = try await report(request, context)
-        let content = renderer(context).traffic(report.traffic)
-        return try page(request, context, title: UIText(lang: context.lang)["traffic"], current: "/traffic", content: content, picker: period)
+        return try await reportPage(request, context, try await report(request, context), name: "traffic",
+                                    title: UIText(lang: context.lang)["traffic"], current: "/traffic") { report, r in r.traffic(report.traffic) }
     }
 
     // MARK: posts

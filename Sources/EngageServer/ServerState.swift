@@ -14,6 +14,7 @@ public final class ServerState: Sendable {
     let security: Security
     public let config: ServerConfig
     let templates: MustacheLibrary
+    let reports = ReportCache()
 
     static let sessionCookie = "engage_session"
     static let langCookie = "engage_lang"

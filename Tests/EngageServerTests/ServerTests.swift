@@ -105,6 +105,9 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
             let m = try await client.execute(uri: "/metrics", method: .get)
             #expect(m.status == .ok)
             #expect(m.text.contains("http_server_request_duration"))
+            let css = try await client.execute(uri: "/static/app.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.text.contains("header.top"))
             let spec = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(spec.status == .ok)
             #expect(spec.text.hasPrefix("openapi: 3.1"))
@@ -133,6 +136,21 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
             #expect(r.text == expected + "\n")
             let one = try await client.execute(uri: "/api/v1/reports/social?\(march)&account=vk_main", method: .get, headers: bearer(f.viewerToken))
             #expect((one.jsonObject["accounts"] as? [Any])?.count == 1)
+        }
+    }
+
+    @Test func aReportIsRebuiltAfterAnImport() async throws {
+        try await withFixture { f, client in
+            func likes() async throws -> Int? {
+                let r = try await client.execute(uri: "/api/v1/reports/social?\(march)&account=vk_main", method: .get, headers: bearer(f.viewerToken))
+                return ((r.jsonObject["accounts"] as? [[String: Any]])?.first?["likes"] as? Int)
+            }
+            #expect(try await likes() == 35)
+            #expect(try await likes() == 35)
+            let more = ByteBuffer(string: "post_id,account_id,published_at,likes\np30,vk_main,2026-03-20T10:00:00Z,100\n")
+            let r = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: more)
+            #expect(r.status == .ok)
+            #expect(try await likes() == 135)
         }
     }
 

@@ -221,8 +221,10 @@ extension SQLiteStore {
 
     @discardableResult
     public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+        // SELECTs only: a read, which takes no write lock
+        let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }
         do {
-            return try await queue.write { db in
+            let run: @Sendable (Database) throws -> [[StoreValue]] = { db in
                 var out: [[StoreValue]] = []
                 for st in statements {
                     let args = StatementArguments(st.binds.map { v -> (any DatabaseValueConvertible)? in
@@ -250,6 +252,7 @@ extension SQLiteStore {
                 }
                 return out
             }
+            return readOnly ? try await queue.read(run) : try await queue.write(run)
         } catch let e as DatabaseError {
             throw StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
         }

@@ -131,13 +131,14 @@ public struct WebData: Sendable {
         return rows.first?.first?.int ?? 0
     }
 
-    /// The token with this hash, marked as used now.
+    /// The token with this hash; its last use is recorded to the minute (one write a
+    /// minute per token, not one per request).
     public func token(hash: String, now: Int64) async throws -> APIToken? {
-        let rows = try await store.execute([
-            SQLStatement("UPDATE api_tokens SET last_used_at = ?1 WHERE token_hash = ?2", [.int(Int(now)), .text(hash)]),
-            SQLStatement("SELECT token_id, name, role FROM api_tokens WHERE token_hash = ?1", [.text(hash)]),
-        ])
+        let rows = try await store.execute("SELECT token_id, name, role, last_used_at FROM api_tokens WHERE token_hash = ?1", [.text(hash)])
         guard let r = rows.first, let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init) else { return nil }
+        if (r[3].int ?? 0) < Int(now) - 60 {
+            try await store.execute("UPDATE api_tokens SET last_used_at = ?1 WHERE token_id = ?2", [.int(Int(now)), .int(id)])
+        }
         return APIToken(id: id, name: name, role: role)
     }
 
