@@ -19,13 +19,12 @@ public struct Importer: Sendable {
         self.batchSize = batchSize
     }
 
-    /// Files this version imports, in the order they are read (accounts before what refers to them).
+    /// Files this version imports, in the order they are read (what is referred to first).
     public static let socialFiles = ["accounts.csv", "account_daily.csv", "account_periods.csv", "posts.csv",
                                      "costs.csv", "messages.csv", "sessions.csv"]
-    /// Files of the contract that later versions import (advocacy, surveys): skipped with a warning.
-    public static let laterFiles: Set<String> = ["employees.csv", "invitations.csv", "content.csv", "shares.csv", "links.csv",
-                                                 "clicks.csv", "leads.csv", "ssi.csv", "candidates.csv", "responses.csv",
-                                                 "hr_metrics.csv", "events.csv"]
+    public static let importedFiles = socialFiles + AdvocacyTables.files
+    /// Files of the contract that later versions import (surveys): skipped with a warning.
+    public static let laterFiles: Set<String> = ["responses.csv", "hr_metrics.csv", "events.csv"]
 
     public func importFolder(_ folder: String) async throws -> ImportSummary {
         var isDir: ObjCBool = false
@@ -37,7 +36,7 @@ public struct Importer: Sendable {
         var present: [String] = []
         for name in names {
             let lower = name.lowercased()
-            if Self.socialFiles.contains(lower) {
+            if Self.importedFiles.contains(lower) {
                 present.append(name)
             } else if Self.laterFiles.contains(lower) {
                 issues.warning(name, 0, 0, "skipped: this version of Engage does not import \(lower) yet")
@@ -45,9 +44,9 @@ public struct Importer: Sendable {
                 issues.warning(name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
             }
         }
-        present.sort { Self.socialFiles.firstIndex(of: $0.lowercased())! < Self.socialFiles.firstIndex(of: $1.lowercased())! }
+        present.sort { Self.importedFiles.firstIndex(of: $0.lowercased())! < Self.importedFiles.firstIndex(of: $1.lowercased())! }
         if present.isEmpty {
-            issues.error(folder, 0, 0, "no importable files found (expected any of \(Self.socialFiles.joined(separator: ", ")))")
+            issues.error(folder, 0, 0, "no importable files found (expected any of \(Self.importedFiles.joined(separator: ", ")))")
             throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: false)
         }
         let paths = present.map { (name: $0, path: (folder as NSString).appendingPathComponent($0)) }
@@ -98,7 +97,9 @@ struct TableImport {
             case "costs.csv": return try await costs(ctx)
             case "messages.csv": return try await messages(ctx)
             case "sessions.csv": return try await sessions(ctx)
-            default: return 0
+            default:
+                guard let spec = AdvocacyTables.specs.first(where: { $0.file == file.lowercased() }) else { return 0 }
+                return try await table(spec, ctx)
             }
         } catch let e as CSVReader.CSVError {
             issues.error(file, e.line, e.column, e.message)
@@ -109,7 +110,7 @@ struct TableImport {
     /// The shared loop: header, then each record parsed by `parse` into a batch written
     /// by `write`; duplicates reported at the id column. A batch is written while the next
     /// one is parsed (the store works on its own thread), so parsing and writing overlap.
-    private func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
+    func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
                                      parse: (RowContext) -> Row?, write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
         guard try ctx.readHeader(required: required, optional: optional) else { return 0 }
         let idCol = ctx.col(idColumn) ?? 0
@@ -170,6 +171,14 @@ struct TableImport {
         case let r as MessageRow: return r.messageID
         case let r as SessionRow: return r.sessionID
         case let r as CostRow: return "\(r.date) \(r.amountCents)"
+        case let r as [StoreValue]: return r.first.map { v -> String in
+            switch v {
+            case .text(let t): return t
+            case .int(let i): return String(i)
+            case .double(let d): return String(d)
+            case .null: return ""
+            }
+        } ?? "?"
         default: return "?"
         }
     }

@@ -109,6 +109,13 @@ public protocol ImportSession: AnyObject, Sendable {
     func upsert(costs: [CostRow]) async throws -> [Int]
     func upsert(messages: [MessageRow]) async throws -> [Int]
     func upsert(sessions: [SessionRow]) async throws -> [Int]
+
+    /// Rows of any other table: each row is the key values, then the column values. Returns
+    /// the indices of rows that repeat a key this import already wrote.
+    func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int]
+    /// The values of `column` in `table` (stored, or written by this import): for checking
+    /// references such as `employee_id`.
+    func knownKeys(table: String, column: String) async throws -> Set<String>
 }
 
 /// Opens the store a `--db` target names: a file path (SQLite) or a `postgres://` URL.

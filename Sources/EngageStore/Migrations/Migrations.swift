@@ -97,6 +97,63 @@ public enum Migrations {
             "CREATE INDEX login_failures_key ON login_failures(key_hash, at)",
             "CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
+        // 3: employee advocacy (CONTRACT.md §1). Instants are UTC seconds, dates day numbers,
+        // money cents. Tracked links and clicks created by the server have import_id 0.
+        [
+            """
+            CREATE TABLE employees (
+                employee_id TEXT PRIMARY KEY, name TEXT, email TEXT, department TEXT, title TEXT,
+                is_manager INTEGER, hired_on INTEGER, left_on INTEGER, birth_year INTEGER, gender TEXT,
+                import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE invitations (
+                employee_id TEXT NOT NULL, invited_at INTEGER NOT NULL, cohort TEXT, joined_at INTEGER,
+                import_id INTEGER NOT NULL, PRIMARY KEY (employee_id, invited_at))
+            """,
+            """
+            CREATE TABLE content (
+                content_id TEXT PRIMARY KEY, title TEXT, url TEXT, submitted_by TEXT, submitted_at INTEGER,
+                status TEXT, approved_at INTEGER, published_at INTEGER, import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE shares (
+                share_id TEXT PRIMARY KEY, employee_id TEXT NOT NULL, shared_at INTEGER NOT NULL, content_id TEXT,
+                network TEXT, impressions INTEGER, likes INTEGER, comments INTEGER, shares INTEGER, clicks INTEGER,
+                import_id INTEGER NOT NULL)
+            """,
+            "CREATE INDEX shares_time ON shares(shared_at)",
+            """
+            CREATE TABLE links (
+                link_code TEXT PRIMARY KEY, target TEXT NOT NULL, employee_id TEXT, content_id TEXT,
+                utm_source TEXT, utm_medium TEXT, utm_campaign TEXT, utm_content TEXT, utm_term TEXT,
+                created_at INTEGER, import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE clicks (
+                link_code TEXT NOT NULL, clicked_at INTEGER NOT NULL, visitor_hash TEXT NOT NULL DEFAULT '',
+                user_agent TEXT, agent_class TEXT, referrer TEXT, is_bot INTEGER NOT NULL DEFAULT 0,
+                occurrence INTEGER NOT NULL, import_id INTEGER NOT NULL,
+                PRIMARY KEY (link_code, clicked_at, visitor_hash, occurrence))
+            """,
+            "CREATE INDEX clicks_time ON clicks(clicked_at)",
+            """
+            CREATE TABLE leads (
+                lead_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, source TEXT, utm_source TEXT, utm_medium TEXT,
+                utm_campaign TEXT, utm_content TEXT, rep_id TEXT, stage TEXT, closed_at INTEGER, won INTEGER,
+                value_cents INTEGER, import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE ssi (
+                employee_id TEXT NOT NULL, day INTEGER NOT NULL, total REAL NOT NULL, brand REAL, people REAL,
+                insights REAL, relationships REAL, import_id INTEGER NOT NULL, PRIMARY KEY (employee_id, day))
+            """,
+            """
+            CREATE TABLE candidates (
+                candidate_id TEXT PRIMARY KEY, source TEXT NOT NULL, first_contact_at INTEGER NOT NULL,
+                referred_by TEXT, position TEXT, offer_accepted_at INTEGER, hired INTEGER, import_id INTEGER NOT NULL)
+            """,
+        ],
     ]
 
     public static var latest: Int { steps.count }

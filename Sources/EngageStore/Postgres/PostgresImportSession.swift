@@ -116,6 +116,41 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
+        try await guarded {
+            let values: [[PGValue]] = rows.map { r in
+                r.map {
+                    switch $0 {
+                    case .null: return .text(nil)
+                    case .int(let i): return .int(i)
+                    case .double(let d): return .double(d)
+                    case .text(let t): return .text(t)
+                    }
+                }
+            }
+            return try await upsert(table, key: key, columns: columns, rows: values, keyOf: { i in
+                rows[i].prefix(key.count).map { v -> String in
+                    switch v {
+                    case .null: return ""
+                    case .int(let x): return String(x)
+                    case .double(let x): return String(x)
+                    case .text(let x): return x
+                    }
+                }.joined(separator: "\u{1F}")
+            })
+        }
+    }
+
+    func knownKeys(table: String, column: String) async throws -> Set<String> {
+        try await guarded {
+            var out: Set<String> = []
+            for try await v in try await store.rows("SELECT DISTINCT \(column)::text FROM \(table) WHERE \(column) IS NOT NULL", on: conn).decode(String.self) {
+                out.insert(v)
+            }
+            return out
+        }
+    }
+
     func upsert(messages: [MessageRow]) async throws -> [Int] {
         try await guarded {
             try await upsert("messages", key: ["message_id"], columns: ["account_id", "received_at", "is_question", "replied_at"], rows: messages.map { r in

@@ -116,6 +116,30 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
+        let sql = Self.upsertSQL(table, key: key, columns: columns)
+        return try await upsertAll(rows, sql: sql) { st, r in
+            for (i, v) in r.enumerated() {
+                let at = Int32(i + 2)
+                switch v {
+                case .null: st.bind(at, nil as String?)
+                case .int(let x): st.bind(at, x)
+                case .double(let x): st.bind(at, x)
+                case .text(let x): st.bind(at, x)
+                }
+            }
+        }
+    }
+
+    func knownKeys(table: String, column: String) async throws -> Set<String> {
+        try await queue.writeWithoutTransaction { db in
+            let st = try db.raw("SELECT DISTINCT \(column) FROM \(table) WHERE \(column) IS NOT NULL")
+            var out: Set<String> = []
+            while try st.step() { out.insert(st.text(0)) }
+            return out
+        }
+    }
+
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
                               "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents"]
 

@@ -1,0 +1,133 @@
+import EngageCore
+import EngageStore
+
+/// How a CSV field is read, stored and written back.
+enum FieldType: Sendable {
+    case text, date, instant, bool, count, money
+    /// A decimal from 0 to `max` (SSI and its parts).
+    case score(max: Int)
+    /// One of these (lower case).
+    case oneOf([String])
+    /// An absolute http(s) URL.
+    case url
+}
+
+/// One CSV column of a table.
+struct FieldSpec: Sendable {
+    var name: String
+    var column: String
+    var type: FieldType
+    var required: Bool
+    /// The table and column a non-empty value must exist in (this import or an earlier one).
+    var references: (table: String, column: String, noun: String)?
+
+    init(_ name: String, _ type: FieldType, required: Bool = false, column: String? = nil,
+         references: (table: String, column: String, noun: String)? = nil) {
+        self.name = name
+        self.column = column ?? name
+        self.type = type
+        self.required = required
+        self.references = references
+    }
+}
+
+/// A CSV file of CONTRACT.md §1 stored in one table through `ImportSession.upsert(table:…)`.
+struct TableSpec: Sendable {
+    var file: String
+    var table: String
+    /// Key columns (table names); rows with the same key update each other.
+    var key: [String]
+    var fields: [FieldSpec]
+    /// The column a duplicate error points at.
+    var idColumn: String
+    /// No natural key: rows are keyed by the key columns plus their occurrence in the file.
+    var occurrence = false
+    /// Checks across fields, on the parsed values (by field name); a message per failure.
+    var checks: [@Sendable (_ v: [String: StoreValue]) -> (field: String, message: String)?] = []
+    /// Columns computed from the parsed values (by field name), stored after the others.
+    var derived: [(column: String, value: @Sendable ([String: StoreValue]) -> StoreValue)] = []
+
+    /// Table columns written after the key, in order.
+    var valueColumns: [String] {
+        fields.map(\.column).filter { !key.contains($0) } + derived.map(\.column)
+    }
+}
+
+private let employee = (table: "employees", column: "employee_id", noun: "employee")
+
+/// `later` must not be earlier than `earlier` when both are given.
+private func notBefore(_ later: String, _ earlier: String) -> @Sendable ([String: StoreValue]) -> (field: String, message: String)? {
+    { v in
+        guard let a = v[later]?.int, let b = v[earlier]?.int, a < b else { return nil }
+        return (later, "is earlier than \(earlier)")
+    }
+}
+
+/// The advocacy files, in the order they are imported (what is referred to comes first).
+enum AdvocacyTables {
+    static let specs: [TableSpec] = [
+        TableSpec(file: "employees.csv", table: "employees", key: ["employee_id"], fields: [
+            FieldSpec("employee_id", .text, required: true), FieldSpec("name", .text), FieldSpec("email", .text),
+            FieldSpec("department", .text), FieldSpec("title", .text), FieldSpec("is_manager", .bool),
+            FieldSpec("hired_on", .date), FieldSpec("left_on", .date), FieldSpec("birth_year", .count), FieldSpec("gender", .text),
+        ], idColumn: "employee_id", checks: [notBefore("left_on", "hired_on"), { v in
+            guard let y = v["birth_year"]?.int, !(1900...2100).contains(y) else { return nil }
+            return ("birth_year", "\(y) is not a plausible year of birth")
+        }]),
+        TableSpec(file: "invitations.csv", table: "invitations", key: ["employee_id", "invited_at"], fields: [
+            FieldSpec("employee_id", .text, required: true, references: employee), FieldSpec("invited_at", .instant, required: true),
+            FieldSpec("cohort", .text), FieldSpec("joined_at", .instant),
+        ], idColumn: "employee_id", checks: [notBefore("joined_at", "invited_at")]),
+        TableSpec(file: "content.csv", table: "content", key: ["content_id"], fields: [
+            FieldSpec("content_id", .text, required: true), FieldSpec("title", .text), FieldSpec("url", .url),
+            FieldSpec("submitted_by", .text, references: employee), FieldSpec("submitted_at", .instant),
+            FieldSpec("status", .oneOf(["submitted", "approved", "rejected", "published"])),
+            FieldSpec("approved_at", .instant), FieldSpec("published_at", .instant),
+        ], idColumn: "content_id", checks: [notBefore("approved_at", "submitted_at"), notBefore("published_at", "submitted_at")]),
+        TableSpec(file: "shares.csv", table: "shares", key: ["share_id"], fields: [
+            FieldSpec("share_id", .text, required: true), FieldSpec("employee_id", .text, required: true, references: employee),
+            FieldSpec("shared_at", .instant, required: true),
+            FieldSpec("content_id", .text, references: (table: "content", column: "content_id", noun: "content item")),
+            FieldSpec("network", .text), FieldSpec("impressions", .count), FieldSpec("likes", .count), FieldSpec("comments", .count),
+            FieldSpec("shares", .count), FieldSpec("clicks", .count),
+        ], idColumn: "share_id"),
+        TableSpec(file: "links.csv", table: "links", key: ["link_code"], fields: [
+            FieldSpec("link_code", .text, required: true), FieldSpec("target", .url, required: true),
+            FieldSpec("employee_id", .text, references: employee),
+            FieldSpec("content_id", .text, references: (table: "content", column: "content_id", noun: "content item")),
+            FieldSpec("utm_source", .text), FieldSpec("utm_medium", .text), FieldSpec("utm_campaign", .text),
+            FieldSpec("utm_content", .text), FieldSpec("utm_term", .text), FieldSpec("created_at", .instant),
+        ], idColumn: "link_code"),
+        TableSpec(file: "clicks.csv", table: "clicks", key: ["link_code", "clicked_at", "visitor_hash", "occurrence"], fields: [
+            FieldSpec("link_code", .text, required: true, references: (table: "links", column: "link_code", noun: "tracked link")),
+            FieldSpec("clicked_at", .instant, required: true), FieldSpec("visitor_hash", .text), FieldSpec("user_agent", .text),
+            FieldSpec("referrer", .text),
+        ], idColumn: "clicked_at", occurrence: true, derived: [
+            ("agent_class", { v in .text(AgentClass.of(v["user_agent"]?.text).rawValue) }),
+            ("is_bot", { v in .int(AgentClass.of(v["user_agent"]?.text).isBot ? 1 : 0) }),
+        ]),
+        TableSpec(file: "leads.csv", table: "leads", key: ["lead_id"], fields: [
+            FieldSpec("lead_id", .text, required: true), FieldSpec("created_at", .instant, required: true), FieldSpec("source", .text),
+            FieldSpec("utm_source", .text), FieldSpec("utm_medium", .text), FieldSpec("utm_campaign", .text),
+            FieldSpec("utm_content", .text), FieldSpec("rep_id", .text), FieldSpec("stage", .text),
+            FieldSpec("closed_at", .instant), FieldSpec("won", .bool), FieldSpec("value", .money, column: "value_cents"),
+        ], idColumn: "lead_id", checks: [notBefore("closed_at", "created_at")]),
+        TableSpec(file: "ssi.csv", table: "ssi", key: ["employee_id", "day"], fields: [
+            FieldSpec("employee_id", .text, required: true, references: employee), FieldSpec("date", .date, required: true, column: "day"),
+            FieldSpec("total", .score(max: 100), required: true), FieldSpec("brand", .score(max: 25)), FieldSpec("people", .score(max: 25)),
+            FieldSpec("insights", .score(max: 25)), FieldSpec("relationships", .score(max: 25)),
+        ], idColumn: "employee_id", checks: [{ v in
+            // LinkedIn's SSI is the sum of its four parts
+            let parts = ["brand", "people", "insights", "relationships"].compactMap { v[$0]?.double }
+            guard parts.count == 4, let total = v["total"]?.double, abs(parts.reduce(0, +) - total) > 1 else { return nil }
+            return ("total", "\(total) is not the sum of its four parts (\(parts.reduce(0, +)))")
+        }]),
+        TableSpec(file: "candidates.csv", table: "candidates", key: ["candidate_id"], fields: [
+            FieldSpec("candidate_id", .text, required: true), FieldSpec("source", .text, required: true),
+            FieldSpec("first_contact_at", .instant, required: true), FieldSpec("referred_by", .text, references: employee),
+            FieldSpec("position", .text), FieldSpec("offer_accepted_at", .instant), FieldSpec("hired", .bool),
+        ], idColumn: "candidate_id", checks: [notBefore("offer_accepted_at", "first_contact_at")]),
+    ]
+
+    static let files = specs.map(\.file)
+}

@@ -1,0 +1,80 @@
+import EngageCore
+import EngageStore
+import Foundation
+
+extension TableImport {
+    /// Reads a file described by `spec`: typed fields, references to earlier rows, checks
+    /// across fields; rows are upserted by the spec's key.
+    func table(_ spec: TableSpec, _ ctx: RowContext) async throws -> Int {
+        var known: [String: Set<String>] = [:]
+        for f in spec.fields {
+            if let r = f.references, known[r.table + "." + r.column] == nil {
+                known[r.table + "." + r.column] = try await session.knownKeys(table: r.table, column: r.column)
+            }
+        }
+        let refs = known
+        var utc = ZoneClock.utc
+        var occurrences: [String: Int] = [:]
+        let keyFields = spec.key.filter { $0 != "occurrence" || !spec.occurrence }.map { col in spec.fields.first { $0.column == col }! }
+        let valueFields = spec.fields.filter { !spec.key.contains($0.column) }
+        let required = spec.fields.filter(\.required).map(\.name)
+        let optional = spec.fields.filter { !$0.required }.map(\.name)
+        return try await load(ctx, required: required, optional: optional, idColumn: spec.idColumn, parse: { ctx in
+            var v: [String: StoreValue] = [:]
+            for f in spec.fields {
+                let c = ctx.col(f.name)
+                switch f.type {
+                case .text:
+                    if let t = ctx.text(c, f.name, required: f.required) { v[f.name] = .text(t) }
+                case .date:
+                    if let d = ctx.date(c, f.name, required: f.required) { v[f.name] = .int(d.dayNumber) }
+                case .instant:
+                    if let t = ctx.instant(c, f.name, clock: &utc, required: f.required) { v[f.name] = .int(Int(t)) }
+                case .bool:
+                    if let b = ctx.bool(c, f.name) { v[f.name] = .int(b ? 1 : 0) }
+                case .count:
+                    if let n = ctx.count(c, f.name, required: f.required) { v[f.name] = .int(n) }
+                case .money:
+                    if let m = ctx.cents(c, f.name, required: f.required) { v[f.name] = .int(m) }
+                case .score(let max):
+                    if let m = ctx.cents(c, f.name, required: f.required) {
+                        if m > max * 100 { ctx.fail(c, f.name, "must be from 0 to \(max), got \(Double(m) / 100)") } else {
+                            v[f.name] = .double(Double(m) / 100)
+                        }
+                    }
+                case .oneOf(let values):
+                    if let t = ctx.text(c, f.name, required: f.required) {
+                        let lower = t.lowercased()
+                        if values.contains(lower) { v[f.name] = .text(lower) } else {
+                            ctx.fail(c, f.name, "expected one of \(values.joined(separator: ", ")), got '\(t)'")
+                        }
+                    }
+                case .url:
+                    if let t = ctx.text(c, f.name, required: f.required) {
+                        if UTMBuilder.isWebURL(t) { v[f.name] = .text(t) } else {
+                            ctx.fail(c, f.name, "expected an http:// or https:// address, got '\(t.prefix(60))'")
+                        }
+                    }
+                }
+                if let r = f.references, let id = v[f.name]?.text, refs[r.table + "." + r.column]?.contains(id) != true {
+                    ctx.fail(c, f.name, "no \(r.noun) '\(id)' (in \(r.table).csv of this import or an earlier one)")
+                }
+            }
+            for check in spec.checks {
+                if let (field, message) = check(v) { ctx.fail(ctx.col(field), field, message) }
+            }
+            guard ctx.rowOK else { return nil }
+            var row: [StoreValue] = keyFields.map { f in v[f.name] ?? .text("") }
+            if spec.occurrence {
+                let k = row.map { "\($0)" }.joined(separator: "\u{1F}")
+                occurrences[k, default: 0] += 1
+                row.append(.int(occurrences[k]!))
+            }
+            row += valueFields.map { v[$0.name] ?? .null }
+            row += spec.derived.map { $0.value(v) }
+            return row
+        }, write: { rows in
+            try await session.upsert(table: spec.table, key: spec.key, columns: spec.valueColumns, rows: rows)
+        })
+    }
+}
