@@ -10,7 +10,7 @@ public struct Exporter: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    enum Kind { case text, int, date, instant, money, bool }
+    enum Kind { case text, int, date, instant, money, bool, decimal }
 
     /// File → (table, order, [(csv column, table column, kind)]).
     static let files: [(file: String, table: String, order: [String], columns: [(String, String, Kind)])] = [
@@ -45,11 +45,30 @@ public struct Exporter: Sendable {
             ("conversion_value", "conversion_value_cents", .money), ("lead", "lead", .bool)]),
     ]
 
+    /// Social files, then the advocacy files from their import specs.
+    static var allFiles: [(file: String, table: String, order: [String], columns: [(String, String, Kind)])] {
+        files + AdvocacyTables.specs.map { spec in
+            (spec.file, spec.table, spec.key, spec.fields.map { f in
+                let kind: Kind
+                switch f.type {
+                case .text, .oneOf, .url: kind = .text
+                case .date: kind = .date
+                case .instant: kind = .instant
+                case .bool: kind = .bool
+                case .count: kind = .int
+                case .money: kind = .money
+                case .score: kind = .decimal
+                }
+                return (f.name, f.column, kind)
+            })
+        }
+    }
+
     /// Writes every file into `folder` (created if missing); returns rows per file.
     public func export(to folder: String) async throws -> [ImportSummary.FileResult] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var out: [ImportSummary.FileResult] = []
-        for f in Self.files {
+        for f in Self.allFiles {
             let started = Date()
             let path = (folder as NSString).appendingPathComponent(f.file)
             guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {

@@ -157,4 +157,9 @@ public enum Migrations {
     ]
 
     public static var latest: Int { steps.count }
+
+    /// Tables of imported data (what `Store.counts()` reports).
+    public static let dataTables = ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages",
+                                    "sessions", "imports", "employees", "invitations", "content", "shares", "links", "clicks",
+                                    "leads", "ssi", "candidates"]
 }

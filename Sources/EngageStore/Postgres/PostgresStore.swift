@@ -217,7 +217,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func counts() async throws -> [String: Int] {
         try await guarded {
             var out: [String: Int] = [:]
-            for t in ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages", "sessions", "imports"] {
+            for t in Migrations.dataTables {
                 try await each("SELECT COUNT(*) FROM \(t)") { out[t] = try $0.decode(Int.self) }
             }
             return out

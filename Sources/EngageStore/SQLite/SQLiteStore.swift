@@ -146,7 +146,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     public func counts() async throws -> [String: Int] {
         try await queue.read { db in
             var out: [String: Int] = [:]
-            for t in ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages", "sessions", "imports"] {
+            for t in Migrations.dataTables {
                 out[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0
             }
             return out
