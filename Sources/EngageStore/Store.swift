@@ -76,7 +76,11 @@ extension Store {
 }
 
 extension StoreValue {
-    public var int: Int? { if case .int(let v) = self { return v }; if case .double(let d) = self { return Int(d) }; return nil }
+    public var int: Int? {
+        if case .int(let v) = self { return v }
+        if case .double(let d) = self, d.isFinite { return Int(d) }
+        return nil
+    }
     public var double: Double? { if case .double(let v) = self { return v }; if case .int(let i) = self { return Double(i) }; return nil }
     public var text: String? { if case .text(let v) = self { return v }; return nil }
     public var isNull: Bool { self == .null }

@@ -6,7 +6,7 @@ import Foundation
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self])
+        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self, AdvocacyReportCommand.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -73,3 +73,47 @@ struct SocialReportCommand: AsyncParsableCommand {
 }
 
 extension Language: ExpressibleByArgument {}
+
+struct AdvocacyReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "advocacy",
+        abstract: "Employee advocacy report: every METRICS.md §3 metric (participation, contributors, stories, engagement, clicks, EMV, leads, SSI, recruiting).",
+        discussion: "Without --from/--to the report covers the last complete calendar month. Days are cut in UTC.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?
+    @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
+    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "Minimum shares in the period to rank by engagement per share.") var minShares = 3
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+
+    func validate() throws {
+        if let f = from?.date, let t = to?.date, t < f { throw ValidationError("--to \(t) is before --from \(f)") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
+            var builder = AdvocacyReportBuilder(store: store)
+            builder.minSharesForEngagers = minShares
+            let json = try await builder.build(period: period).json
+            let r = GenericRenderer(title: "Employee advocacy \(period.from) — \(period.to)")
+            let text: String
+            switch format {
+            case .json: text = json.serialized(indent: 1)
+            case .md: text = r.markdown(json)
+            case .csv: text = r.csv(json)
+            case .html: text = r.html(json)
+            }
+            if let output {
+                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
+                }
+                printError("wrote \(output)")
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+    }
+}

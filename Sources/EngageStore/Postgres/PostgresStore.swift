@@ -289,7 +289,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
             if cell.bytes == nil { values.append(.null); continue }
             switch cell.dataType {
             case .int8, .int4, .int2: values.append(.int(try cell.decode(Int.self, context: .default)))
-            case .float8, .float4, .numeric: values.append(.double(try cell.decode(Double.self, context: .default)))
+            case .float8, .float4: values.append(.double(try cell.decode(Double.self, context: .default)))
+            case .numeric:
+                // SUM over BIGINT is NUMERIC: whole numbers come back as integers
+                let d = try cell.decode(Decimal.self, context: .default)
+                let r = NSDecimalNumber(decimal: d)
+                if d == Decimal(r.intValue) { values.append(.int(r.intValue)) } else { values.append(.double(r.doubleValue)) }
             case .bool: values.append(.int(try cell.decode(Bool.self, context: .default) ? 1 : 0))
             default: values.append(.text(try cell.decode(String.self, context: .default)))
             }

@@ -1,0 +1,96 @@
+import EngageCore
+
+/// What the advocacy report reads, in the SQL both engines accept (over `Store.execute`):
+/// heavy tables (shares, clicks) are aggregated in the database, the rest read as rows.
+/// Instants are cut into days in UTC.
+public struct AdvocacyData: Sendable {
+    public let store: any Store
+    public init(store: any Store) { self.store = store }
+
+    func rows(_ sql: String, _ binds: [StoreValue] = []) async throws -> [[StoreValue]] { try await store.execute(sql, binds) }
+
+    public func employees() async throws -> [Advocacy.Employee] {
+        try await rows("SELECT employee_id, hired_on, left_on FROM employees").map {
+            Advocacy.Employee(id: $0[0].text ?? "", hiredOn: $0[1].int.map(LocalDate.init(dayNumber:)), leftOn: $0[2].int.map(LocalDate.init(dayNumber:)))
+        }
+    }
+
+    public func invitations() async throws -> [Advocacy.Invitation] {
+        try await rows("SELECT employee_id, invited_at, cohort, joined_at FROM invitations").map {
+            Advocacy.Invitation(employeeID: $0[0].text ?? "", invitedAt: Int64($0[1].int ?? 0), cohort: $0[2].text, joinedAt: $0[3].int.map(Int64.init))
+        }
+    }
+
+    /// Shares in `[from, to)` summed per employee.
+    public func sharers(from: Int64, to: Int64) async throws -> [Advocacy.SharerTotals] {
+        try await rows("""
+            SELECT employee_id, COUNT(*), SUM(COALESCE(impressions, 0)), SUM(COALESCE(likes, 0)), SUM(COALESCE(comments, 0)),
+                   SUM(COALESCE(shares, 0)), SUM(COALESCE(clicks, 0))
+            FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 GROUP BY employee_id
+            """, [.int(Int(from)), .int(Int(to))]).map {
+            Advocacy.SharerTotals(employeeID: $0[0].text ?? "", shares: $0[1].int ?? 0, impressions: $0[2].int ?? 0, likes: $0[3].int ?? 0,
+                                  comments: $0[4].int ?? 0, reshares: $0[5].int ?? 0, clicks: $0[6].int ?? 0)
+        }
+    }
+
+    /// Shares in `[from, to)` summed per network and UTC day (for earned media value).
+    public func shareDays(from: Int64, to: Int64) async throws -> [EMVRates.Day] {
+        try await rows("""
+            SELECT COALESCE(network, ''), shared_at / 86400, SUM(COALESCE(impressions, 0)), SUM(COALESCE(clicks, 0)),
+                   SUM(COALESCE(likes, 0)), SUM(COALESCE(comments, 0)), SUM(COALESCE(shares, 0))
+            FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 GROUP BY COALESCE(network, ''), shared_at / 86400
+            """, [.int(Int(from)), .int(Int(to))]).map {
+            EMVRates.Day(network: $0[0].text ?? "", date: LocalDate(dayNumber: $0[1].int ?? 0), impressions: $0[2].int ?? 0,
+                         clicks: $0[3].int ?? 0, likes: $0[4].int ?? 0, comments: $0[5].int ?? 0, shares: $0[6].int ?? 0)
+        }
+    }
+
+    public func content(from: Int64, to: Int64) async throws -> [Advocacy.ContentItem] {
+        try await rows("SELECT submitted_by, submitted_at, status FROM content WHERE submitted_at >= ?1 AND submitted_at < ?2",
+                       [.int(Int(from)), .int(Int(to))]).map {
+            Advocacy.ContentItem(submittedBy: $0[0].text, submittedAt: $0[1].int.map(Int64.init), status: $0[2].text)
+        }
+    }
+
+    /// Human clicks in `[from, to)` per link owner (nil: a brand link) and UTC day, with the
+    /// day's distinct visitors.
+    public func clickDays(from: Int64, to: Int64) async throws -> [(employeeID: String?, clicks: Int, uniqueVisitors: Int)] {
+        try await rows("""
+            SELECT l.employee_id, c.clicked_at / 86400, COUNT(*), COUNT(DISTINCT NULLIF(c.visitor_hash, ''))
+            FROM clicks c JOIN links l ON l.link_code = c.link_code
+            WHERE c.is_bot = 0 AND c.clicked_at >= ?1 AND c.clicked_at < ?2
+            GROUP BY l.employee_id, c.clicked_at / 86400
+            """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text, $0[2].int ?? 0, $0[3].int ?? 0) }
+    }
+
+    /// utm_content → the employee owning the tracked link with it.
+    public func linkOwners() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try await rows("SELECT utm_content, employee_id FROM links WHERE employee_id IS NOT NULL AND utm_content IS NOT NULL AND utm_content <> '' ORDER BY link_code") {
+            if let c = r[0].text, let e = r[1].text, out[c] == nil { out[c] = e }
+        }
+        return out
+    }
+
+    public func leads(from: Int64, to: Int64) async throws -> [Advocacy.Lead] {
+        try await rows("SELECT created_at, source, utm_medium, utm_content, closed_at, won, value_cents FROM leads WHERE created_at >= ?1 AND created_at < ?2",
+                       [.int(Int(from)), .int(Int(to))]).map {
+            Advocacy.Lead(createdAt: Int64($0[0].int ?? 0), source: $0[1].text, utmMedium: $0[2].text, utmContent: $0[3].text,
+                          closedAt: $0[4].int.map(Int64.init), won: ($0[5].int ?? 0) != 0, valueCents: $0[6].int)
+        }
+    }
+
+    public func ssi(period: Period) async throws -> [Advocacy.SSIPoint] {
+        try await rows("SELECT employee_id, day, total FROM ssi WHERE day BETWEEN ?1 AND ?2", [.int(period.from.dayNumber), .int(period.to.dayNumber)]).map {
+            Advocacy.SSIPoint(employeeID: $0[0].text ?? "", date: LocalDate(dayNumber: $0[1].int ?? 0), total: $0[2].double ?? 0)
+        }
+    }
+
+    public func candidates(from: Int64, to: Int64) async throws -> [Advocacy.Candidate] {
+        try await rows("SELECT source, first_contact_at, referred_by, offer_accepted_at, hired FROM candidates WHERE first_contact_at >= ?1 AND first_contact_at < ?2",
+                       [.int(Int(from)), .int(Int(to))]).map {
+            Advocacy.Candidate(source: $0[0].text ?? "", firstContactAt: Int64($0[1].int ?? 0), referredBy: $0[2].text,
+                               offerAcceptedAt: $0[3].int.map(Int64.init), hired: ($0[4].int ?? 0) != 0)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import EngageTestSupport
+import Foundation
+import Testing
+
+/// The advocacy report on the sample data set, against values worked out by hand (see the
+/// comments), on both engines.
+@Suite struct AdvocacyReportTests {
+    let feb = Period(from: LocalDate(year: 2026, month: 2, day: 1), to: LocalDate(year: 2026, month: 2, day: 28))
+
+    func build(_ engine: Engine, _ period: Period) async throws -> AdvocacyReport {
+        try await withStore(engine) { store, dir in
+            guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { throw StoreError("sample refused") }
+            return try await AdvocacyReportBuilder(store: store).build(period: period)
+        }
+    }
+
+    @Test(arguments: engines) func februaryByHand(engine: Engine) async throws {
+        let r = try await build(engine, feb)
+        // e1, e2 (left 15 Feb), e3 (hired 5 Jan) were all employed in February
+        #expect(r.headcount == 3)
+        // joined by the end of February: e1, e3
+        #expect(r.members == 2)
+        // 3 invited, 2 joined; wave-1: e1 joined, e2 not; e3 has no cohort: its month
+        #expect(r.invitations.invited == 3 && r.invitations.joined == 2)
+        #expect(abs(r.invitations.pct! - 200.0 / 3) < 1e-9)
+        #expect(r.cohorts.map(\.cohort) == ["2026-02", "wave-1"])
+        #expect(r.cohorts.map(\.pct) == [100, 50])
+        // e1 and e3 shared: 2 of 3 employed, 2 of 2 members
+        #expect(abs(r.activeParticipationPct! - 200.0 / 3) < 1e-9)
+        #expect(r.activeParticipationMembersPct == 100)
+        #expect(r.topSharers.map(\.employeeID) == ["e1", "e3"])
+        #expect(r.topEngagers.isEmpty, "nobody has 3 shares")
+        #expect(r.stories == { var s = Advocacy.Stories(); s.submitted = 1; s.approved = 1; s.published = 1; s.contributors = 1; return s }())
+        // impressions 1200 + 300; engagements (30+4+2) + (5+0+0) = 41; ER = 41 / 1500 × 100
+        #expect(r.shareTotals.impressions == 1500 && r.shareTotals.engagements == 41 && r.shareTotals.clicks == 16)
+        #expect(abs(r.advocacyERPct! - 41.0 / 1500 * 100) < 1e-9)
+        // abc (e1): two human clicks of v1 on 3 Feb, a LinkedInBot preview left out; brand1: one click of v2
+        #expect(r.advocateClicks == 2 && r.advocateUniqueVisitors == 1)
+        #expect(r.brandClicks == 1 && r.brandUniqueVisitors == 1)
+        // linkedin 3 Feb: 1.2 × 10.80 + 15 × 0.90 + 30 × 0.10 + 4 × 0.45 + 2 × 0.90 = 33.06
+        // vk 4 Feb: 0.3 × 10.80 + 1 × 0.90 + 5 × 0.10 = 4.64
+        #expect(abs(r.earnedMediaValue - 37.70) < 1e-9)
+        // l1 carries utm_content e1-office, the content of e1's link abc
+        #expect(r.leadsByRep.map(\.0) == ["e1"] && r.leadsByRep.map(\.1) == [1])
+        // l1: no source → its utm_medium "advocacy"; won 15 days after it was created. l2: ads, open.
+        #expect(r.leadSources.map(\.source) == ["ads", "advocacy"])
+        #expect(r.leadSources.map(\.leadToDealPct) == [0, 100])
+        #expect(r.leadSources[1].daysToClose == [15])
+        #expect(r.ssi == [Advocacy.SSIChange(employeeID: "e1", first: 55.5, last: 61)])
+        #expect(r.ssi.first?.change == 5.5)
+        #expect(r.ssiVsShares.n == 1 && r.ssiVsShares.pearson == nil)
+        // both candidates were first contacted in January
+        #expect(r.hiring.referrals == 0)
+        #expect(r.pipeline.map(\.employeeID) == ["e1", "e3"])
+        #expect(r.pipeline.first == AdvocacyReport.PipelineRow(employeeID: "e1", shares: 1, clicks: 2, uniqueVisitors: 1, leads: 1, won: 1, dealValueCents: 150_050))
+    }
+
+    @Test(arguments: engines) func recruitingOverTwoMonths(engine: Engine) async throws {
+        let r = try await build(engine, Period(from: LocalDate(year: 2026, month: 1, day: 1), to: feb.to))
+        // k1 referred by e1 and hired: offer accepted 22 days after first contact
+        #expect(r.hiring.referrals == 1 && r.hiring.referralHires == 1)
+        #expect(r.hiring.daysToHire == ["referral": [22]])
+    }
+
+    @Test func emptyDatabaseGivesNullsNotErrors() async throws {
+        try await withStore(.sqlite) { store, _ in
+            let r = try await AdvocacyReportBuilder(store: store).build(period: feb)
+            #expect(r.activeParticipationPct == nil && r.invitations.pct == nil && r.advocacyERPct == nil)
+            let json = r.json
+            #expect(json["invite_conversion_pct"] == .null)
+            #expect(json["earned_media_value"] == .double(0))
+        }
+    }
+
+    @Test func laterRatesNeverRewriteEarlierMonths() {
+        var rates = EMVRates.defaults
+        rates.rates.append(.init(network: "linkedin", action: .clicks, value: 2.0, from: LocalDate(year: 2026, month: 3, day: 1)))
+        let feb3 = EMVRates.Day(network: "LinkedIn", date: LocalDate(year: 2026, month: 2, day: 3), clicks: 10)
+        let mar3 = EMVRates.Day(network: "linkedin", date: LocalDate(year: 2026, month: 3, day: 3), clicks: 10)
+        #expect(rates.value(of: [feb3]) == 9.0)
+        #expect(rates.value(of: [mar3]) == 20.0)
+        #expect(rates.value(of: [EMVRates.Day(network: "vk", date: mar3.date, clicks: 10)]) == 9.0)
+    }
+}
