@@ -9,7 +9,7 @@ public struct EngageCommand: AsyncParsableCommand {
         commandName: "engage",
         abstract: "Self-hosted engagement analytics: social media, employee advocacy, employee surveys.",
         subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self,
-                      ServeCommand.self, UserCommand.self, TokenCommand.self])
+                      ServeCommand.self, UserCommand.self, TokenCommand.self, LinkCommand.self])
 
     public init() {}
 }

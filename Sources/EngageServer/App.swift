@@ -94,10 +94,13 @@ public enum EngageServerApp {
     public static func router(state: ServerState) -> Router<EngageContext> {
         _ = EngageMetrics.registry
         let router = Router(context: EngageContext.self)
+        // tracked-link redirects first: they need none of the page and API middleware
+        // (their clicks are their log), only the metrics
+        router.add(middleware: MetricsMiddleware())
+        Redirects(app: state).register(on: router)
         let api = API(app: state)
         let pages = Pages(app: state, api: api)
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
         router.add(middleware: AuthMiddleware(app: state))
 

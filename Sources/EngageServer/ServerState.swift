@@ -15,6 +15,10 @@ public final class ServerState: Sendable {
     public let config: ServerConfig
     let templates: MustacheLibrary
     let reports = ReportCache()
+    let clicks: ClickWriter
+    let links: LinkCache
+    let salt: VisitorSalt
+    private let occurrence = OccurrenceCounter()
 
     static let sessionCookie = "engage_session"
     static let langCookie = "engage_lang"
@@ -24,6 +28,9 @@ public final class ServerState: Sendable {
         self.store = store
         self.config = config
         web = WebData(store: store)
+        clicks = ClickWriter(store: store)
+        links = LinkCache(store: store)
+        salt = VisitorSalt(web: web)
         security = Security(secret: try await web.setting("session_secret", orInit: { Security.randomToken(bytes: 48) }))
         guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }
         templates = try await MustacheLibrary(directory: dir)
@@ -56,5 +63,21 @@ public final class ServerState: Sendable {
         return context.remoteAddress ?? "unknown"
     }
 
+    /// Keeps server clicks of the same link, second and visitor apart (their key's last part).
+    func nextOccurrence() -> Int { occurrence.next() }
+
     func today() -> LocalDate { LocalDate(dayNumber: Int(config.now() / 86_400)) }
+}
+
+/// A process-wide counter starting at a random point (so instances do not collide).
+final class OccurrenceCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = Int.random(in: 1_000_000...(1 << 52))
+
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
 }

@@ -458,3 +458,71 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
         }
     }
 }
+
+@Suite struct RedirectTests {
+    func withLinks(_ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await withFixture { f, client in
+            guard case .success = try await importFiles(advocacySampleFiles, into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("sample refused"); return
+            }
+            try await body(f, client)
+        }
+    }
+
+    @Test func aTrackedLinkRedirectsAndCountsTheClick() async throws {
+        try await withLinks { f, client in
+            let before = try await f.store.execute("SELECT COUNT(*) FROM clicks").first?.first?.int ?? 0
+            let r = try await client.execute(uri: "/r/abc", method: .get, headers: [.userAgent: "Mozilla/5.0 (iPhone) Mobile/15E148", .referer: "https://www.linkedin.com/"])
+            #expect(r.status == .found)
+            #expect(r.headers[.location] == "https://example.com/office?utm_source=linkedin&utm_medium=advocacy")
+            let rows = try await f.store.execute("SELECT link_code, agent_class, is_bot, referrer, visitor_hash, import_id FROM clicks WHERE import_id = 0")
+            #expect(rows.count == 1)
+            #expect(rows.first?[0] == .text("abc") && rows.first?[1] == .text("mobile") && rows.first?[2] == .int(0))
+            #expect(rows.first?[3] == .text("https://www.linkedin.com/"))
+            // a hash, not an address
+            let hash = rows.first?[4].text ?? ""
+            #expect(hash.count == 22 && !hash.contains("."))
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM clicks").first?.first?.int == before + 1)
+        }
+    }
+
+    @Test func previewFetchersAreRecordedAsBots() async throws {
+        try await withLinks { f, client in
+            let r = try await client.execute(uri: "/r/abc", method: .get, headers: [.userAgent: "TelegramBot (like TwitterBot)"])
+            #expect(r.status == .found)
+            #expect(try await f.store.execute("SELECT agent_class, is_bot FROM clicks WHERE import_id = 0") == [[.text("bot"), .int(1)]])
+        }
+    }
+
+    @Test func unknownCodesAre404AndRecordNothing() async throws {
+        try await withLinks { f, client in
+            let before = try await f.store.execute("SELECT COUNT(*) FROM clicks")
+            for code in ["nope", "../etc", String(repeating: "x", count: 100)] {
+                let r = try await client.execute(uri: "/r/\(code)", method: .get)
+                #expect(r.status == .notFound, "\(code)")
+                #expect(r.headers[.location] == nil)
+            }
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM clicks") == before)
+        }
+    }
+
+    @Test func theSameVisitorHashesAlikeWithinADay() async throws {
+        try await withLinks { f, client in
+            for _ in 0..<3 { _ = try await client.execute(uri: "/r/brand1", method: .get, headers: [.userAgent: "UA-1"]) }
+            _ = try await client.execute(uri: "/r/brand1", method: .get, headers: [.userAgent: "UA-2"])
+            let hashes = try await f.store.execute("SELECT COUNT(DISTINCT visitor_hash), COUNT(*) FROM clicks WHERE import_id = 0")
+            #expect(hashes == [[.int(2), .int(4)]])
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM settings WHERE name LIKE 'visitor_salt_%'") == [[.int(1)]])
+        }
+    }
+
+    @Test func linkCodesFromTheCommandLineTagTheTarget() async throws {
+        try await withStore(.sqlite) { store, dir in
+            guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { Issue.record("refused"); return }
+            let web = WebData(store: store)
+            try await web.addLink(.init(code: "new1", target: "https://example.com/x?a=1", employeeID: "e1"), now: testNow)
+            await #expect(throws: StoreError.self) { try await web.addLink(.init(code: "new1", target: "https://example.com/"), now: testNow) }
+            await #expect(throws: StoreError.self) { try await web.addLink(.init(code: "new2", target: "https://example.com/", employeeID: "nobody"), now: testNow) }
+        }
+    }
+}

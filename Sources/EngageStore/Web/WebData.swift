@@ -183,6 +183,48 @@ public struct WebData: Sendable {
         return v
     }
 
+    // MARK: tracked links
+
+    public struct NewLink: Sendable {
+        public var code: String
+        public var target: String
+        public var employeeID: String?
+        public var contentID: String?
+        public var utmSource, utmMedium, utmCampaign, utmContent, utmTerm: String?
+        public init(code: String, target: String, employeeID: String? = nil, contentID: String? = nil, utmSource: String? = nil,
+                    utmMedium: String? = nil, utmCampaign: String? = nil, utmContent: String? = nil, utmTerm: String? = nil) {
+            self.code = code
+            self.target = target
+            self.employeeID = employeeID
+            self.contentID = contentID
+            self.utmSource = utmSource
+            self.utmMedium = utmMedium
+            self.utmCampaign = utmCampaign
+            self.utmContent = utmContent
+            self.utmTerm = utmTerm
+        }
+    }
+
+    /// Stores a tracked link (import_id 0: made by Engage, not imported). Unknown employee or
+    /// content ids and taken codes are `StoreError`s.
+    public func addLink(_ l: NewLink, now: Int64) async throws {
+        if let e = l.employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
+            throw StoreError("no employee '\(e)' (import employees.csv first)")
+        }
+        if let c = l.contentID, try await store.execute("SELECT 1 FROM content WHERE content_id = ?1", [.text(c)]).isEmpty {
+            throw StoreError("no content item '\(c)' (import content.csv first)")
+        }
+        if try await !store.execute("SELECT 1 FROM links WHERE link_code = ?1", [.text(l.code)]).isEmpty {
+            throw StoreError("the link code '\(l.code)' is taken")
+        }
+        func v(_ s: String?) -> StoreValue { s.map { .text($0) } ?? .null }
+        try await store.execute("""
+            INSERT INTO links (link_code, target, employee_id, content_id, utm_source, utm_medium, utm_campaign, utm_content, utm_term, created_at, import_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)
+            """, [.text(l.code), .text(l.target), v(l.employeeID), v(l.contentID), v(l.utmSource), v(l.utmMedium), v(l.utmCampaign),
+                  v(l.utmContent), v(l.utmTerm), .int(Int(now))])
+    }
+
     // MARK: posts listing
 
     public func posts(_ q: PostListQuery) async throws -> PostPage {

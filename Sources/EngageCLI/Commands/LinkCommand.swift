@@ -1,0 +1,41 @@
+import ArgumentParser
+import EngageCore
+import EngageServer
+import EngageStore
+import Foundation
+
+struct LinkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "link", abstract: "Tracked links.", subcommands: [LinkCreateCommand.self])
+}
+
+struct LinkCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a tracked link: the UTM-tagged target is stored, the code printed on the first line; GET /r/CODE on `engage serve` redirects and counts.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The http(s) address to send visitors to (its query and fragment are kept).") var target: String
+    @Option(help: "The advocate sharing the link (an employee_id); none: a brand link.") var employee: String?
+    @Option(help: "The content item shared (a content_id).") var content: String?
+    @Option(name: .customLong("utm-source")) var utmSource: String?
+    @Option(name: .customLong("utm-medium")) var utmMedium: String?
+    @Option(name: .customLong("utm-campaign")) var utmCampaign: String?
+    @Option(name: .customLong("utm-content")) var utmContent: String?
+    @Option(name: .customLong("utm-term")) var utmTerm: String?
+    @Option(help: "Use this code instead of a random one.") var code: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let tags = UTMBuilder.Tags(source: utmSource, medium: utmMedium, campaign: utmCampaign, content: utmContent, term: utmTerm)
+            let tagged: String
+            do { tagged = try UTMBuilder.tag(target, tags) } catch let e as UTMBuilder.Refused { throw StoreError(e.description) }
+            let store = try await database.open()
+            let code = code ?? ServerSecurity.newLinkCode()
+            try await WebData(store: store).addLink(.init(code: code, target: tagged, employeeID: employee, contentID: content, utmSource: utmSource,
+                                                          utmMedium: utmMedium, utmCampaign: utmCampaign, utmContent: utmContent, utmTerm: utmTerm),
+                                                    now: Int64(Date().timeIntervalSince1970))
+            print(code)
+            print(tagged)
+        }
+    }
+}

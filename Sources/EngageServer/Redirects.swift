@@ -1,0 +1,146 @@
+import EngageCore
+import EngageStore
+import Foundation
+import Hummingbird
+import Crypto
+
+/// `GET /r/{code}`: a 302 to the tracked link's stored target, after its click is durable.
+///
+/// Clicks are written in batches (group commit): every request waiting for its click joins
+/// the batch being formed while the previous one commits, and is answered when its batch has
+/// committed — so an answered click survives a crash, and throughput grows with load. The
+/// visitor is an HMAC of address and user agent with a random salt per UTC day, kept in the
+/// database only for that day: no address is stored, and days cannot be joined.
+actor ClickWriter {
+    struct Click: Sendable {
+        var code: String
+        var at: Int64
+        var visitor: String
+        var userAgent: String?
+        var agent: AgentClass
+        var referrer: String?
+        var occurrence: Int
+    }
+
+    let store: any Store
+    private var pending: [(Click, CheckedContinuation<Void, Error>)] = []
+    private var flushing = false
+
+    init(store: any Store) { self.store = store }
+
+    /// Returns once `click` is committed.
+    func record(_ click: Click) async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
+            pending.append((click, c))
+            if !flushing {
+                flushing = true
+                Task { await self.flushLoop() }
+            }
+        }
+    }
+
+    private func flushLoop() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending = []
+            do {
+                try await write(batch.map(\.0))
+                for (_, c) in batch { c.resume() }
+            } catch {
+                for (_, c) in batch { c.resume(throwing: error) }
+            }
+        }
+        flushing = false
+    }
+
+    static let chunk = 400
+
+    private func write(_ clicks: [Click]) async throws {
+        var statements: [SQLStatement] = []
+        for start in stride(from: 0, to: clicks.count, by: Self.chunk) {
+            let part = clicks[start..<min(clicks.count, start + Self.chunk)]
+            var marks: [String] = [], binds: [StoreValue] = []
+            for c in part {
+                let b = binds.count
+                marks.append("(" + (1...8).map { "?\(b + $0)" }.joined(separator: ", ") + ", 0)")
+                binds += [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text(String($0.prefix(512))) } ?? .null,
+                          .text(c.agent.rawValue), c.referrer.map { .text(String($0.prefix(1024))) } ?? .null, .int(c.agent.isBot ? 1 : 0),
+                          .int(c.occurrence)]
+            }
+            statements.append(SQLStatement("""
+                INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id)
+                VALUES \(marks.joined(separator: ", "))
+                """, binds))
+        }
+        try await store.execute(statements)
+    }
+}
+
+/// Tracked links by code, kept for a minute (a link created or re-imported elsewhere is seen
+/// within that time); unknown codes are remembered for a few seconds.
+actor LinkCache {
+    let store: any Store
+    private var entries: [String: (target: String?, until: Int64)] = [:]
+    init(store: any Store) { self.store = store }
+
+    func target(_ code: String, now: Int64) async throws -> String? {
+        if let e = entries[code], e.until > now { return e.target }
+        let row = try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first
+        let target = row?.first?.text.flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
+        if entries.count > 100_000 { entries.removeAll() }
+        entries[code] = (target, now + (target == nil ? 5 : 60))
+        return target
+    }
+}
+
+/// The random salt of each UTC day (shared by every instance through `settings`; earlier
+/// days' salts are deleted, so old visitor hashes can never be recomputed).
+actor VisitorSalt {
+    let web: WebData
+    private var day = -1
+    private var key = SymmetricKey(size: .bits256)
+    init(web: WebData) { self.web = web }
+
+    func hash(address: String, userAgent: String, now: Int64) async throws -> String {
+        let today = Int(now / 86_400)
+        if today != day {
+            let salt = try await web.setting("visitor_salt_\(today)", orInit: { Security.randomToken(bytes: 32) })
+            try await web.store.execute("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text("visitor_salt_\(today)")])
+            key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
+            day = today
+        }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((address + "\n" + userAgent).utf8), using: key)
+        return Security.base64url(Data(mac).prefix(16))
+    }
+}
+
+struct Redirects {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
+        router.get("r/{code}") { request, context in
+            let code = context.parameters.get("code") ?? ""
+            let now = app.config.now()
+            guard code.count <= 64, let target = try await app.links.target(code, now: now) else {
+                return Pages.html("<!doctype html><meta charset=\"utf-8\"><title>Not found</title><p>This link does not exist. · Такой ссылки нет.</p>\n",
+                                  status: .notFound)
+            }
+            let ua = request.headers[.userAgent]
+            let visitor = try await app.salt.hash(address: app.clientAddress(request, context), userAgent: ua ?? "", now: now)
+            let click = ClickWriter.Click(code: code, at: now, visitor: visitor, userAgent: ua, agent: AgentClass.of(ua),
+                                          referrer: request.headers[.referer], occurrence: app.nextOccurrence())
+            do {
+                try await app.clicks.record(click)
+            } catch {
+                // not recorded: not redirected either (a click answered is a click stored)
+                context.logger.error("click not recorded: \(error)")
+                return Pages.html("<!doctype html><meta charset=\"utf-8\"><title>Unavailable</title><p>Please try again in a moment. · Попробуйте ещё раз чуть позже.</p>\n",
+                                  status: .serviceUnavailable)
+            }
+            var headers = HTTPFields()
+            headers[.location] = target
+            headers[.cacheControl] = "no-store"
+            return Response(status: .found, headers: headers)
+        }
+    }
+}
