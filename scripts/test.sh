@@ -32,4 +32,5 @@ timeout --kill-after=30 2400 swift test "$@"
 if [ $# -eq 0 ]; then
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
   timeout --kill-after=10 600 python3 scripts/browser_test.py "$(swift build --show-bin-path)/engage" --out .build/browser-test
+  timeout --kill-after=10 300 python3 scripts/redirect_durability_test.py "$(swift build --show-bin-path)/engage"
 fi

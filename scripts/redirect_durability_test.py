@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""A click that was answered is on disk: kill -9 the server right after the redirects.
+
+    python3 scripts/redirect_durability_test.py ENGAGE_BINARY
+
+Creates a tracked link in a fresh SQLite file, starts `engage serve`, follows the link N
+times (each answer must be a 302 to the tagged target), kills the server with SIGKILL at
+once, restarts it and checks that all N clicks are stored and the link still redirects.
+"""
+import http.client, os, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
+
+N = 200
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def start(engage, db, port):
+    p = subprocess.Popen([engage, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return p
+        except Exception:
+            time.sleep(0.05)
+    p.kill()
+    raise SystemExit("FAIL - engage serve did not start")
+
+
+def main():
+    engage = os.path.abspath(sys.argv[1])
+    work = tempfile.mkdtemp(prefix="engage-redirect-")
+    db = os.path.join(work, "engage.sqlite")
+    out = subprocess.run([engage, "link", "create", "--db", db, "--target", "https://example.com/sale?x=1#top",
+                          "--utm-source", "vk", "--utm-medium", "social"], check=True, capture_output=True, text=True).stdout.split("\n")
+    code, tagged = out[0].strip(), out[1].strip()
+    port = free_port()
+    server = start(engage, db, port)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for i in range(N):
+        conn.request("GET", f"/r/{code}", headers={"User-Agent": f"durability-test/{i % 7}"})
+        r = conn.getresponse()
+        r.read()
+        if r.status != 302 or r.getheader("Location") != tagged:
+            raise SystemExit(f"FAIL - answer {i}: {r.status} {r.getheader('Location')}")
+    server.send_signal(signal.SIGKILL)
+    server.wait()
+    stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clicks WHERE link_code = ?", (code,)).fetchone()[0]
+    if stored != N:
+        raise SystemExit(f"FAIL - {N} clicks answered, {stored} on disk after kill -9")
+    print(f"ok - {N} answered clicks are on disk after kill -9")
+    server = start(engage, db, port)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", f"/r/{code}")
+    resp = conn.getresponse()
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    if resp.status != 302:
+        raise SystemExit(f"FAIL - after the restart the link answers {resp.status}")
+    print("ok - the link redirects after the restart; redirect durability test passed")
+
+
+if __name__ == "__main__":
+    main()
