@@ -95,9 +95,9 @@ public enum EngageServerApp {
         _ = EngageMetrics.registry
         let router = Router(context: EngageContext.self)
         // tracked-link redirects first: they need none of the page and API middleware
-        // (their clicks are their log), only the metrics
-        router.add(middleware: MetricsMiddleware())
+        // (their clicks are their log; they are counted by engage_redirects_total)
         Redirects(app: state).register(on: router)
+        router.add(middleware: MetricsMiddleware())
         let api = API(app: state)
         let pages = Pages(app: state, api: api)
         router.add(middleware: AccessLogMiddleware())

@@ -3,6 +3,7 @@ import EngageStore
 import Foundation
 import Hummingbird
 import Crypto
+import Metrics
 
 /// `GET /r/{code}`: a 302 to the tracked link's stored target, after its click is durable.
 ///
@@ -53,69 +54,64 @@ actor ClickWriter {
         flushing = false
     }
 
-    static let chunk = 400
-
     private func write(_ clicks: [Click]) async throws {
-        var statements: [SQLStatement] = []
-        for start in stride(from: 0, to: clicks.count, by: Self.chunk) {
-            let part = clicks[start..<min(clicks.count, start + Self.chunk)]
-            var marks: [String] = [], binds: [StoreValue] = []
-            for c in part {
-                let b = binds.count
-                marks.append("(" + (1...8).map { "?\(b + $0)" }.joined(separator: ", ") + ", 0)")
-                binds += [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text(String($0.prefix(512))) } ?? .null,
-                          .text(c.agent.rawValue), c.referrer.map { .text(String($0.prefix(1024))) } ?? .null, .int(c.agent.isBot ? 1 : 0),
-                          .int(c.occurrence)]
-            }
-            statements.append(SQLStatement("""
-                INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id)
-                VALUES \(marks.joined(separator: ", "))
-                """, binds))
-        }
-        try await store.execute(statements)
+        try await store.executeBatch("""
+            INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)
+            """, rows: clicks.map { c in
+            [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text(String($0.prefix(512))) } ?? .null,
+             .text(c.agent.rawValue), c.referrer.map { .text(String($0.prefix(1024))) } ?? .null, .int(c.agent.isBot ? 1 : 0),
+             .int(c.occurrence)]
+        })
     }
 }
 
 /// Tracked links by code, kept for a minute (a link created or re-imported elsewhere is seen
 /// within that time); unknown codes are remembered for a few seconds.
-actor LinkCache {
+final class LinkCache: @unchecked Sendable {
     let store: any Store
+    private let lock = NSLock()
     private var entries: [String: (target: String?, until: Int64)] = [:]
     init(store: any Store) { self.store = store }
 
     func target(_ code: String, now: Int64) async throws -> String? {
-        if let e = entries[code], e.until > now { return e.target }
+        if let e = lock.withLock({ entries[code] }), e.until > now { return e.target }
         let row = try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first
         let target = row?.first?.text.flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
-        if entries.count > 100_000 { entries.removeAll() }
-        entries[code] = (target, now + (target == nil ? 5 : 60))
+        lock.withLock {
+            if entries.count > 100_000 { entries.removeAll() }
+            entries[code] = (target, now + (target == nil ? 5 : 60))
+        }
         return target
     }
 }
 
 /// The random salt of each UTC day (shared by every instance through `settings`; earlier
 /// days' salts are deleted, so old visitor hashes can never be recomputed).
-actor VisitorSalt {
+final class VisitorSalt: @unchecked Sendable {
     let web: WebData
-    private var day = -1
-    private var key = SymmetricKey(size: .bits256)
+    private let lock = NSLock()
+    private var current: (day: Int, key: SymmetricKey)?
     init(web: WebData) { self.web = web }
 
     func hash(address: String, userAgent: String, now: Int64) async throws -> String {
         let today = Int(now / 86_400)
-        if today != day {
+        var key = lock.withLock { current?.day == today ? current?.key : nil }
+        if key == nil {
             let salt = try await web.setting("visitor_salt_\(today)", orInit: { Security.randomToken(bytes: 32) })
             try await web.store.execute("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text("visitor_salt_\(today)")])
-            key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
-            day = today
+            let k = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
+            lock.withLock { current = (today, k) }
+            key = k
         }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((address + "\n" + userAgent).utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((address + "\n" + userAgent).utf8), using: key!)
         return Security.base64url(Data(mac).prefix(16))
     }
 }
 
 struct Redirects {
     let app: ServerState
+    static let redirects = Metrics.Counter(label: "engage_redirects_total")
 
     func register(on router: Router<EngageContext>) {
         router.get("r/{code}") { request, context in
@@ -137,6 +133,7 @@ struct Redirects {
                 return Pages.html("<!doctype html><meta charset=\"utf-8\"><title>Unavailable</title><p>Please try again in a moment. · Попробуйте ещё раз чуть позже.</p>\n",
                                   status: .serviceUnavailable)
             }
+            Self.redirects.increment()
             var headers = HTTPFields()
             headers[.location] = target
             headers[.cacheControl] = "no-store"

@@ -17,9 +17,20 @@ struct Security: Sendable {
         return base64url(Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) }))
     }
 
+    /// Base64 with the URL-safe alphabet and no padding (one pass over the bytes: this is on
+    /// the redirect path).
     static func base64url(_ d: Data) -> String {
-        d.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var out: [UInt8] = []
+        out.reserveCapacity((d.count * 4 + 2) / 3)
+        for b in d.base64EncodedData() {
+            switch b {
+            case UInt8(ascii: "+"): out.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): out.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): continue
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     func mac(_ text: String) -> String {

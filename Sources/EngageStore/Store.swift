@@ -55,6 +55,10 @@ public protocol Store: Sendable {
     /// of the last one. For the small tables of the web app (users, tokens, listings).
     @discardableResult
     func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]]
+
+    /// Runs one portable statement once per row of values, all in one transaction (the
+    /// statement is prepared once). For appending many rows, such as tracked-link clicks.
+    func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws
 }
 
 /// One portable statement and its bound values.

@@ -258,6 +258,29 @@ extension SQLiteStore {
         }
     }
 
+    public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
+        do {
+            try await queue.write { db in
+                let st = try db.raw(sql)
+                for row in rows {
+                    st.reset()
+                    for (i, v) in row.enumerated() {
+                        let at = Int32(i + 1)
+                        switch v {
+                        case .null: st.bind(at, nil as String?)
+                        case .int(let x): st.bind(at, x)
+                        case .double(let x): st.bind(at, x)
+                        case .text(let x): st.bind(at, x)
+                        }
+                    }
+                    _ = try st.run()
+                }
+            }
+        } catch let e as DatabaseError {
+            throw StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
     /// Reads a PRAGMA's value as text (tests only).
     public func pragmaForTests(_ name: String) async throws -> String? {
         try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
