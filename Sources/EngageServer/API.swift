@@ -22,6 +22,13 @@ struct API {
             let cached = try await socialReport(q)
             return jsonText(await cached.text("json") { $0.json.serialized() })
         }
+        api.get("reports/advocacy") { request, context in
+            try context.require(.viewer)
+            let q = try QueryReader(request, allowed: ["from", "to", "min_shares"])
+            var builder = AdvocacyReportBuilder(store: app.store)
+            builder.minSharesForEngagers = try q.int("min_shares", in: 1...1000) ?? 3
+            return json(try await builder.build(period: try q.period(today: app.today())).json)
+        }
         api.get("accounts") { request, context in
             try context.require(.viewer)
             _ = try QueryReader(request, allowed: [])

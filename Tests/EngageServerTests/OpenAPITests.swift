@@ -85,6 +85,8 @@ struct SchemaValidator {
                 ("/api/v1/reports/social?\(march)", .get, bearer(f.viewerToken), nil),
                 ("/api/v1/reports/social?from=nope", .get, bearer(f.viewerToken), nil),
                 ("/api/v1/accounts", .get, bearer(f.viewerToken), nil),
+                ("/api/v1/reports/advocacy?\(march)", .get, bearer(f.viewerToken), nil),
+                ("/api/v1/reports/advocacy?min_shares=0", .get, bearer(f.viewerToken), nil),
                 ("/api/v1/accounts/vk_main", .get, bearer(f.viewerToken), nil),
                 ("/api/v1/accounts/nobody", .get, bearer(f.viewerToken), nil),
                 ("/api/v1/posts?\(march)&sort=reach", .get, bearer(f.viewerToken), nil),

@@ -469,6 +469,15 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
         }
     }
 
+    @Test func theAdvocacyReportIsServed() async throws {
+        try await withLinks { f, client in
+            let r = try await client.execute(uri: "/api/v1/reports/advocacy?from=2026-02-01&to=2026-02-28", method: .get, headers: bearer(f.viewerToken))
+            #expect(r.status == .ok)
+            #expect(r.jsonObject["headcount"] as? Int == 3)
+            #expect(r.jsonObject["advocate_clicks"] as? Int == 2)
+        }
+    }
+
     @Test func aTrackedLinkRedirectsAndCountsTheClick() async throws {
         try await withLinks { f, client in
             let before = try await f.store.execute("SELECT COUNT(*) FROM clicks").first?.first?.int ?? 0
