@@ -25,9 +25,20 @@ struct API {
         api.get("reports/advocacy") { request, context in
             try context.require(.viewer)
             let q = try QueryReader(request, allowed: ["from", "to", "min_shares"])
-            var builder = AdvocacyReportBuilder(store: app.store)
-            builder.minSharesForEngagers = try q.int("min_shares", in: 1...1000) ?? 3
-            return json(try await builder.build(period: try q.period(today: app.today())).json)
+            return json(try await app.advocacyReport(period: try q.period(today: app.today()), minShares: try q.int("min_shares", in: 1...1000)).json)
+        }
+        api.get("links") { request, context in
+            let p = try context.require(.advocate)
+            _ = try QueryReader(request, allowed: [])
+            // advocates see their own links only
+            guard p.role >= .analyst || p.employeeID != nil else { return json(.object([("links", .array([]))])) }
+            let links = try await ContentData(store: app.store).links(employeeID: p.role >= .analyst ? nil : p.employeeID, limit: 10_000)
+            return json(.object([("links", .array(links.map { linkJSON($0, request: request) }))]))
+        }
+        api.post("links") { request, context in
+            try context.require(.analyst)
+            try checkCSRFIfCookie(request, context)
+            return try await createLink(request)
         }
         api.get("accounts") { request, context in
             try context.require(.viewer)
@@ -77,6 +88,42 @@ struct API {
     func accountJSON(_ a: Account) -> JSONValue {
         .object([("account_id", .string(a.accountID)), ("network", .string(a.network)), ("name", .from(a.name)),
                  ("handle", .from(a.handle)), ("competitor", .bool(a.competitor)), ("timezone", .string(a.timezone))])
+    }
+
+    // MARK: links
+
+    func linkJSON(_ l: LinkRecord, request: Request) -> JSONValue {
+        .object([("code", .string(l.code)), ("short_url", .string(app.shortURL(l.code, request: request))), ("target", .string(l.target)),
+                 ("employee_id", .from(l.employeeID)), ("content_id", .from(l.contentID)),
+                 ("created_at", l.createdAt.map { .string($0.isoUTC) } ?? .null), ("clicks", .int(l.clicks))])
+    }
+
+    /// `POST /api/v1/links`: a JSON object {target, employee_id?, content_id?, utm_source?,
+    /// utm_medium?, utm_campaign?, utm_content?, utm_term?, code?}; answers 201 with the link.
+    func createLink(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: app.config.maxFormBytes)
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw APIError(.unsupportedMediaType, "send the link as application/json")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+            throw APIError(.badRequest, "the body is not a JSON object")
+        }
+        let known: Set<String> = ["target", "employee_id", "content_id", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "code"]
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) { throw APIError(.badRequest, "unknown field '\(unknown)'") }
+        func field(_ k: String) throws -> String? {
+            guard let v = object[k], !(v is NSNull) else { return nil }
+            guard let s = v as? String else { throw APIError(.badRequest, "\(k): expected a string") }
+            return s
+        }
+        guard let target = try field("target"), !target.isEmpty else { throw APIError(.unprocessableContent, "target: required") }
+        let tags = UTMBuilder.Tags(source: try field("utm_source"), medium: try field("utm_medium"), campaign: try field("utm_campaign"),
+                                   content: try field("utm_content"), term: try field("utm_term"))
+        let made = try await TrackedLinks.create(.init(target: target, employeeID: try field("employee_id"), contentID: try field("content_id"),
+                                                       tags: tags, code: try field("code")), store: app.store, now: app.config.now())
+        let link = LinkRecord(code: made.code, target: made.target, employeeID: try field("employee_id").flatMap { $0.isEmpty ? nil : $0 },
+                              contentID: try field("content_id").flatMap { $0.isEmpty ? nil : $0 }, createdAt: app.config.now(), clicks: 0)
+        return json(linkJSON(link, request: request), status: .created)
     }
 
     // MARK: posts

@@ -10,6 +10,8 @@ public struct Principal: Sendable, Equatable {
     public var userID: Int?
     /// The session cookie's value (CSRF tokens are bound to it); nil for API tokens.
     public var session: String?
+    /// The employee the user is, for advocates' pages.
+    public var employeeID: String?
 }
 
 /// The request context of every route: the principal found by `AuthMiddleware`, the page

@@ -53,22 +53,30 @@ struct Pages {
         router.post("users") { request, context in try await addUser(request, context) }
         router.post("users/{id}/role") { request, context in try await changeUser(request, context, remove: false) }
         router.post("users/{id}/delete") { request, context in try await changeUser(request, context, remove: true) }
+        registerAdvocacy(on: router)
+        registerContent(on: router)
     }
 
     // MARK: layout
 
     func nav(_ context: EngageContext, current: String) -> [[String: Any]] {
         let t = UIText(lang: context.lang)
-        var items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"])]
-        if let p = context.principal, p.role >= .analyst { items.append(("/import", t["import"])) }
-        if let p = context.principal, p.role >= .admin { items.append(("/users", t["users"])) }
+        guard let p = context.principal else { return [] }
+        var items: [(String, String)] = []
+        if p.role >= .viewer {
+            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"])]
+        }
+        items.append(("/content", t["content"]))
+        if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }
+        if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"])] }
+        if p.role >= .admin { items.append(("/users", t["users"])) }
         return items.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] }
     }
 
     /// A whole page: layout around `content` (already-escaped HTML made by the renderers or
     /// a template).
     func page(_ request: Request, _ context: EngageContext, title: String, current: String, content: String,
-              picker: Period? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
+              picker: Period? = nil, pickerAction: String? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
               status: HTTPResponse.Status = .ok) throws -> Response {
         let t = UIText(lang: context.lang)
         var data: [String: Any] = [
@@ -88,11 +96,12 @@ struct Pages {
                 (context.lang == .ru ? "30 дней" : "30 days", Period(from: today.adding(days: -30), to: today.adding(days: -1))),
                 (context.lang == .ru ? "90 дней" : "90 days", Period(from: today.adding(days: -90), to: today.adding(days: -1))),
             ]
+            let action = pickerAction ?? current
             data["picker"] = [
-                "action": current, "from": period.from.description, "to": period.to.description,
+                "action": action, "from": period.from.description, "to": period.to.description,
                 "hidden": pickerHidden.map { ["name": $0.0, "value": $0.1] },
                 "presets": presets.map { p in
-                    ["label": p.0, "href": current + "?" + (pickerHidden + [("from", p.1.from.description), ("to", p.1.to.description)])
+                    ["label": p.0, "href": action + "?" + (pickerHidden + [("from", p.1.from.description), ("to", p.1.to.description)])
                         .map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")]
                 },
             ] as [String: Any]
@@ -193,6 +202,7 @@ struct Pages {
 
     func overview(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
+        if context.principal?.role == .advocate { return .redirect(to: "/share", type: .found) }
         try context.require(.viewer)
         let t = UIText(lang: context.lang), l = Labels(context.lang)
         return try await reportPage(request, context, try await report(request, context), name: "overview", title: t["overview"], current: "/") { report, r in
@@ -360,7 +370,7 @@ struct Pages {
         let users = try await app.web.users()
         let csrf = context.principal?.session.map(app.security.csrf(for:)) ?? ""
         let content = try render("users", ["csrf": csrf, "users": users.map { u in
-            ["id": u.id, "name": u.name, "csrf": csrf, "me": u.id == context.principal?.userID,
+            ["id": u.id, "name": u.name, "csrf": csrf, "me": u.id == context.principal?.userID, "employee": u.employeeID ?? "",
              "roles": Role.allCases.map { ["role": $0.rawValue, "selected": $0 == u.role] }] as [String: Any]
         }], context)
         return try page(request, context, title: UIText(lang: context.lang)["users"], current: "/users", content: content,
@@ -375,9 +385,14 @@ struct Pages {
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
         do {
-            guard let role = Role(rawValue: form["role"] ?? "") else { throw APIError(.unprocessableContent, "role: one of viewer, analyst, admin") }
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw APIError(.unprocessableContent, "role: one of advocate, viewer, analyst, admin") }
             try UserRules.check(name: name, password: password)
+            let employee = (form["employee"] ?? "").trimmingCharacters(in: .whitespaces)
+            if !employee.isEmpty, try await app.store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(employee)]).isEmpty {
+                throw APIError(.unprocessableContent, "employee: no employee '\(employee)' (import employees.csv first)")
+            }
             try await app.web.addUser(name: name, role: role, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost), now: app.config.now())
+            if !employee.isEmpty, let u = try await app.web.user(named: name) { try await app.web.setEmployee(userID: u.id, employeeID: employee) }
             return try await usersPage(request, context, message: t["user_added"], error: nil)
         } catch let e as APIError {
             return try await usersPage(request, context, message: nil, error: e, status: e.status)
@@ -398,7 +413,7 @@ extension Pages {
             throw APIError(.notFound, "no such user")
         }
         let newRole = remove ? nil : Role(rawValue: form["role"] ?? "")
-        if !remove, newRole == nil { throw APIError(.unprocessableContent, "role: one of viewer, analyst, admin") }
+        if !remove, newRole == nil { throw APIError(.unprocessableContent, "role: one of advocate, viewer, analyst, admin") }
         if user.role == .admin, newRole != .admin {
             let admins = try await app.web.users().filter { $0.role == .admin }.count
             if admins <= 1 { return try await usersPage(request, context, message: nil, error: APIError(.conflict, t["last_admin"]), status: .conflict) }

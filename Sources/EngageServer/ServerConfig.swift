@@ -7,6 +7,9 @@ public struct ServerConfig: Sendable {
     /// Set the Secure flag on cookies (when Engage is served over HTTPS, directly or behind
     /// a TLS-terminating proxy). `X-Forwarded-Proto: https` also turns it on per request.
     public var secureCookies = false
+    /// The address short links are shown with (`https://go.example.com`); nil: the
+    /// request's own scheme and host.
+    public var publicURL: String?
     /// Largest request body accepted (CSV uploads included), in bytes.
     public var maxBodyBytes = 64 * 1024 * 1024
     /// Largest JSON/form body, in bytes.

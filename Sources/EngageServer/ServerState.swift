@@ -47,7 +47,7 @@ public final class ServerState: Sendable {
         let parts = payload.split(separator: ".").compactMap { Int64($0) }
         guard parts.count == 3, parts[2] > config.now(), let user = try await web.user(id: Int(parts[0])),
               Int64(user.sessionEpoch) == parts[1] else { return nil }
-        return Principal(name: user.name, role: user.role, userID: user.id, session: value)
+        return Principal(name: user.name, role: user.role, userID: user.id, session: value, employeeID: user.employeeID)
     }
 
     /// A cookie with the house attributes: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.

@@ -15,8 +15,12 @@ import Testing
             let r = try await importFiles(Self.files, into: store, dir: dir)
             guard case .success(let summary) = r else { Issue.record("refused: \(r)"); return }
             #expect(summary.files.map(\.file) == ["employees.csv", "invitations.csv", "content.csv", "shares.csv", "links.csv",
-                                                  "clicks.csv", "leads.csv", "ssi.csv", "candidates.csv"])
-            #expect(summary.files.map(\.rows) == [3, 3, 2, 2, 2, 4, 2, 2, 2])
+                                                  "clicks.csv", "leads.csv", "ssi.csv", "candidates.csv", "emv_rates.csv"])
+            #expect(summary.files.map(\.rows) == [3, 3, 2, 2, 2, 4, 2, 2, 2, 2])
+            // networks as written (EMVRates lower-cases them when read), values as decimals
+            let emv = try await store.execute("SELECT network, action, from_day, value FROM emv_rates ORDER BY network COLLATE BINARY")
+            #expect(emv == [[.text("*"), .text("likes"), .int(LocalDate(year: 2000, month: 1, day: 1).dayNumber), .double(0.1)],
+                            [.text("linkedin"), .text("clicks"), .int(LocalDate(year: 2026, month: 2, day: 4).dayNumber), .double(1.5)]])
             // typed values as stored
             let e = try await store.execute("SELECT is_manager, hired_on, left_on, birth_year FROM employees WHERE employee_id = 'e2'")
             #expect(e == [[.int(1), .int(LocalDate(year: 2023, month: 5, day: 1).dayNumber), .int(LocalDate(year: 2026, month: 2, day: 15).dayNumber), .int(1985)]])
@@ -62,6 +66,7 @@ import Testing
             files["ssi.csv"] = "employee_id,date,total,brand,people,insights,relationships\ne1,2026-02-01,130,10,10,10,10\ne1,2026-02-02,50,10,10,10,10\n"
             files["clicks.csv"] = "clicked_at,link_code\n2026-02-03T10:00:00Z,nope\n"
             files["employees.csv"] = Self.files["employees.csv"]! + "e4,X,,,,,2026-02-01,2026-01-01,1700,\n"
+            files["emv_rates.csv"] = "network,action,value,from\nvk,reposts,1.00,2026-01-01\nvk,likes,-1,2026-01-01\n"
             let r = try await importFiles(files, into: store, dir: dir)
             guard case .failure(let f) = r else { Issue.record("accepted"); return }
             #expect(f.errors.map(\.description) == [
@@ -74,6 +79,8 @@ import Testing
                 "clicks.csv:2:22: link_code: no tracked link 'nope' (in links.csv of this import or an earlier one)",
                 "ssi.csv:2:15: total: must be from 0 to 100, got 130.0",
                 "ssi.csv:3:15: total: 50.0 is not the sum of its four parts (40.0)",
+                "emv_rates.csv:2:4: action: expected one of impressions, clicks, likes, comments, shares, got 'reposts'",
+                "emv_rates.csv:3:10: value: must not be negative, got '-1'",
             ])
             let n = try await store.execute("SELECT (SELECT COUNT(*) FROM employees) + (SELECT COUNT(*) FROM shares)")
             #expect(n == [[.int(0)]], "nothing of a refused import is kept")

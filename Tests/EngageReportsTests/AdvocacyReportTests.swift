@@ -57,6 +57,49 @@ import Testing
         #expect(r.hiring.referrals == 0)
         #expect(r.pipeline.map(\.employeeID) == ["e1", "e3"])
         #expect(r.pipeline.first == AdvocacyReport.PipelineRow(employeeID: "e1", shares: 1, clicks: 2, uniqueVisitors: 1, leads: 1, won: 1, dealValueCents: 150_050))
+        // funnel: 3 invited, 2 joined, 2 shared once, nobody three times
+        let funnel: [Int] = [r.invitations.invited, r.invitations.joined, r.activeSharers, r.regularSharers]
+        #expect(funnel == [3, 2, 2, 0])
+        // content: c1 shared once by e1 (1200 impressions, 36 engagements); clicked through abc
+        // (2 human clicks, 1 visitor) and brand1 (1 click, 1 visitor); s2 has no content
+        var c1 = AdvocacyReport.ContentRow(contentID: "c1", shares: 1, sharers: 1, impressions: 1200, engagements: 36)
+        c1.title = "Our new office"
+        c1.status = "published"
+        c1.clicks = 3
+        c1.uniqueVisitors = 2
+        #expect(r.content == [c1])
+        #expect(r.dailyClicks.count == 28)
+        #expect(r.dailyClicks[2] == .init(date: LocalDate(year: 2026, month: 2, day: 3), advocate: 2, brand: 0))
+        #expect(r.dailyClicks[3] == .init(date: LocalDate(year: 2026, month: 2, day: 4), advocate: 0, brand: 1))
+        #expect(r.dailyClicks.reduce(0) { $0 + $1.advocate + $1.brand } == r.advocateClicks + r.brandClicks)
+        #expect(r.names["e1"] == "Anna")
+    }
+
+    /// Imported values replace the defaults from their date on (the sample's LinkedIn click
+    /// value starts on 4 Feb, after s1: February is unchanged above).
+    @Test(arguments: engines) func importedEMVValuesApplyFromTheirDate(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            var files = advocacySampleFiles
+            files["emv_rates.csv"] = "network,action,value,from\nlinkedin,clicks,2.00,2026-02-01\n"
+            guard case .success = try await importFiles(files, into: store, dir: dir) else { throw StoreError("sample refused") }
+            let r = try await AdvocacyReportBuilder(store: store).build(period: feb)
+            // s1's 15 clicks on 3 Feb now count 2.00 instead of 0.90: 37.70 + 15 × 1.10 = 54.20
+            #expect(abs(r.earnedMediaValue - 54.20) < 1e-9)
+        }
+    }
+
+    @Test func theHTMLReportHasEverySectionWithItsFormulas() async throws {
+        let r = try await build(.sqlite, feb)
+        for lang in Language.allCases {
+            let html = AdvocacyHTMLRenderer(lang: lang).render(r)
+            for s in AdvocacyHTMLRenderer.Section.allCases { #expect(html.contains("id=\"\(s.rawValue)\""), "\(s) in \(lang)") }
+            // advocacy ER with its inputs; names instead of ids, the id in the tooltip
+            #expect(html.contains("title=\"41 / 1\(lang == .en ? "," : "\u{00A0}")500 × 100\""))
+            #expect(html.contains("<span title=\"e1\">Anna</span>"))
+            #expect(html.contains("Our new office"))
+            #expect(!html.contains("<script"))
+        }
+        #expect(AdvocacyHTMLRenderer(lang: .ru).render(r).contains("Воронка программы"))
     }
 
     @Test(arguments: engines) func recruitingOverTwoMonths(engine: Engine) async throws {

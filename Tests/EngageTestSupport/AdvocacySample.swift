@@ -58,4 +58,10 @@ public let advocacySampleFiles: [String: String] = [
         k2,hh.ru,2026-01-12T09:00:00Z,,Rep,,false
 
         """,
+    "emv_rates.csv": """
+        network,action,value,from
+        linkedin,clicks,1.50,2026-02-04
+        *,likes,0.10,2000-01-01
+
+        """,
 ]

@@ -27,15 +27,13 @@ struct LinkCreateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let tags = UTMBuilder.Tags(source: utmSource, medium: utmMedium, campaign: utmCampaign, content: utmContent, term: utmTerm)
-            let tagged: String
-            do { tagged = try UTMBuilder.tag(target, tags) } catch let e as UTMBuilder.Refused { throw StoreError(e.description) }
             let store = try await database.open()
-            let code = code ?? ServerSecurity.newLinkCode()
-            try await WebData(store: store).addLink(.init(code: code, target: tagged, employeeID: employee, contentID: content, utmSource: utmSource,
-                                                          utmMedium: utmMedium, utmCampaign: utmCampaign, utmContent: utmContent, utmTerm: utmTerm),
-                                                    now: Int64(Date().timeIntervalSince1970))
-            print(code)
-            print(tagged)
+            do {
+                let made = try await TrackedLinks.create(.init(target: target, employeeID: employee, contentID: content, tags: tags, code: code),
+                                                         store: store, now: Int64(Date().timeIntervalSince1970))
+                print(made.code)
+                print(made.target)
+            } catch let e as APIError { throw StoreError(e.message) }
         }
     }
 }

@@ -85,6 +85,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
     @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
     @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
     @Option(help: "Minimum shares in the period to rank by engagement per share.") var minShares = 3
+    @Option(help: "Language of the html report: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
 
     func validate() throws {
@@ -97,14 +98,15 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
             let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
             var builder = AdvocacyReportBuilder(store: store)
             builder.minSharesForEngagers = minShares
-            let json = try await builder.build(period: period).json
+            let report = try await builder.build(period: period)
+            let json = report.json
             let r = GenericRenderer(title: "Employee advocacy \(period.from) — \(period.to)")
             let text: String
             switch format {
             case .json: text = json.serialized(indent: 1)
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
-            case .html: text = r.html(json)
+            case .html: text = AdvocacyHTMLRenderer(lang: lang).render(report)
             }
             if let output {
                 do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {

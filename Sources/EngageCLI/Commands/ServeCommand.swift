@@ -17,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark cookies Secure (when served over HTTPS or behind a TLS proxy).") var secureCookies = false
     @Option(help: "Largest upload accepted, in MiB.") var maxUploadMb = 64
+    @Option(help: "The public address short links are shown with (e.g. https://go.example.com); default: the request's own host.") var publicURL: String?
 
     func run() async throws {
         try await reportingErrors {
@@ -26,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
             config.port = port
             config.secureCookies = secureCookies
             config.maxBodyBytes = maxUploadMb * 1024 * 1024
+            config.publicURL = publicURL
             if try await WebData(store: store).userCount() == 0 {
                 printError("engage: no users yet; create one with `engage user add NAME --role admin --db \(store.displayTarget)`")
             }
@@ -46,7 +48,8 @@ struct UserAddCommand: AsyncParsableCommand {
         commandName: "add", abstract: "Add a user; the password is asked for (or read from standard input when it is not a terminal).")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Option(help: "admin, analyst, viewer or advocate (an employee who shares: their own page and the content library).") var role: Role
+    @Option(help: "The employee this user is (an employee_id); advocates need one.") var employee: String?
     @Argument(help: "The user's login name.") var name: String
 
     func run() async throws {
@@ -54,9 +57,13 @@ struct UserAddCommand: AsyncParsableCommand {
             let store = try await database.open()
             let password = try readPassword(prompt: "Password for \(name): ")
             do { try UserRules.check(name: name, password: password) } catch let e as APIError { throw StoreError(e.message) }
-            try await WebData(store: store).addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword(password),
-                                                    now: Int64(Date().timeIntervalSince1970))
-            print("added \(name) (\(role.rawValue))")
+            let web = WebData(store: store)
+            if let e = employee, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
+                throw StoreError("no employee '\(e)' (import employees.csv first)")
+            }
+            try await web.addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword(password), now: Int64(Date().timeIntervalSince1970))
+            if let e = employee, let u = try await web.user(named: name) { try await web.setEmployee(userID: u.id, employeeID: e) }
+            print("added \(name) (\(role.rawValue)\(employee.map { ", employee " + $0 } ?? ""))")
         }
     }
 }
@@ -67,7 +74,7 @@ struct UserListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            for u in try await WebData(store: try await database.open()).users() { print("\(u.name)\t\(u.role.rawValue)") }
+            for u in try await WebData(store: try await database.open()).users() { print("\(u.name)\t\(u.role.rawValue)\t\(u.employeeID ?? "")") }
         }
     }
 }
@@ -75,7 +82,7 @@ struct UserListCommand: AsyncParsableCommand {
 struct UserRoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "role", abstract: "Change a user's role (their sessions end).")
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Option(help: "admin, analyst, viewer or advocate (an employee who shares: their own page and the content library).") var role: Role
     @Argument var name: String
 
     func run() async throws {
@@ -139,7 +146,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
         abstract: "Create an API token; prints it once (only its hash is stored). Send it as 'Authorization: Bearer TOKEN'.")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "admin, analyst or viewer.") var role: Role
+    @Option(help: "admin, analyst, viewer or advocate (an employee who shares: their own page and the content library).") var role: Role
     @Option(help: "What the token is for.") var name = "script"
 
     func run() async throws {

@@ -39,6 +39,14 @@ public struct EMVRates: Sendable, Equatable {
         Rate(network: "*", action: .shares, value: 0.90, from: defaultStart),
     ])
 
+    /// These rates with `others` added; an added rate replaces one of the same network,
+    /// action and start date.
+    public func overridden(by others: [Rate]) -> EMVRates {
+        var out = rates.filter { r in !others.contains { $0.network == r.network && $0.action == r.action && $0.from == r.from } }
+        out += others
+        return EMVRates(rates: out)
+    }
+
     /// The value of one `action` on `network` on `date`: the network's latest rate dated on or
     /// before it, else the `*` rate; 0 when none applies.
     public func value(_ action: Action, network: String, on date: LocalDate) -> Double {

@@ -127,6 +127,12 @@ enum AdvocacyTables {
             FieldSpec("first_contact_at", .instant, required: true), FieldSpec("referred_by", .text, references: employee),
             FieldSpec("position", .text), FieldSpec("offer_accepted_at", .instant), FieldSpec("hired", .bool),
         ], idColumn: "candidate_id", checks: [notBefore("offer_accepted_at", "first_contact_at")]),
+        // Earned media value per network and action, from a date (METRICS.md §3); `*` is
+        // every network without a value of its own. Replaces the built-in default it matches.
+        TableSpec(file: "emv_rates.csv", table: "emv_rates", key: ["network", "action", "from_day"], fields: [
+            FieldSpec("network", .text, required: true), FieldSpec("action", .oneOf(EMVRates.Action.allCases.map(\.rawValue)), required: true),
+            FieldSpec("value", .score(max: 1_000_000), required: true), FieldSpec("from", .date, required: true, column: "from_day"),
+        ], idColumn: "network"),
     ]
 
     static let files = specs.map(\.file)

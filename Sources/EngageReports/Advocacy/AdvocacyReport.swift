@@ -22,6 +22,41 @@ public struct AdvocacyReport: Sendable {
     public var hiring = Advocacy.Hiring()
     public var jobPortal: [(channel: String, sessions: Int, advocacy: Int)] = []
     public var pipeline: [PipelineRow] = []
+    /// Program funnel: members who shared at least `minShares` times in the period.
+    public var regularSharers = 0
+    public var minShares = 3
+    /// Per content item shared or clicked in the period, by engagements.
+    public var content: [ContentRow] = []
+    /// Human tracked-link clicks per day of the period (UTC days), advocate and brand links.
+    public var dailyClicks: [DailyClicks] = []
+    /// employee_id → name, for display (not in the JSON: names stay out of exports).
+    public var names: [String: String] = [:]
+
+    public struct ContentRow: Sendable, Equatable {
+        public var contentID: String
+        public var title: String?
+        public var status: String?
+        public var shares = 0, sharers = 0, impressions = 0, engagements = 0, clicks = 0, uniqueVisitors = 0
+        public init(contentID: String, shares: Int = 0, sharers: Int = 0, impressions: Int = 0, engagements: Int = 0) {
+            self.contentID = contentID
+            self.shares = shares
+            self.sharers = sharers
+            self.impressions = impressions
+            self.engagements = engagements
+        }
+        public var erPct: Double? { percent(Double(engagements), Double(impressions)) }
+    }
+
+    public struct DailyClicks: Sendable, Equatable {
+        public var date: LocalDate
+        public var advocate: Int
+        public var brand: Int
+        public init(date: LocalDate, advocate: Int, brand: Int) {
+            self.date = date
+            self.advocate = advocate
+            self.brand = brand
+        }
+    }
 
     public struct PipelineRow: Sendable, Equatable {
         public var employeeID: String
@@ -46,7 +81,8 @@ public struct AdvocacyReport: Sendable {
 public struct AdvocacyReportBuilder: Sendable {
     public let store: any Store
     public var minSharesForEngagers = 3
-    public var emv = EMVRates.defaults
+    /// Earned media values; nil: the defaults with the imported `emv_rates.csv` over them.
+    public var emv: EMVRates?
     public var careersPrefixes = ["/careers", "/jobs"]
 
     public init(store: any Store) { self.store = store }
@@ -72,21 +108,54 @@ public struct AdvocacyReportBuilder: Sendable {
             r.shareTotals.clicks += s.clicks
         }
         r.stories = Advocacy.stories(try await data.content(from: from, to: to), fromInstant: from, toInstant: to)
-        r.earnedMediaValue = emv.value(of: try await data.shareDays(from: from, to: to))
+        var rates = EMVRates.defaults
+        if let emv { rates = emv } else { rates = rates.overridden(by: try await data.emvRates()) }
+        r.earnedMediaValue = rates.value(of: try await data.shareDays(from: from, to: to))
 
         var pipeline: [String: AdvocacyReport.PipelineRow] = [:]
         for s in sharers { pipeline[s.employeeID, default: .init(employeeID: s.employeeID)].shares = s.shares }
-        for d in try await data.clickDays(from: from, to: to) {
-            if let e = d.employeeID {
+        let links = try await data.links()
+        var daily: [Int: (advocate: Int, brand: Int)] = [:]
+        var contentClicks: [String: (clicks: Int, uniqueVisitors: Int)] = [:]
+        for d in try await data.linkClickDays(from: from, to: to) {
+            let link = links[d.linkCode]
+            if let e = link?.employeeID {
                 r.advocateClicks += d.clicks
                 r.advocateUniqueVisitors += d.uniqueVisitors
                 pipeline[e, default: .init(employeeID: e)].clicks += d.clicks
                 pipeline[e, default: .init(employeeID: e)].uniqueVisitors += d.uniqueVisitors
+                daily[d.day, default: (0, 0)].advocate += d.clicks
             } else {
                 r.brandClicks += d.clicks
                 r.brandUniqueVisitors += d.uniqueVisitors
+                daily[d.day, default: (0, 0)].brand += d.clicks
+            }
+            if let c = link?.contentID {
+                contentClicks[c, default: (0, 0)].clicks += d.clicks
+                contentClicks[c, default: (0, 0)].uniqueVisitors += d.uniqueVisitors
             }
         }
+        r.dailyClicks = (period.from.dayNumber...period.to.dayNumber).map { day in
+            .init(date: LocalDate(dayNumber: day), advocate: daily[day]?.advocate ?? 0, brand: daily[day]?.brand ?? 0)
+        }
+        r.regularSharers = sharers.filter { $0.shares >= max(1, minSharesForEngagers) }.count
+        r.minShares = max(1, minSharesForEngagers)
+        let titles = try await data.contentTitles()
+        var content: [String: AdvocacyReport.ContentRow] = [:]
+        for c in try await data.contentShares(from: from, to: to) {
+            content[c.contentID] = .init(contentID: c.contentID, shares: c.shares, sharers: c.sharers, impressions: c.impressions, engagements: c.engagements)
+        }
+        for (id, c) in contentClicks {
+            content[id, default: .init(contentID: id)].clicks = c.clicks
+            content[id, default: .init(contentID: id)].uniqueVisitors = c.uniqueVisitors
+        }
+        r.content = content.values.map { row in
+            var row = row
+            row.title = titles[row.contentID]?.title
+            row.status = titles[row.contentID]?.status
+            return row
+        }.sorted { ($0.engagements, $0.clicks, $0.shares, $1.contentID) > ($1.engagements, $1.clicks, $1.shares, $0.contentID) }
+        r.names = try await data.employeeNames()
         let leads = try await data.leads(from: from, to: to)
         let owners = try await data.linkOwners()
         r.leadsByRep = Advocacy.leadsByRep(leads, linkOwners: owners, fromInstant: from, toInstant: to)
@@ -175,6 +244,15 @@ extension AdvocacyReport {
                      ("deal_value", .double(Double(p.dealValueCents) / 100))])
         }
         kv.append(("pipeline", .array(pipelineValues)))
+        kv.append(("funnel", .object([("invited", .int(invitations.invited)), ("joined", .int(invitations.joined)),
+                                      ("active", .int(activeSharers)), ("sharing_regularly", .int(regularSharers)),
+                                      ("regular_min_shares", .int(minShares))])))
+        let contentValues: [JSONValue] = content.map { c in
+            .object([("content_id", .string(c.contentID)), ("title", c.title.map(JSONValue.string) ?? .null), ("shares", .int(c.shares)),
+                     ("sharers", .int(c.sharers)), ("impressions", .int(c.impressions)), ("engagements", .int(c.engagements)),
+                     ("er_pct", .from(c.erPct)), ("clicks", .int(c.clicks)), ("unique_visitors", .int(c.uniqueVisitors))])
+        }
+        kv.append(("content_performance", .array(contentValues)))
         return .object(kv)
     }
 

@@ -119,6 +119,56 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// Horizontal bars, one row per point, the value printed at the bar's end (funnels,
+    /// leaderboards).
+    public static func hbars(_ points: [Point], title: String, width: Int = 640, color: String = palette[0], formatValue: (Double) -> String) -> String {
+        let rowH = 26.0, top = 8.0, left = 170.0, right = 70.0
+        let height = Int(top + Double(max(points.count, 1)) * rowH + 8)
+        guard !points.isEmpty else { return empty(title, width, height) }
+        let maxV = max(points.map(\.value).max() ?? 1, 1e-9)
+        let scale = (Double(width) - left - right) / maxV
+        var s = header(title, width, height)
+        for (r, p) in points.enumerated() {
+            let y = top + Double(r) * rowH
+            s += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y + 15))\" text-anchor=\"end\" class=\"lbl\">\(htmlEscape(String(p.label.prefix(26))))</text>"
+            s += "<rect class=\"bar\" x=\"\(fmt(left))\" y=\"\(fmt(y + 3))\" width=\"\(fmt(max(0, p.value) * scale))\" height=\"\(fmt(rowH - 8))\" fill=\"\(color)\" rx=\"2\"><title>\(htmlEscape(p.tooltip))</title></rect>"
+            s += "<text x=\"\(fmt(left + max(0, p.value) * scale + 6))\" y=\"\(fmt(y + 15))\" class=\"lbl\">\(htmlEscape(formatValue(p.value)))</text>"
+        }
+        return s + "</svg>"
+    }
+
+    /// Several series over the same days, one line each, with a legend.
+    public static func lines(_ series: [(name: String, points: [Point])], title: String, width: Int = 640, height: Int = 220, unit: String = "") -> String {
+        let pad = (l: 48.0, r: 24.0, t: 22.0, b: 28.0)
+        let w = Double(width), h = Double(height)
+        let all = series.flatMap(\.points)
+        guard let first = series.first, !first.points.isEmpty else { return empty(title, width, height) }
+        let minV = min(0, all.map(\.value).min()!)
+        let maxV = niceMax(all.map(\.value).max()!)
+        let span = maxV - minV == 0 ? 1 : maxV - minV
+        let n = first.points.count
+        func x(_ i: Int) -> Double { pad.l + (n == 1 ? 0.5 : Double(i) / Double(n - 1)) * (w - pad.l - pad.r) }
+        func y(_ v: Double) -> Double { pad.t + (1 - (v - minV) / span) * (h - pad.t - pad.b) }
+        var s = header(title, width, height)
+        s += grid(minV: minV, maxV: maxV, y: y, left: pad.l, right: w - pad.r, unit: unit)
+        var lx = pad.l
+        for (k, serie) in series.enumerated() {
+            let color = palette[k % palette.count]
+            s += "<rect x=\"\(fmt(lx))\" y=\"4\" width=\"10\" height=\"10\" fill=\"\(color)\"/><text x=\"\(fmt(lx + 14))\" y=\"13\" class=\"lbl\">\(htmlEscape(serie.name))</text>"
+            lx += 24 + Double(serie.name.count) * 6.2
+            let path = serie.points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(fmt(x($0.offset))),\(fmt(y($0.element.value)))" }.joined()
+            s += "<path class=\"series\" d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
+            for (i, p) in serie.points.enumerated() {
+                s += "<circle class=\"pt\" cx=\"\(fmt(x(i)))\" cy=\"\(fmt(y(p.value)))\" r=\"\(n > 60 ? 1.5 : 2.5)\" fill=\"\(color)\"><title>\(htmlEscape(p.tooltip))</title></circle>"
+            }
+        }
+        let step = max(1, n / 6)
+        for i in stride(from: 0, to: n, by: step) {
+            s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(h - 8))\" text-anchor=\"middle\" class=\"lbl\">\(htmlEscape(first.points[i].label))</text>"
+        }
+        return s + "</svg>"
+    }
+
     static func header(_ title: String, _ w: Int, _ h: Int) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(htmlEscape(title))\"><title>\(htmlEscape(title))</title>"
     }

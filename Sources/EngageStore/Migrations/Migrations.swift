@@ -154,6 +154,16 @@ public enum Migrations {
                 referred_by TEXT, position TEXT, offer_accepted_at INTEGER, hired INTEGER, import_id INTEGER NOT NULL)
             """,
         ],
+        // 4: the content library and advocates in the web app (a user may be an employee),
+        // earned media values per network and action (emv_rates.csv)
+        [
+            "ALTER TABLE users ADD COLUMN employee_id TEXT",
+            """
+            CREATE TABLE emv_rates (
+                network TEXT NOT NULL, action TEXT NOT NULL, from_day INTEGER NOT NULL, value REAL NOT NULL,
+                import_id INTEGER NOT NULL, PRIMARY KEY (network, action, from_day))
+            """,
+        ],
     ]
 
     public static var latest: Int { steps.count }
@@ -161,5 +171,5 @@ public enum Migrations {
     /// Tables of imported data (what `Store.counts()` reports).
     public static let dataTables = ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages",
                                     "sessions", "imports", "employees", "invitations", "content", "shares", "links", "clicks",
-                                    "leads", "ssi", "candidates"]
+                                    "leads", "ssi", "candidates", "emv_rates"]
 }

@@ -52,15 +52,47 @@ public struct AdvocacyData: Sendable {
         }
     }
 
-    /// Human clicks in `[from, to)` per link owner (nil: a brand link) and UTC day, with the
-    /// day's distinct visitors.
-    public func clickDays(from: Int64, to: Int64) async throws -> [(employeeID: String?, clicks: Int, uniqueVisitors: Int)] {
+    /// Human clicks in `[from, to)` per tracked link and UTC day, with the day's distinct
+    /// visitors (the visitor hash is salted per day, so days are never joined).
+    public func linkClickDays(from: Int64, to: Int64) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
         try await rows("""
-            SELECT l.employee_id, c.clicked_at / 86400, COUNT(*), COUNT(DISTINCT NULLIF(c.visitor_hash, ''))
-            FROM clicks c JOIN links l ON l.link_code = c.link_code
-            WHERE c.is_bot = 0 AND c.clicked_at >= ?1 AND c.clicked_at < ?2
-            GROUP BY l.employee_id, c.clicked_at / 86400
-            """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text, $0[2].int ?? 0, $0[3].int ?? 0) }
+            SELECT link_code, clicked_at / 86400, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
+            FROM clicks WHERE is_bot = 0 AND clicked_at >= ?1 AND clicked_at < ?2
+            GROUP BY link_code, clicked_at / 86400
+            """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+    }
+
+    /// link_code → (owning employee, content item); nil employee: a brand link.
+    public func links() async throws -> [String: (employeeID: String?, contentID: String?)] {
+        var out: [String: (String?, String?)] = [:]
+        for r in try await rows("SELECT link_code, employee_id, content_id FROM links") {
+            out[r[0].text ?? ""] = (r[1].text.flatMap { $0.isEmpty ? nil : $0 }, r[2].text.flatMap { $0.isEmpty ? nil : $0 })
+        }
+        return out
+    }
+
+    /// Shares in `[from, to)` per content item: shares, distinct sharers, impressions, engagements.
+    public func contentShares(from: Int64, to: Int64) async throws -> [(contentID: String, shares: Int, sharers: Int, impressions: Int, engagements: Int)] {
+        try await rows("""
+            SELECT content_id, COUNT(*), COUNT(DISTINCT employee_id), SUM(COALESCE(impressions, 0)),
+                   SUM(COALESCE(likes, 0) + COALESCE(comments, 0) + COALESCE(shares, 0))
+            FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 AND content_id IS NOT NULL AND content_id <> ''
+            GROUP BY content_id
+            """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0, $0[4].int ?? 0) }
+    }
+
+    /// content_id → title and status, of every item.
+    public func contentTitles() async throws -> [String: (title: String?, status: String?)] {
+        var out: [String: (String?, String?)] = [:]
+        for r in try await rows("SELECT content_id, title, status FROM content") { out[r[0].text ?? ""] = (r[1].text, r[2].text) }
+        return out
+    }
+
+    /// employee_id → name, where a name is known.
+    public func employeeNames() async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for r in try await rows("SELECT employee_id, name FROM employees WHERE name IS NOT NULL AND name <> ''") { out[r[0].text ?? ""] = r[1].text }
+        return out
     }
 
     /// utm_content → the employee owning the tracked link with it.
@@ -77,6 +109,14 @@ public struct AdvocacyData: Sendable {
                        [.int(Int(from)), .int(Int(to))]).map {
             Advocacy.Lead(createdAt: Int64($0[0].int ?? 0), source: $0[1].text, utmMedium: $0[2].text, utmContent: $0[3].text,
                           closedAt: $0[4].int.map(Int64.init), won: ($0[5].int ?? 0) != 0, valueCents: $0[6].int)
+        }
+    }
+
+    /// Imported earned-media values (emv_rates.csv).
+    public func emvRates() async throws -> [EMVRates.Rate] {
+        try await rows("SELECT network, action, value, from_day FROM emv_rates ORDER BY network, action, from_day").compactMap {
+            guard let a = EMVRates.Action(rawValue: $0[1].text ?? "") else { return nil }
+            return EMVRates.Rate(network: $0[0].text ?? "*", action: a, value: $0[2].double ?? 0, from: LocalDate(dayNumber: $0[3].int ?? 0))
         }
     }
 

@@ -2,8 +2,11 @@ import EngageCore
 import Foundation
 
 /// What a user may do: viewers read, analysts also import, admins also manage users.
+/// What a user may do. `advocate`: an employee sharing content (their own page and the
+/// content library only); `viewer`: every report; `analyst`: also imports and links;
+/// `admin`: also users and content approval.
 public enum Role: String, Sendable, CaseIterable, Comparable {
-    case viewer, analyst, admin
+    case advocate, viewer, analyst, admin
 
     var rank: Int { Role.allCases.firstIndex(of: self)! }
     public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
@@ -16,6 +19,8 @@ public struct User: Sendable, Equatable {
     public var passwordHash: String
     /// Raised to end every session of the user (logout everywhere, password change).
     public var sessionEpoch: Int
+    /// The employee this user is (advocates share as this employee).
+    public var employeeID: String?
 }
 
 public struct APIToken: Sendable, Equatable {
@@ -71,11 +76,11 @@ public struct WebData: Sendable {
 
     // MARK: users
 
-    static let userColumns = "user_id, name, role, password_hash, session_epoch"
+    static let userColumns = "user_id, name, role, password_hash, session_epoch, employee_id"
 
     static func user(_ r: [StoreValue]) -> User? {
         guard let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init), let hash = r[3].text else { return nil }
-        return User(id: id, name: name, role: role, passwordHash: hash, sessionEpoch: r[4].int ?? 0)
+        return User(id: id, name: name, role: role, passwordHash: hash, sessionEpoch: r[4].int ?? 0, employeeID: r[5].text)
     }
 
     /// Adds a user; a taken name is a `StoreError`.
@@ -99,6 +104,14 @@ public struct WebData: Sendable {
 
     public func setRole(userID: Int, role: Role) async throws {
         try await store.execute("UPDATE users SET role = ?1 WHERE user_id = ?2", [.text(role.rawValue), .int(userID)])
+    }
+
+    /// Links a user to an employee (nil: no longer). An unknown employee is a `StoreError`.
+    public func setEmployee(userID: Int, employeeID: String?) async throws {
+        if let e = employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
+            throw StoreError("no employee '\(e)' (import employees.csv first)")
+        }
+        try await store.execute("UPDATE users SET employee_id = ?1 WHERE user_id = ?2", [employeeID.map { .text($0) } ?? .null, .int(userID)])
     }
 
     public func setPassword(userID: Int, passwordHash: String) async throws {

@@ -1,0 +1,182 @@
+import EngageCore
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// The content library (employees suggest stories, admins approve, reject or publish them),
+/// the advocate's own page (content to share, each with a personal tracked link) and the
+/// Links page (tracked links for anyone, brand links included).
+extension Pages {
+    func registerContent(on router: Router<EngageContext>) {
+        router.get("content") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.advocate)
+            return try await contentPage(request, context, message: nil, error: nil)
+        }
+        router.post("content") { request, context in try await submitContent(request, context) }
+        router.post("content/{id}/status") { request, context in try await changeContent(request, context) }
+        router.get("share") { request, context in
+            if let r = signedIn(request, context) { return r }
+            return try await sharePage(request, context)
+        }
+        router.get("links") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.analyst)
+            return try await linksPage(request, context, created: nil, error: nil)
+        }
+        router.post("links") { request, context in try await createLink(request, context) }
+    }
+
+    func time(_ t: Int64?) -> String {
+        guard let t else { return "" }
+        return LocalDate(dayNumber: Int(t / 86_400)).description
+    }
+
+    /// The form's CSRF token must match the session.
+    func checkedForm(_ request: Request, _ context: EngageContext, role: Role) async throws -> (Principal, Form) {
+        let p = try context.require(role)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) {
+            throw APIError(.forbidden, UIText(lang: context.lang)["csrf"])
+        }
+        return (p, form)
+    }
+
+    // MARK: content library
+
+    func contentPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let p = try context.require(.advocate)
+        let t = UIText(lang: context.lang)
+        let q = try QueryReader(request, allowed: ["status"])
+        let filter = q.string("status").flatMap { ContentData.statuses.contains($0) ? $0 : nil }
+        let data = ContentData(store: app.store)
+        // advocates see what they may share and what they suggested themselves
+        let items: [ContentRecord]
+        if p.role == .advocate {
+            items = try await data.items(statuses: filter.map { [$0] } ?? ["approved", "published"], orSubmittedBy: p.employeeID ?? "\u{0}")
+        } else {
+            items = try await data.items(statuses: filter.map { [$0] } ?? [])
+        }
+        let names = Dictionary(try await data.employees().map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
+        let csrf = p.session.map(app.security.csrf(for:)) ?? ""
+        let rows: [[String: Any]] = items.map { c in
+            var actions: [[String: Any]] = []
+            if p.role == .admin {
+                for (s, key, danger) in [("approved", "approve", false), ("published", "publish", false), ("rejected", "reject", true)] where c.status != s {
+                    actions.append(["id": c.id, "csrf": csrf, "status": s, "label": t[key], "danger": danger])
+                }
+            }
+            var row: [String: Any] = [
+                "id": c.id, "title": c.title ?? c.id, "status": c.status ?? "", "statusLabel": t["status_" + (c.status ?? "submitted")],
+                "submittedBy": c.submittedBy.map { names[$0] ?? $0 } ?? "", "submittedAt": time(c.submittedAt), "approvedAt": time(c.approvedAt),
+                "publishedAt": time(c.publishedAt), "actions": actions,
+            ]
+            if let u = c.url, UTMBuilder.isWebURL(u) { row["url"] = u }
+            return row
+        }
+        let filters: [[String: Any]] = ([nil] + ContentData.statuses).map { s in
+            ["href": "/content" + (s.map { "?status=" + $0 } ?? ""), "label": s.map { t["status_" + $0] } ?? t["all"], "current": s == filter]
+        }
+        let content = try render("content", [
+            "csrf": csrf, "items": rows, "filters": filters, "chooseEmployee": p.role >= .analyst,
+            "employees": names.sorted { $0.key < $1.key }.map { ["id": $0.key, "label": $0.value == $0.key ? $0.key : "\($0.value) (\($0.key))"] },
+        ], context)
+        return try page(request, context, title: t["content"], current: "/content", content: content, message: message, error: error, status: status)
+    }
+
+    func submitContent(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        let (p, form) = try await checkedForm(request, context, role: .advocate)
+        let t = UIText(lang: context.lang)
+        let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let url = (form["url"] ?? "").trimmingCharacters(in: .whitespaces)
+        // an advocate suggests as themself; analysts and admins may suggest for an employee
+        let employee = p.role >= .analyst ? form["employee"].flatMap { $0.isEmpty ? nil : $0 } : p.employeeID
+        do {
+            guard (1...300).contains(title.count) else { throw APIError(.unprocessableContent, "title: 1 to 300 characters") }
+            guard UTMBuilder.isWebURL(url) else { throw APIError(.unprocessableContent, "url: an http:// or https:// address") }
+            if p.role == .advocate, p.employeeID == nil { throw APIError(.unprocessableContent, t["no_employee"]) }
+            try await ContentData(store: app.store).submit(id: "c-" + Security.randomToken(bytes: 6), title: title, url: url, by: employee, now: app.config.now())
+            return try await contentPage(request, context, message: t["item_submitted"], error: nil)
+        } catch let e as APIError {
+            return try await contentPage(request, context, message: nil, error: e, status: e.status)
+        } catch let e as StoreError {
+            return try await contentPage(request, context, message: nil, error: APIError(.unprocessableContent, e.description), status: .unprocessableContent)
+        }
+    }
+
+    func changeContent(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        let (_, form) = try await checkedForm(request, context, role: .admin)
+        let id = context.parameters.get("id") ?? ""
+        guard let status = form["status"], ContentData.statuses.contains(status) else {
+            throw APIError(.unprocessableContent, "status: one of \(ContentData.statuses.joined(separator: ", "))")
+        }
+        guard try await ContentData(store: app.store).setStatus(id: id, status: status, now: app.config.now()) else {
+            throw APIError(.notFound, "no content item '\(id)'")
+        }
+        return try await contentPage(request, context, message: UIText(lang: context.lang)["user_changed"], error: nil)
+    }
+
+    // MARK: the advocate's page
+
+    func sharePage(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let p = try context.require(.advocate)
+        let t = UIText(lang: context.lang)
+        var data: [String: Any] = [:]
+        if let e = p.employeeID {
+            let content = ContentData(store: app.store)
+            let links = Dictionary(try await content.links(employeeID: e).compactMap { l in l.contentID.map { ($0, l) } }, uniquingKeysWith: { a, _ in a })
+            var rows: [[String: Any]] = []
+            for item in try await content.items(statuses: ["approved", "published"]) {
+                guard let link = try await TrackedLinks.personal(employeeID: e, content: item, store: app.store, now: app.config.now()) else { continue }
+                var row: [String: Any] = ["title": item.title ?? item.id, "short": app.shortURL(link.code, request: request),
+                                          "clicks": Labels(context.lang).int(links[item.id]?.clicks ?? 0)]
+                if let u = item.url { row["url"] = u }
+                rows.append(row)
+            }
+            let all = try await content.links(employeeID: e, limit: 10_000)
+            data = ["employee": true, "items": rows, "linkCount": Labels(context.lang).int(all.count),
+                    "clickCount": Labels(context.lang).int(all.reduce(0) { $0 + $1.clicks })]
+        }
+        return try page(request, context, title: t["my_sharing"], current: "/share", content: try render("share", data, context))
+    }
+
+    // MARK: links
+
+    func linksPage(_ request: Request, _ context: EngageContext, created: (code: String, target: String)?, error: APIError?,
+                   status: HTTPResponse.Status = .ok) async throws -> Response {
+        let p = try context.require(.analyst)
+        let data = ContentData(store: app.store)
+        let names = Dictionary(try await data.employees().map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
+        let items = try await data.items(statuses: ["approved", "published"])
+        let l = Labels(context.lang)
+        var d: [String: Any] = [
+            "csrf": p.session.map(app.security.csrf(for:)) ?? "",
+            "employees": names.sorted { $0.key < $1.key }.map { ["id": $0.key, "label": $0.value == $0.key ? $0.key : "\($0.value) (\($0.key))"] },
+            "content": items.map { ["id": $0.id, "label": $0.title ?? $0.id] },
+            "links": try await data.links().map { k in
+                ["short": app.shortURL(k.code, request: request), "target": k.target, "employee": k.employeeID.map { names[$0] ?? $0 } ?? "—",
+                 "content": k.contentID ?? "", "created": time(k.createdAt), "clicks": l.int(k.clicks)]
+            },
+        ]
+        if let created { d["created"] = ["short": app.shortURL(created.code, request: request), "target": created.target] }
+        return try page(request, context, title: UIText(lang: context.lang)["links"], current: "/links", content: try render("links", d, context),
+                        error: error, status: status)
+    }
+
+    func createLink(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        let (_, form) = try await checkedForm(request, context, role: .analyst)
+        let tags = UTMBuilder.Tags(source: form["utm_source"], medium: form["utm_medium"], campaign: form["utm_campaign"],
+                                   content: form["utm_content"], term: form["utm_term"])
+        do {
+            let made = try await TrackedLinks.create(.init(target: (form["target"] ?? "").trimmingCharacters(in: .whitespaces), employeeID: form["employee"],
+                                                           contentID: form["content"], tags: tags), store: app.store, now: app.config.now())
+            return try await linksPage(request, context, created: made, error: nil)
+        } catch let e as APIError {
+            return try await linksPage(request, context, created: nil, error: e, status: e.status)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import EngageCore
+
+/// A content item of the library (content.csv, or submitted in the web app).
+public struct ContentRecord: Sendable, Equatable {
+    public var id: String
+    public var title: String?
+    public var url: String?
+    public var submittedBy: String?
+    public var submittedAt: Int64?
+    public var status: String?
+    public var approvedAt: Int64?
+    public var publishedAt: Int64?
+}
+
+/// A tracked link as listed in the web app, with its human clicks so far.
+public struct LinkRecord: Sendable, Equatable {
+    public var code: String
+    public var target: String
+    public var employeeID: String?
+    public var contentID: String?
+    public var createdAt: Int64?
+    public var clicks: Int
+    public init(code: String, target: String, employeeID: String?, contentID: String?, createdAt: Int64?, clicks: Int) {
+        self.code = code
+        self.target = target
+        self.employeeID = employeeID
+        self.contentID = contentID
+        self.createdAt = createdAt
+        self.clicks = clicks
+    }
+}
+
+/// The content library and tracked links of the web app, in the SQL both engines accept.
+/// Rows made here have import_id 0 (made by Engage, not imported); a later import of the
+/// same ids updates them like any other row.
+public struct ContentData: Sendable {
+    public let store: any Store
+    public init(store: any Store) { self.store = store }
+
+    public static let statuses = ["submitted", "approved", "rejected", "published"]
+
+    static let columns = "content_id, title, url, submitted_by, submitted_at, status, approved_at, published_at"
+
+    static func record(_ r: [StoreValue]) -> ContentRecord {
+        ContentRecord(id: r[0].text ?? "", title: r[1].text, url: r[2].text, submittedBy: r[3].text, submittedAt: r[4].int.map(Int64.init),
+                      status: r[5].text, approvedAt: r[6].int.map(Int64.init), publishedAt: r[7].int.map(Int64.init))
+    }
+
+    /// Items with one of `statuses` (all when empty), newest first; with `submittedBy`, also
+    /// that employee's own items whatever their status.
+    public func items(statuses: [String] = [], orSubmittedBy: String? = nil, limit: Int = 500) async throws -> [ContentRecord] {
+        var conditions: [String] = []
+        var binds: [StoreValue] = []
+        if !statuses.isEmpty {
+            conditions.append("status IN (" + statuses.indices.map { "?\($0 + 1)" }.joined(separator: ", ") + ")")
+            binds += statuses.map { .text($0) }
+        }
+        if let e = orSubmittedBy {
+            binds.append(.text(e))
+            conditions.append("submitted_by = ?\(binds.count)")
+        }
+        let whereSQL = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " OR ")
+        return try await store.execute("""
+            SELECT \(Self.columns) FROM content \(whereSQL)
+            ORDER BY COALESCE(published_at, approved_at, submitted_at, 0) DESC, content_id COLLATE BINARY LIMIT \(limit)
+            """, binds).map(Self.record)
+    }
+
+    public func item(id: String) async throws -> ContentRecord? {
+        try await store.execute("SELECT \(Self.columns) FROM content WHERE content_id = ?1", [.text(id)]).first.map(Self.record)
+    }
+
+    /// A new item, status `submitted`, submitted now by `employeeID`.
+    public func submit(id: String, title: String, url: String, by employeeID: String?, now: Int64) async throws {
+        if let e = employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
+            throw StoreError("no employee '\(e)' (import employees.csv first)")
+        }
+        try await store.execute("""
+            INSERT INTO content (content_id, title, url, submitted_by, submitted_at, status, import_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', 0)
+            """, [.text(id), .text(title), .text(url), employeeID.map { .text($0) } ?? .null, .int(Int(now))])
+    }
+
+    /// Moves an item to `status`, keeping when it was approved and published (the first time):
+    /// publishing an item approves it too. Returns false when there is no such item.
+    @discardableResult
+    public func setStatus(id: String, status: String, now: Int64) async throws -> Bool {
+        guard Self.statuses.contains(status) else { throw StoreError("status: one of \(Self.statuses.joined(separator: ", "))") }
+        guard try await item(id: id) != nil else { return false }
+        let t = StoreValue.int(Int(now))
+        switch status {
+        case "approved":
+            try await store.execute("UPDATE content SET status = ?1, approved_at = COALESCE(approved_at, ?2) WHERE content_id = ?3", [.text(status), t, .text(id)])
+        case "published":
+            try await store.execute("""
+                UPDATE content SET status = ?1, approved_at = COALESCE(approved_at, ?2), published_at = COALESCE(published_at, ?2) WHERE content_id = ?3
+                """, [.text(status), t, .text(id)])
+        default:
+            try await store.execute("UPDATE content SET status = ?1 WHERE content_id = ?2", [.text(status), .text(id)])
+        }
+        return true
+    }
+
+    /// The employee's tracked link for a content item (the first made), if any.
+    public func link(employeeID: String, contentID: String) async throws -> LinkRecord? {
+        try await store.execute("""
+            SELECT link_code, target, employee_id, content_id, created_at FROM links
+            WHERE employee_id = ?1 AND content_id = ?2 ORDER BY created_at, link_code COLLATE BINARY LIMIT 1
+            """, [.text(employeeID), .text(contentID)]).first.map { Self.link($0, clicks: 0) }
+    }
+
+    static func link(_ r: [StoreValue], clicks: Int) -> LinkRecord {
+        LinkRecord(code: r[0].text ?? "", target: r[1].text ?? "", employeeID: r[2].text, contentID: r[3].text, createdAt: r[4].int.map(Int64.init), clicks: clicks)
+    }
+
+    /// Tracked links, newest first, with their human clicks so far; only the employee's
+    /// when `employeeID` is given.
+    public func links(employeeID: String? = nil, limit: Int = 200) async throws -> [LinkRecord] {
+        let filter = employeeID == nil ? "" : "WHERE l.employee_id = ?1"
+        return try await store.execute("""
+            SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
+                   (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+            FROM links l \(filter) ORDER BY COALESCE(l.created_at, 0) DESC, l.link_code COLLATE BINARY LIMIT \(limit)
+            """, employeeID.map { [.text($0)] } ?? []).map { Self.link($0, clicks: $0[5].int ?? 0) }
+    }
+
+    /// Employees (id, name), for pickers.
+    public func employees() async throws -> [(id: String, name: String?)] {
+        try await store.execute("SELECT employee_id, name FROM employees ORDER BY employee_id COLLATE BINARY").map { ($0[0].text ?? "", $0[1].text) }
+    }
+}
