@@ -72,6 +72,8 @@ struct SchemaValidator {
 }
 
 @Suite struct OpenAPITests {
+    func json(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
+
     @Test func liveAnswersMatchTheDocument() async throws {
         try await withFixture { f, client in
             let specText = try await client.execute(uri: "/openapi.yaml", method: .get).text
@@ -94,6 +96,13 @@ struct SchemaValidator {
                 ("/api/v1/import?file=posts.csv", .post, bearer(f.viewerToken), ByteBuffer(string: "x")),
                 ("/api/v1/import?file=posts.csv", .post, bearer(f.analystToken), ByteBuffer(string: "post_id,account_id,published_at\nq1,nobody,2026-03-01T00:00:00Z\n")),
                 ("/api/v1/import?file=posts.csv", .post, bearer(f.analystToken), ByteBuffer(string: "post_id,account_id,published_at\nq1,vk_main,2026-03-01T00:00:00Z\n")),
+                ("/api/v1/links", .post, json(f.analystToken), ByteBuffer(string: #"{"target": "https://example.com/a", "utm_source": "vk", "code": "api-1"}"#)),
+                ("/api/v1/links", .post, json(f.analystToken), ByteBuffer(string: #"{"target": "https://example.com/a", "code": "api-1"}"#)),
+                ("/api/v1/links", .post, json(f.analystToken), ByteBuffer(string: #"{"target": "javascript:alert(1)"}"#)),
+                ("/api/v1/links", .post, json(f.analystToken), ByteBuffer(string: "{not json")),
+                ("/api/v1/links", .post, json(f.viewerToken), ByteBuffer(string: #"{"target": "https://example.com/"}"#)),
+                ("/api/v1/links", .post, bearer(f.analystToken), ByteBuffer(string: "target=https://example.com/")),
+                ("/api/v1/links", .get, bearer(f.viewerToken), nil),
             ]
             for (uri, method, headers, body) in calls {
                 let r = try await client.execute(uri: uri, method: method, headers: headers, body: body)
