@@ -7,7 +7,7 @@ import EngageTestSupport
 import Foundation
 import Testing
 
-/// The same data gives the same report on both engines, key by key.
+/// The same data gives the same reports (social and advocacy) on both engines, key by key.
 @Suite(.tags(.medium), .enabled(if: engines.contains(.postgres))) struct EngineParityTests {
     func reports(_ folder: String, periods: [Period]) async throws -> [Engine: [String]] {
         var out: [Engine: [String]] = [:]
@@ -15,7 +15,10 @@ import Testing
             out[engine] = try await withStore(engine) { store, _ in
                 _ = try await Importer(store: store).importFolder(folder)
                 var texts: [String] = []
-                for p in periods { texts.append(try await SocialReportBuilder(store: store).build(period: p).json.serialized(indent: 1)) }
+                for p in periods {
+                    texts.append(try await SocialReportBuilder(store: store).build(period: p).json.serialized(indent: 1))
+                    texts.append(try await AdvocacyReportBuilder(store: store).build(period: p).json.serialized(indent: 1))
+                }
                 return texts
             }
         }
@@ -34,7 +37,7 @@ import Testing
             let year = Period(from: yesterday.adding(days: -364), to: yesterday)
             let r = try await reports(folder, periods: [lastMonth, year])
             let sqlite = try #require(r[.sqlite]), postgres = try #require(r[.postgres])
-            #expect(sqlite.count == 2)
+            #expect(sqlite.count == 4)
             for (a, b) in zip(sqlite, postgres) {
                 let la = a.split(separator: "\n"), lb = b.split(separator: "\n")
                 #expect(la.count == lb.count)

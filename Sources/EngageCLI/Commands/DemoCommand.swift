@@ -39,6 +39,8 @@ struct DemoCommand: AsyncParsableCommand {
                   engage report social\(db) --from \(data.firstDay) --to \(yesterday) --format html --lang ru --output year-ru.html
                   engage report social\(db) --from \(from) --to \(last) --format json
                   engage report social\(db) --from \(from) --to \(last) --format md --account vk_zerno
+                  engage report advocacy\(db) --from \(data.firstDay) --to \(yesterday) --format html --output advocacy.html
+                  engage serve\(db)                                                    # after: engage user add NAME --role admin\(db)
                 """)
         }
     }

@@ -13,7 +13,8 @@ public enum DemoDataWriter {
 /// A seeded, realistic demo data set in CONTRACT.md's CSV format: six accounts on four
 /// networks (two of them competitors), a year of daily snapshots, a few thousand posts with
 /// skewed engagement, audience messages, costs and site sessions with UTM tags and
-/// conversions. The same seed gives the same files.
+/// conversions, and the employee advocacy program (DemoData+Advocacy.swift). The same seed
+/// gives the same files.
 struct DemoData {
     /// SplitMix64: small, fast and fully determined by its seed.
     struct RNG {
@@ -204,6 +205,7 @@ struct DemoData {
         files["messages.csv"] = messages
         files["costs.csv"] = costs
         files["sessions.csv"] = sessions()
+        files.merge(advocacyFiles()) { a, _ in a }
         var counts: [String: Int] = [:]
         for (name, lines) in files {
             try (lines.joined(separator: "\n") + "\n").write(toFile: (folder as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -225,7 +227,7 @@ struct DemoData {
         var out = ["session_id,visitor_id,started_at,utm_source,utm_medium,utm_campaign,utm_content,utm_term,referrer,landing_page,converted,conversion_value,lead"]
         let sources: [(String, String, String, Double)] = [  // utm_source, utm_medium, referrer, weight
             ("vk", "social", "https://vk.com/", 22), ("telegram", "social", "", 14), ("instagram", "smm", "https://l.instagram.com/", 12),
-            ("linkedin", "social", "https://www.linkedin.com/", 4), ("", "", "https://vk.com/zerno_coffee", 6), ("", "", "https://t.me/zerno_tg", 4),
+            ("linkedin", "social", "https://www.linkedin.com/", 4), ("linkedin", "advocacy", "https://www.linkedin.com/", 3), ("", "", "https://vk.com/zerno_coffee", 6), ("", "", "https://t.me/zerno_tg", 4),
             ("google", "cpc", "https://www.google.com/", 10), ("yandex", "cpc", "https://yandex.ru/", 12), ("newsletter", "email", "", 6), ("", "", "", 16),
         ]
         let total = sources.reduce(0) { $0 + $1.3 }

@@ -39,6 +39,7 @@ public struct AdvocacyData: Sendable {
             SELECT COALESCE(network, ''), shared_at / 86400, SUM(COALESCE(impressions, 0)), SUM(COALESCE(clicks, 0)),
                    SUM(COALESCE(likes, 0)), SUM(COALESCE(comments, 0)), SUM(COALESCE(shares, 0))
             FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 GROUP BY COALESCE(network, ''), shared_at / 86400
+            ORDER BY shared_at / 86400, COALESCE(network, '') COLLATE BINARY
             """, [.int(Int(from)), .int(Int(to))]).map {
             EMVRates.Day(network: $0[0].text ?? "", date: LocalDate(dayNumber: $0[1].int ?? 0), impressions: $0[2].int ?? 0,
                          clicks: $0[3].int ?? 0, likes: $0[4].int ?? 0, comments: $0[5].int ?? 0, shares: $0[6].int ?? 0)
