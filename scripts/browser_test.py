@@ -111,6 +111,27 @@ def main():
             page.goto(base + "/posts?sort=reach")
             check(page.locator("table.posts tbody tr").count() > 0, "the posts table lists posts")
             page.screenshot(path=os.path.join(a.out, "6-posts-ru.png"), full_page=False)
+
+            # the advocacy pages over the demo year (in Russian: the choice is remembered)
+            year = f"from={(to - datetime.timedelta(days=364)).isoformat()}&to={to.isoformat()}"
+            page.goto(base + "/advocacy/funnel?" + year)
+            bars = page.locator("main svg.chart rect.bar").count()
+            check(bars == 4, f"the program funnel has four stages ({bars})")
+            check("Воронка программы" in page.inner_text("main"), "the advocacy pages speak Russian too")
+            page.screenshot(path=os.path.join(a.out, "7-advocacy-funnel-ru.png"), full_page=True)
+            page.click("nav.tabs a[href^='/advocacy/traffic']")
+            page.wait_for_selector("nav.tabs a[aria-current][href^='/advocacy/traffic']")
+            lines = page.locator("main svg.chart path.series").count()
+            check(lines == 2, f"advocate and brand clicks are two lines ({lines})")
+            pts = page.locator("main svg.chart path.series").first.get_attribute("d").count("L") + 1
+            check(pts == 365, f"the click chart has a point per day of the year ({pts})")
+            page.screenshot(path=os.path.join(a.out, "8-advocacy-traffic-ru.png"), full_page=True)
+            page.goto(base + "/advocacy/leaderboards?" + year)
+            check(page.locator("main table tbody tr").count() >= 10, "the leaderboards list advocates")
+            page.screenshot(path=os.path.join(a.out, "9-advocacy-leaderboards-ru.png"), full_page=True)
+            page.goto(base + "/content")
+            check(page.locator("main table tbody tr").count() >= 50, "the content library lists the demo items")
+            page.screenshot(path=os.path.join(a.out, "10-content-ru.png"), full_page=False)
             browser.close()
         # graceful shutdown: a request in flight when SIGTERM arrives is still answered. The
         # upload's body is sent in two halves with SIGTERM in between, so the request is

@@ -30,7 +30,7 @@ extension Pages {
         for s in AdvocacyHTMLRenderer.Section.allCases {
             content += "<a href=\"/advocacy/\(s.rawValue)\(query)\"\(s == section ? " aria-current=\"page\"" : "")>\(htmlEscape(l[s.labelKey]))</a>"
         }
-        content += "</nav>" + renderer.section(section, report)
+        content += "</nav>" + renderer.section(section, report, heading: false)
         return try page(request, context, title: "\(l["adv_title"]) · \(l[section.labelKey])", current: "/advocacy", content: content,
                         picker: report.period, pickerAction: "/advocacy/" + section.rawValue)
     }

@@ -88,6 +88,28 @@ import Testing
         }
     }
 
+    /// The period is cut in the organisation's zone: 4 Feb on Kiritimati (UTC+14) runs from
+    /// 3 Feb 10:00 to 4 Feb 10:00 UTC, so abc's clicks at 3 Feb 10:00Z are in it and brand1's
+    /// at 4 Feb 11:00Z are not — the other way round from 4 Feb in UTC.
+    @Test(arguments: engines) func periodsAreCutInTheOrganisationsZone(engine: Engine) async throws {
+        let feb4 = Period(from: LocalDate(year: 2026, month: 2, day: 4), to: LocalDate(year: 2026, month: 2, day: 4))
+        try await withStore(engine) { store, dir in
+            guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { throw StoreError("sample refused") }
+            let utc = try await AdvocacyReportBuilder(store: store).build(period: feb4)
+            #expect(utc.timeZone == "UTC" && utc.advocateClicks == 0 && utc.brandClicks == 1)
+            try await WebData(store: store).setSetting(WebData.orgTimeZoneSetting, "Pacific/Kiritimati")
+            let local = try await AdvocacyReportBuilder(store: store).build(period: feb4)
+            #expect(local.json["timezone"] == .string("Pacific/Kiritimati"))
+            #expect(local.advocateClicks == 2 && local.brandClicks == 0)
+            #expect(local.dailyClicks == [.init(date: feb4.from, advocate: 2, brand: 0)])
+            // s2 (4 Feb 09:00Z) is in both; s1 (3 Feb 09:00Z) in neither
+            #expect(local.shareTotals.shares == 1 && utc.shareTotals.shares == 1)
+            var pinned = AdvocacyReportBuilder(store: store)
+            pinned.timeZone = "UTC"
+            #expect(try await pinned.build(period: feb4).brandClicks == 1)
+        }
+    }
+
     @Test func theHTMLReportHasEverySectionWithItsFormulas() async throws {
         let r = try await build(.sqlite, feb)
         for lang in Language.allCases {

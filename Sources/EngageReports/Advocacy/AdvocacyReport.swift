@@ -4,6 +4,8 @@ import EngageStore
 /// Employee advocacy over a period (METRICS.md §3, CONTRACT.md §2 keys).
 public struct AdvocacyReport: Sendable {
     public var period: Period
+    /// The zone the period was cut in.
+    public var timeZone = "UTC"
     public var headcount = 0
     public var members = 0
     public var cohorts: [Advocacy.CohortConversion] = []
@@ -84,13 +86,22 @@ public struct AdvocacyReportBuilder: Sendable {
     /// Earned media values; nil: the defaults with the imported `emv_rates.csv` over them.
     public var emv: EMVRates?
     public var careersPrefixes = ["/careers", "/jobs"]
+    /// The IANA zone the period is cut in; nil: the organisation's setting, else UTC.
+    public var timeZone: String?
 
     public init(store: any Store) { self.store = store }
 
     public func build(period: Period) async throws -> AdvocacyReport {
         let data = AdvocacyData(store: store)
-        let from = Int64(period.from.dayNumber) * 86_400, to = Int64(period.to.dayNumber + 1) * 86_400
+        var zoneName = "UTC"
+        if let timeZone { zoneName = timeZone } else if let set = try await WebData(store: store).setting(WebData.orgTimeZoneSetting) { zoneName = set }
+        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError("unknown time zone '\(zoneName)'") }
+        let from = clock.startOfDay(period.from), to = clock.startOfDay(period.to.adding(days: 1))
+        // days within the period are cut at the offset of its first day (exact for zones
+        // without daylight saving time, such as Russia's; within an hour around a change)
+        let shift = clock.offset(atUTC: from)
         var r = AdvocacyReport(period: period)
+        r.timeZone = zoneName
         let employees = try await data.employees(), invitations = try await data.invitations()
         (r.headcount, r.members) = Advocacy.headcount(employees, invitations, period: period, toInstant: to)
         (r.cohorts, r.invitations) = Advocacy.inviteConversion(invitations, toInstant: to)
@@ -110,14 +121,14 @@ public struct AdvocacyReportBuilder: Sendable {
         r.stories = Advocacy.stories(try await data.content(from: from, to: to), fromInstant: from, toInstant: to)
         var rates = EMVRates.defaults
         if let emv { rates = emv } else { rates = rates.overridden(by: try await data.emvRates()) }
-        r.earnedMediaValue = rates.value(of: try await data.shareDays(from: from, to: to))
+        r.earnedMediaValue = rates.value(of: try await data.shareDays(from: from, to: to, shift: shift))
 
         var pipeline: [String: AdvocacyReport.PipelineRow] = [:]
         for s in sharers { pipeline[s.employeeID, default: .init(employeeID: s.employeeID)].shares = s.shares }
         let links = try await data.links()
         var daily: [Int: (advocate: Int, brand: Int)] = [:]
         var contentClicks: [String: (clicks: Int, uniqueVisitors: Int)] = [:]
-        for d in try await data.linkClickDays(from: from, to: to) {
+        for d in try await data.linkClickDays(from: from, to: to, shift: shift) {
             let link = links[d.linkCode]
             if let e = link?.employeeID {
                 r.advocateClicks += d.clicks
@@ -192,6 +203,7 @@ extension AdvocacyReport {
     public var json: JSONValue {
         var kv: [(String, JSONValue)] = []
         kv.append(("period", .object([("from", .string(period.from.description)), ("to", .string(period.to.description))])))
+        kv.append(("timezone", .string(timeZone)))
         kv += [("headcount", .int(headcount)), ("members", .int(members)), ("invited", .int(invitations.invited)),
                ("joined", .int(invitations.joined)), ("invite_conversion_pct", .from(invitations.pct))]
         let cohortValues: [JSONValue] = cohorts.map { c in

@@ -38,8 +38,9 @@ public struct AdvocacyHTMLRenderer: Sendable {
         return s + "</main></body></html>\n"
     }
 
-    public func section(_ section: Section, _ r: AdvocacyReport) -> String {
-        let heading = "<h2 id=\"\(section.rawValue)\">\(htmlEscape(labels[section.labelKey]))</h2>"
+    /// One section; `heading: false` leaves out its title (the dashboard's tab names it).
+    public func section(_ section: Section, _ r: AdvocacyReport, heading showHeading: Bool = true) -> String {
+        let heading = showHeading ? "<h2 id=\"\(section.rawValue)\">\(htmlEscape(labels[section.labelKey]))</h2>" : "<div id=\"\(section.rawValue)\"></div>"
         switch section {
         case .funnel: return heading + funnel(r)
         case .leaderboards: return heading + leaderboards(r)

@@ -33,13 +33,14 @@ public struct AdvocacyData: Sendable {
         }
     }
 
-    /// Shares in `[from, to)` summed per network and UTC day (for earned media value).
-    public func shareDays(from: Int64, to: Int64) async throws -> [EMVRates.Day] {
+    /// Shares in `[from, to)` summed per network and day (for earned media value); a day
+    /// starts `shift` seconds before midnight UTC (the organisation's offset).
+    public func shareDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [EMVRates.Day] {
         try await rows("""
-            SELECT COALESCE(network, ''), shared_at / 86400, SUM(COALESCE(impressions, 0)), SUM(COALESCE(clicks, 0)),
+            SELECT COALESCE(network, ''), (shared_at + \(shift)) / 86400, SUM(COALESCE(impressions, 0)), SUM(COALESCE(clicks, 0)),
                    SUM(COALESCE(likes, 0)), SUM(COALESCE(comments, 0)), SUM(COALESCE(shares, 0))
-            FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 GROUP BY COALESCE(network, ''), shared_at / 86400
-            ORDER BY shared_at / 86400, COALESCE(network, '') COLLATE BINARY
+            FROM shares WHERE shared_at >= ?1 AND shared_at < ?2 GROUP BY COALESCE(network, ''), (shared_at + \(shift)) / 86400
+            ORDER BY (shared_at + \(shift)) / 86400, COALESCE(network, '') COLLATE BINARY
             """, [.int(Int(from)), .int(Int(to))]).map {
             EMVRates.Day(network: $0[0].text ?? "", date: LocalDate(dayNumber: $0[1].int ?? 0), impressions: $0[2].int ?? 0,
                          clicks: $0[3].int ?? 0, likes: $0[4].int ?? 0, comments: $0[5].int ?? 0, shares: $0[6].int ?? 0)
@@ -53,13 +54,14 @@ public struct AdvocacyData: Sendable {
         }
     }
 
-    /// Human clicks in `[from, to)` per tracked link and UTC day, with the day's distinct
-    /// visitors (the visitor hash is salted per day, so days are never joined).
-    public func linkClickDays(from: Int64, to: Int64) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
+    /// Human clicks in `[from, to)` per tracked link and day (starting `shift` seconds before
+    /// midnight UTC), with the day's distinct visitors (the server salts the visitor hash per
+    /// UTC day, so days are never joined).
+    public func linkClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
         try await rows("""
-            SELECT link_code, clicked_at / 86400, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
+            SELECT link_code, (clicked_at + \(shift)) / 86400, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
             FROM clicks WHERE is_bot = 0 AND clicked_at >= ?1 AND clicked_at < ?2
-            GROUP BY link_code, clicked_at / 86400
+            GROUP BY link_code, (clicked_at + \(shift)) / 86400
             """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
     }
 

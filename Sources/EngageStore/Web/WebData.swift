@@ -196,6 +196,20 @@ public struct WebData: Sendable {
         return v
     }
 
+    /// The value of setting `name`, if set.
+    public func setting(_ name: String) async throws -> String? {
+        try await store.execute("SELECT value FROM settings WHERE name = ?1", [.text(name)]).first?.first?.text
+    }
+
+    public func setSetting(_ name: String, _ value: String) async throws {
+        try await store.execute("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                                [.text(name), .text(value)])
+    }
+
+    /// The organisation's time zone (setting `org_timezone`, `engage config timezone`): the
+    /// zone advocacy periods are cut in. UTC when unset.
+    public static let orgTimeZoneSetting = "org_timezone"
+
     // MARK: tracked links
 
     public struct NewLink: Sendable {
