@@ -56,12 +56,12 @@ actor ClickWriter {
 
     private func write(_ clicks: [Click]) async throws {
         try await store.executeBatch("""
-            INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)
+            INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, (SELECT l.employee_id FROM links l WHERE l.link_code = ?1))
             """, rows: clicks.map { c in
             [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text(String($0.prefix(512))) } ?? .null,
              .text(c.agent.rawValue), c.referrer.map { .text(String($0.prefix(1024))) } ?? .null, .int(c.agent.isBot ? 1 : 0),
-             .int(c.occurrence)]
+             .int(c.occurrence), .int(Int(c.at / 86_400))]
         })
     }
 }

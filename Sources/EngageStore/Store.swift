@@ -91,7 +91,7 @@ extension StoreValue {
 }
 
 /// A column value as stored.
-public enum StoreValue: Sendable, Equatable {
+public enum StoreValue: Sendable, Hashable {
     case null
     case int(Int)
     case double(Double)
@@ -124,6 +124,8 @@ public protocol ImportSession: AnyObject, Sendable {
     /// The values of `column` in `table` (stored, or written by this import): for checking
     /// references such as `employee_id`.
     func knownKeys(table: String, column: String) async throws -> Set<String>
+    /// `key` → `value` of every row of `table` with both set, as this import sees them.
+    func keyValues(table: String, key: String, value: String) async throws -> [String: String]
 }
 
 /// Opens the store a `--db` target names: a file path (SQLite) or a `postgres://` URL.

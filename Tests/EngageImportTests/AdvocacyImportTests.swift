@@ -17,6 +17,12 @@ import Testing
             #expect(summary.files.map(\.file) == ["employees.csv", "invitations.csv", "content.csv", "shares.csv", "links.csv",
                                                   "clicks.csv", "leads.csv", "ssi.csv", "candidates.csv", "emv_rates.csv"])
             #expect(summary.files.map(\.rows) == [3, 3, 2, 2, 2, 4, 2, 2, 2, 2])
+            // clicks keep their UTC day and their link's owner (brand links: none)
+            let owners = try await store.execute("SELECT link_code, day, employee_id FROM clicks GROUP BY link_code, day, employee_id ORDER BY link_code COLLATE BINARY, day")
+            let feb3: StoreValue = .int(LocalDate(year: 2026, month: 2, day: 3).dayNumber)
+            let feb4: StoreValue = .int(LocalDate(year: 2026, month: 2, day: 4).dayNumber)
+            let expected: [[StoreValue]] = [[.text("abc"), feb3, .text("e1")], [.text("brand1"), feb4, .null]]
+            #expect(owners == expected)
             // networks as written (EMVRates lower-cases them when read), values as decimals
             let emv = try await store.execute("SELECT network, action, from_day, value FROM emv_rates ORDER BY network COLLATE BINARY")
             #expect(emv == [[.text("*"), .text("likes"), .int(LocalDate(year: 2000, month: 1, day: 1).dayNumber), .double(0.1)],

@@ -492,6 +492,8 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
             let hash = rows.first?[4].text ?? ""
             #expect(hash.count == 22 && !hash.contains("."))
             #expect(try await f.store.execute("SELECT COUNT(*) FROM clicks").first?.first?.int == before + 1)
+            // the click keeps its UTC day and the link's owner (the advocate it counts for)
+            #expect(try await f.store.execute("SELECT day, employee_id FROM clicks WHERE import_id = 0") == [[.int(Int(testNow / 86_400)), .text("e1")]])
         }
     }
 

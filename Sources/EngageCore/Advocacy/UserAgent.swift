@@ -19,13 +19,58 @@ public enum AgentClass: String, Sendable, CaseIterable {
         "mediapartners-google", "google-inspectiontool", "feedfetcher", "uptimerobot", "pingdom",
     ]
 
-    /// The class of `userAgent` (empty or missing: unknown).
+    /// The class of `userAgent` (empty or missing: unknown). One pass over the ASCII-lower-cased
+    /// bytes, trying only the markers that start with each byte: a few hundred nanoseconds,
+    /// as the redirect path and a 10M-row click import need.
     public static func of(_ userAgent: String?) -> AgentClass {
-        guard let ua = userAgent?.lowercased(), !ua.isEmpty else { return .unknown }
-        if botMarkers.contains(where: { ua.contains($0) }) { return .bot }
-        if ua.contains("ipad") || ua.contains("tablet") || (ua.contains("android") && !ua.contains("mobile")) { return .tablet }
-        if ua.contains("mobi") || ua.contains("iphone") || ua.contains("android") { return .mobile }
-        if ua.contains("mozilla/") || ua.contains("opera") { return .desktop }
+        guard let userAgent, !userAgent.isEmpty else { return .unknown }
+        var ua = Array(userAgent.utf8)
+        for i in ua.indices where ua[i] >= 65 && ua[i] <= 90 { ua[i] += 32 }
+        let found = Matcher.shared.find(ua)
+        if found.bot { return .bot }
+        if found.has(.ipad) || found.has(.tablet) || (found.has(.android) && !found.has(.mobile)) { return .tablet }
+        if found.has(.mobi) || found.has(.iphone) || found.has(.android) { return .mobile }
+        if found.has(.mozilla) || found.has(.opera) { return .desktop }
         return .unknown
+    }
+
+    /// The markers by first byte, and which of the device words occur.
+    struct Matcher: Sendable {
+        enum Word: Int, CaseIterable { case ipad, tablet, android, mobile, mobi, iphone, mozilla, opera }
+        static let words: [Word: String] = [.ipad: "ipad", .tablet: "tablet", .android: "android", .mobile: "mobile", .mobi: "mobi",
+                                            .iphone: "iphone", .mozilla: "mozilla/", .opera: "opera"]
+        static let shared = Matcher()
+
+        /// needle bytes, and the word it is (nil: a bot marker)
+        let byFirst: [[([UInt8], Word?)]]
+
+        init() {
+            var table = Array(repeating: [([UInt8], Word?)](), count: 256)
+            for m in AgentClass.botMarkers { let b = Array(m.utf8); table[Int(b[0])].append((b, nil)) }
+            for (w, text) in Self.words { let b = Array(text.utf8); table[Int(b[0])].append((b, w)) }
+            byFirst = table
+        }
+
+        struct Found {
+            var bot = false
+            var words: UInt32 = 0
+            func has(_ w: Word) -> Bool { words & (1 << UInt32(w.rawValue)) != 0 }
+        }
+
+        func find(_ ua: [UInt8]) -> Found {
+            var f = Found()
+            ua.withUnsafeBufferPointer { p in
+                let n = p.count
+                for i in 0..<n {
+                    for (needle, word) in byFirst[Int(p[i])] where needle.count <= n - i {
+                        var j = 1
+                        while j < needle.count && p[i + j] == needle[j] { j += 1 }
+                        guard j == needle.count else { continue }
+                        if let word { f.words |= 1 << UInt32(word.rawValue) } else { f.bot = true; return }
+                    }
+                }
+            }
+            return f
+        }
     }
 }

@@ -46,10 +46,18 @@ struct TableSpec: Sendable {
     var checks: [@Sendable (_ v: [String: StoreValue]) -> (field: String, message: String)?] = []
     /// Columns computed from the parsed values (by field name), stored after the others.
     var derived: [(column: String, value: @Sendable ([String: StoreValue]) -> StoreValue)] = []
+    /// The one field the derived columns depend on, if so: they are then computed once per
+    /// distinct value of it (a click log repeats a few hundred user agents millions of times).
+    var derivedFrom: String?
+    /// Columns computed from each row (not memoised).
+    var computed: [(column: String, value: @Sendable ([String: StoreValue]) -> StoreValue)] = []
+    /// Columns looked up in another table by a field's value (e.g. a click's link → its
+    /// employee), as this import sees that table.
+    var lookups: [(column: String, field: String, table: String, key: String, value: String)] = []
 
     /// Table columns written after the key, in order.
     var valueColumns: [String] {
-        fields.map(\.column).filter { !key.contains($0) } + derived.map(\.column)
+        fields.map(\.column).filter { !key.contains($0) } + derived.map(\.column) + computed.map(\.column) + lookups.map(\.column)
     }
 }
 
@@ -105,6 +113,11 @@ enum AdvocacyTables {
         ], idColumn: "clicked_at", occurrence: true, derived: [
             ("agent_class", { v in .text(AgentClass.of(v["user_agent"]?.text).rawValue) }),
             ("is_bot", { v in .int(AgentClass.of(v["user_agent"]?.text).isBot ? 1 : 0) }),
+        ], derivedFrom: "user_agent", computed: [
+            ("day", { v in .int((v["clicked_at"]?.int ?? 0) / 86_400) }),
+        ], lookups: [
+            // credited to the link's owner as of the import (server clicks: as of the click)
+            ("employee_id", "link_code", "links", "link_code", "employee_id"),
         ]),
         TableSpec(file: "leads.csv", table: "leads", key: ["lead_id"], fields: [
             FieldSpec("lead_id", .text, required: true), FieldSpec("created_at", .instant, required: true), FieldSpec("source", .text),

@@ -3,6 +3,20 @@ import EngageStore
 import Foundation
 
 extension TableImport {
+    static func fnv(_ values: [StoreValue]) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        for v in values {
+            switch v {
+            case .null: mix(0)
+            case .int(let i): mix(1); withUnsafeBytes(of: i.littleEndian) { for b in $0 { mix(b) } }
+            case .double(let d): mix(2); withUnsafeBytes(of: d.bitPattern.littleEndian) { for b in $0 { mix(b) } }
+            case .text(let s): mix(3); for b in s.utf8 { mix(b) }; mix(0xFF)
+            }
+        }
+        return h
+    }
+
     /// Reads a file described by `spec`: typed fields, references to earlier rows, checks
     /// across fields; rows are upserted by the spec's key.
     func table(_ spec: TableSpec, _ ctx: RowContext) async throws -> Int {
@@ -13,8 +27,15 @@ extension TableImport {
             }
         }
         let refs = known
+        var lookupMaps: [[String: String]] = []
+        for l in spec.lookups { lookupMaps.append(try await session.keyValues(table: l.table, key: l.key, value: l.value)) }
+        let maps = lookupMaps
         var utc = ZoneClock.utc
-        var occurrences: [String: Int] = [:]
+        // identical rows (no natural key) are told apart by their order: keyed by a 64-bit
+        // FNV-1a of the key values (deterministic, so a re-import numbers them alike; a
+        // collision only gives a row a higher number, never a clash with another key)
+        var occurrences: [UInt64: Int] = [:]
+        var derivedMemo: [String: [StoreValue]] = [:]
         let keyFields = spec.key.filter { $0 != "occurrence" || !spec.occurrence }.map { col in spec.fields.first { $0.column == col }! }
         let valueFields = spec.fields.filter { !spec.key.contains($0.column) }
         let required = spec.fields.filter(\.required).map(\.name)
@@ -66,12 +87,23 @@ extension TableImport {
             guard ctx.rowOK else { return nil }
             var row: [StoreValue] = keyFields.map { f in v[f.name] ?? .text("") }
             if spec.occurrence {
-                let k = row.map { "\($0)" }.joined(separator: "\u{1F}")
+                let k = Self.fnv(row)
                 occurrences[k, default: 0] += 1
                 row.append(.int(occurrences[k]!))
             }
             row += valueFields.map { v[$0.name] ?? .null }
-            row += spec.derived.map { $0.value(v) }
+            if let from = spec.derivedFrom {
+                let k = v[from]?.text ?? ""
+                if let d = derivedMemo[k] { row += d } else {
+                    let d = spec.derived.map { $0.value(v) }
+                    if derivedMemo.count < 100_000 { derivedMemo[k] = d }
+                    row += d
+                }
+            } else {
+                row += spec.derived.map { $0.value(v) }
+            }
+            row += spec.computed.map { $0.value(v) }
+            for (i, l) in spec.lookups.enumerated() { row.append(v[l.field]?.text.flatMap { maps[i][$0] }.map { .text($0) } ?? .null) }
             return row
         }, write: { rows in
             try await session.upsert(table: spec.table, key: spec.key, columns: spec.valueColumns, rows: rows)

@@ -127,24 +127,26 @@ public struct AdvocacyReportBuilder: Sendable {
         for s in sharers { pipeline[s.employeeID, default: .init(employeeID: s.employeeID)].shares = s.shares }
         let links = try await data.links()
         var daily: [Int: (advocate: Int, brand: Int)] = [:]
-        var contentClicks: [String: (clicks: Int, uniqueVisitors: Int)] = [:]
-        for d in try await data.linkClickDays(from: from, to: to, shift: shift) {
-            let link = links[d.linkCode]
-            if let e = link?.employeeID {
+        for d in try await data.kindClickDays(from: from, to: to, shift: shift) {
+            if d.advocate {
                 r.advocateClicks += d.clicks
                 r.advocateUniqueVisitors += d.uniqueVisitors
-                pipeline[e, default: .init(employeeID: e)].clicks += d.clicks
-                pipeline[e, default: .init(employeeID: e)].uniqueVisitors += d.uniqueVisitors
                 daily[d.day, default: (0, 0)].advocate += d.clicks
             } else {
                 r.brandClicks += d.clicks
                 r.brandUniqueVisitors += d.uniqueVisitors
                 daily[d.day, default: (0, 0)].brand += d.clicks
             }
-            if let c = link?.contentID {
-                contentClicks[c, default: (0, 0)].clicks += d.clicks
-                contentClicks[c, default: (0, 0)].uniqueVisitors += d.uniqueVisitors
-            }
+        }
+        for d in try await data.employeeClickDays(from: from, to: to, shift: shift) {
+            pipeline[d.employeeID, default: .init(employeeID: d.employeeID)].clicks += d.clicks
+            pipeline[d.employeeID, default: .init(employeeID: d.employeeID)].uniqueVisitors += d.uniqueVisitors
+        }
+        var contentClicks: [String: (clicks: Int, uniqueVisitors: Int)] = [:]
+        for d in try await data.linkClickDays(from: from, to: to, shift: shift) {
+            guard let c = links[d.linkCode]?.contentID else { continue }
+            contentClicks[c, default: (0, 0)].clicks += d.clicks
+            contentClicks[c, default: (0, 0)].uniqueVisitors += d.uniqueVisitors
         }
         r.dailyClicks = (period.from.dayNumber...period.to.dayNumber).map { day in
             .init(date: LocalDate(dayNumber: day), advocate: daily[day]?.advocate ?? 0, brand: daily[day]?.brand ?? 0)

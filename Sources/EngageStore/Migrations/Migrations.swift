@@ -164,6 +164,16 @@ public enum Migrations {
                 import_id INTEGER NOT NULL, PRIMARY KEY (network, action, from_day))
             """,
         ],
+        // 5: click tables without sorting: each click keeps its UTC day and the employee who
+        // owned its link when it was recorded, and two partial covering indexes hand the
+        // per-link and per-advocate daily counts (distinct visitors too) over in key order
+        [
+            "ALTER TABLE clicks ADD COLUMN day INTEGER",
+            "ALTER TABLE clicks ADD COLUMN employee_id TEXT",
+            "UPDATE clicks SET day = clicked_at / 86400, employee_id = (SELECT l.employee_id FROM links l WHERE l.link_code = clicks.link_code)",
+            "CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash) WHERE is_bot = 0",
+            "CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
+        ],
     ]
 
     public static var latest: Int { steps.count }

@@ -151,6 +151,17 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func keyValues(table: String, key: String, value: String) async throws -> [String: String] {
+        try await guarded {
+            var out: [String: String] = [:]
+            for try await (k, v) in try await store.rows("SELECT \(key)::text, \(value)::text FROM \(table) WHERE \(key) IS NOT NULL AND \(value) IS NOT NULL",
+                                                        on: conn).decode((String, String).self) {
+                out[k] = v
+            }
+            return out
+        }
+    }
+
     func upsert(messages: [MessageRow]) async throws -> [Int] {
         try await guarded {
             try await upsert("messages", key: ["message_id"], columns: ["account_id", "received_at", "is_question", "replied_at"], rows: messages.map { r in

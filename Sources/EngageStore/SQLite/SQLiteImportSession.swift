@@ -140,6 +140,15 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func keyValues(table: String, key: String, value: String) async throws -> [String: String] {
+        try await queue.writeWithoutTransaction { db in
+            let st = try db.raw("SELECT \(key), \(value) FROM \(table) WHERE \(key) IS NOT NULL AND \(value) IS NOT NULL")
+            var out: [String: String] = [:]
+            while try st.step() { out[st.text(0)] = st.text(1) }
+            return out
+        }
+    }
+
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
                               "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents"]
 

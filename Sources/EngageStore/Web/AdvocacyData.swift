@@ -54,15 +54,48 @@ public struct AdvocacyData: Sendable {
         }
     }
 
+    /// The day of a click and the condition selecting `[from, to)`: with no shift, the stored
+    /// UTC `day` (the partial indexes `clicks_link_day`, `clicks_employee_day` then hand the
+    /// groups over in order, no sort); else computed from the instant.
+    func clickDays(from: Int64, to: Int64, shift: Int) -> (day: String, condition: String, binds: [StoreValue]) {
+        if shift == 0 && from % 86_400 == 0 && to % 86_400 == 0 {
+            return ("day", "day BETWEEN ?1 AND ?2", [.int(Int(from / 86_400)), .int(Int(to / 86_400) - 1)])
+        }
+        return ("(clicked_at + \(shift)) / 86400", "clicked_at >= ?1 AND clicked_at < ?2", [.int(Int(from)), .int(Int(to))])
+    }
+
     /// Human clicks in `[from, to)` per tracked link and day (starting `shift` seconds before
     /// midnight UTC), with the day's distinct visitors (the server salts the visitor hash per
     /// UTC day, so days are never joined).
     public func linkClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
-        try await rows("""
-            SELECT link_code, (clicked_at + \(shift)) / 86400, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
-            FROM clicks WHERE is_bot = 0 AND clicked_at >= ?1 AND clicked_at < ?2
-            GROUP BY link_code, (clicked_at + \(shift)) / 86400
-            """, [.int(Int(from)), .int(Int(to))]).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+        let d = clickDays(from: from, to: to, shift: shift)
+        return try await rows("""
+            SELECT link_code, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
+            FROM clicks WHERE is_bot = 0 AND \(d.condition)
+            GROUP BY \(d.day), link_code
+            """, d.binds).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+    }
+
+    /// Human clicks in `[from, to)` per advocate (the owner of the link when the click was
+    /// recorded) and day, with the day's distinct visitors over all the advocate's links.
+    public func employeeClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(employeeID: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
+        let d = clickDays(from: from, to: to, shift: shift)
+        return try await rows("""
+            SELECT employee_id, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
+            FROM clicks WHERE is_bot = 0 AND employee_id IS NOT NULL AND \(d.condition)
+            GROUP BY \(d.day), employee_id
+            """, d.binds).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+    }
+
+    /// Human clicks in `[from, to)` per day on advocate links (true) and brand links (false),
+    /// with the day's distinct visitors of each kind.
+    public func kindClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(advocate: Bool, day: Int, clicks: Int, uniqueVisitors: Int)] {
+        let d = clickDays(from: from, to: to, shift: shift)
+        return try await rows("""
+            SELECT CASE WHEN employee_id IS NULL THEN 0 ELSE 1 END, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
+            FROM clicks WHERE is_bot = 0 AND \(d.condition)
+            GROUP BY \(d.day), CASE WHEN employee_id IS NULL THEN 0 ELSE 1 END
+            """, d.binds).map { (($0[0].int ?? 0) == 1, $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
     }
 
     /// link_code → (owning employee, content item); nil employee: a brand link.
