@@ -59,6 +59,27 @@ public protocol Store: Sendable {
     /// Runs one portable statement once per row of values, all in one transaction (the
     /// statement is prepared once). For appending many rows, such as tracked-link clicks.
     func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws
+
+    /// Per-day distinct counts: `sql` (portable, `?n` placeholders) selects `(day INTEGER,
+    /// key TEXT, visitor TEXT)` rows ordered by day, key, visitor; the answer is one
+    /// group per (day, key) with its rows and its distinct non-empty visitors, in that order.
+    /// SQLite folds the ordered rows as they stream out of a covering index (no sort, no
+    /// per-group b-tree); PostgreSQL aggregates them in the server.
+    func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct]
+}
+
+/// One (day, key) group of `Store.dailyDistinct`.
+public struct DailyDistinct: Sendable, Equatable {
+    public var day: Int
+    public var key: String
+    public var rows: Int
+    public var distinct: Int
+    public init(day: Int, key: String, rows: Int, distinct: Int) {
+        self.day = day
+        self.key = key
+        self.rows = rows
+        self.distinct = distinct
+    }
 }
 
 /// One portable statement and its bound values.

@@ -110,6 +110,24 @@ import Testing
         }
     }
 
+    @Test(arguments: engines) func clickTablesByHand(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { throw StoreError("sample refused") }
+            let t = try await ClickTables.build(store: store, period: feb)
+            let feb3 = LocalDate(year: 2026, month: 2, day: 3), feb4 = LocalDate(year: 2026, month: 2, day: 4)
+            // abc: two clicks of v1 on 3 Feb (the LinkedInBot preview left out); brand1: v2 on 4 Feb
+            #expect(t.links == [.init(key: "abc", date: feb3, clicks: 2, uniqueVisitors: 1), .init(key: "brand1", date: feb4, clicks: 1, uniqueVisitors: 1)])
+            #expect(t.employees == [.init(key: "e1", date: feb3, clicks: 2, uniqueVisitors: 1)])
+            #expect(t.csv == "table,key,day,clicks,unique_visitors\nlink,abc,2026-02-03,2,1\nlink,brand1,2026-02-04,1,1\nemployee,e1,2026-02-03,2,1\n")
+            #expect(t.json["links"] == .array([.array([.string("abc"), .string("2026-02-03"), .int(2), .int(1)]),
+                                               .array([.string("brand1"), .string("2026-02-04"), .int(1), .int(1)])]))
+            #expect(t.jsonText == t.json.serialized())
+            // another zone at offset 0 gives the same tables
+            let pinned = try await ClickTables.build(store: store, period: feb, timeZone: "Etc/GMT")
+            #expect(pinned.links == t.links && pinned.employees == t.employees)
+        }
+    }
+
     @Test func theHTMLReportHasEverySectionWithItsFormulas() async throws {
         let r = try await build(.sqlite, feb)
         for lang in Language.allCases {

@@ -6,7 +6,7 @@ import Foundation
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self, AdvocacyReportCommand.self])
+        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self, AdvocacyReportCommand.self, ClickTablesCommand.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -108,6 +108,38 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
             case .csv: text = r.csv(json)
             case .html: text = AdvocacyHTMLRenderer(lang: lang).render(report)
             }
+            if let output {
+                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
+                }
+                printError("wrote \(output)")
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+    }
+}
+
+struct ClickTablesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clicks",
+        abstract: "Click tables: human clicks and unique visitors per tracked link and day, and per advocate and day (bots left out).",
+        discussion: "Days are cut in the organisation's time zone (engage config timezone; default UTC). Unique visitors are distinct visitor hashes within a day.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?
+    @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
+    @Option(help: "json or csv.") var format: ClickFormat = .json
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+
+    enum ClickFormat: String, ExpressibleByArgument { case json, csv }
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
+            let tables = try await ClickTables.build(store: store, period: period)
+            let text = format == .json ? tables.jsonText : tables.csv
             if let output {
                 do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                     throw StoreError("cannot write \(output): \(error.localizedDescription)")

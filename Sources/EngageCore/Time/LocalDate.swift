@@ -45,7 +45,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// `YYYY-MM-DD`.
     public var description: String {
         let c = components
-        return String(format: "%04d-%02d-%02d", c.year, c.month, c.day)
+        guard (0...9999).contains(c.year) else { return String(format: "%04d-%02d-%02d", c.year, c.month, c.day) }
+        // by hand: String(format:) is slow on Linux, and reports print hundreds of thousands of dates
+        let digit = { (n: Int) in UInt8(48 + n) }
+        let bytes: [UInt8] = [digit(c.year / 1000), digit(c.year / 100 % 10), digit(c.year / 10 % 10), digit(c.year % 10), 45,
+                              digit(c.month / 10), digit(c.month % 10), 45, digit(c.day / 10), digit(c.day % 10)]
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DD` strictly (month 1–12, day valid for the month).

@@ -282,6 +282,14 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
+        let rows = try await execute([SQLStatement("""
+            SELECT q.day, q.key, COUNT(*), COUNT(DISTINCT NULLIF(q.visitor, '')) FROM (\(sql)) q(day, key, visitor)
+            GROUP BY q.day, q.key ORDER BY q.day, q.key COLLATE BINARY
+            """, binds)])
+        return rows.map { DailyDistinct(day: $0[0].int ?? 0, key: $0[1].text ?? "", rows: $0[2].int ?? 0, distinct: $0[3].int ?? 0) }
+    }
+
     /// One multi-row INSERT per chunk of rows: the statement's VALUES tuple repeated, its
     /// `?n` placeholders renumbered for each row.
     public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {

@@ -220,6 +220,53 @@ extension SQLiteStore {
     }
 
     @discardableResult
+    public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
+        do {
+            return try await queue.read { db in
+                let st = try db.raw(sql)
+                for (i, v) in binds.enumerated() {
+                    switch v {
+                    case .null: st.bind(Int32(i + 1), nil as Int?)
+                    case .int(let x): st.bind(Int32(i + 1), x)
+                    case .double(let x): st.bind(Int32(i + 1), x)
+                    case .text(let x): st.bind(Int32(i + 1), x)
+                    }
+                }
+                var out: [DailyDistinct] = []
+                var key: [UInt8] = [], visitor: [UInt8] = []
+                var day = Int.min, rows = 0, distinct = 0
+                func flush() {
+                    if rows > 0 { out.append(DailyDistinct(day: day, key: String(decoding: key, as: UTF8.self), rows: rows, distinct: distinct)) }
+                }
+                while try st.step() {
+                    let d = st.int(0)
+                    let sameKey = d == day && st.withText(1) { $0.elementsEqual(key) }
+                    if !sameKey {
+                        flush()
+                        day = d
+                        key = st.withText(1) { Array($0) }
+                        rows = 0
+                        distinct = 0
+                        visitor.removeAll(keepingCapacity: true)
+                    }
+                    rows += 1
+                    st.withText(2) { v in
+                        // visitors arrive sorted within the group: a new one differs from the last
+                        if !v.isEmpty, !(distinct > 0 && v.elementsEqual(visitor)) {
+                            distinct += 1
+                            visitor.removeAll(keepingCapacity: true)
+                            visitor.append(contentsOf: v)
+                        }
+                    }
+                }
+                flush()
+                return out
+            }
+        } catch let e as DatabaseError {
+            throw StoreError("SQLite \(displayTarget): \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
     public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
         // SELECTs only: a read, which takes no write lock
         let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }

@@ -69,22 +69,20 @@ public struct AdvocacyData: Sendable {
     /// UTC day, so days are never joined).
     public func linkClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
         let d = clickDays(from: from, to: to, shift: shift)
-        return try await rows("""
-            SELECT link_code, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
-            FROM clicks WHERE is_bot = 0 AND \(d.condition)
-            GROUP BY \(d.day), link_code
-            """, d.binds).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+        return try await store.dailyDistinct("""
+            SELECT \(d.day), link_code, visitor_hash FROM clicks WHERE is_bot = 0 AND \(d.condition)
+            ORDER BY \(d.day), link_code, visitor_hash
+            """, d.binds).map { ($0.key, $0.day, $0.rows, $0.distinct) }
     }
 
     /// Human clicks in `[from, to)` per advocate (the owner of the link when the click was
     /// recorded) and day, with the day's distinct visitors over all the advocate's links.
     public func employeeClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(employeeID: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
         let d = clickDays(from: from, to: to, shift: shift)
-        return try await rows("""
-            SELECT employee_id, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
-            FROM clicks WHERE is_bot = 0 AND employee_id IS NOT NULL AND \(d.condition)
-            GROUP BY \(d.day), employee_id
-            """, d.binds).map { ($0[0].text ?? "", $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+        return try await store.dailyDistinct("""
+            SELECT \(d.day), employee_id, visitor_hash FROM clicks WHERE is_bot = 0 AND employee_id IS NOT NULL AND \(d.condition)
+            ORDER BY \(d.day), employee_id, visitor_hash
+            """, d.binds).map { ($0.key, $0.day, $0.rows, $0.distinct) }
     }
 
     /// Human clicks in `[from, to)` per day on advocate links (true) and brand links (false),
