@@ -142,6 +142,7 @@ public enum EngageServerApp {
     /// ServiceGroup: SIGTERM/SIGINT stop it gracefully (in-flight requests finish).
     public static func application(state: ServerState, logger: Logger) -> some ApplicationProtocol {
         Application(router: router(state: state),
+                    server: .http1(configuration: .init(additionalChannelHandlers: [RedirectHandler(app: state)])),
                     configuration: .init(address: .hostname(state.config.host, port: state.config.port), serverName: "engage"),
                     logger: logger)
     }

@@ -4,6 +4,9 @@ import Foundation
 import Hummingbird
 import Crypto
 import Metrics
+import NIOCore
+import NIOHTTPTypes
+import HTTPTypes
 
 /// `GET /r/{code}`: a 302 to the tracked link's stored target, after its click is durable.
 ///
@@ -12,7 +15,7 @@ import Metrics
 /// committed — so an answered click survives a crash, and throughput grows with load. The
 /// visitor is an HMAC of address and user agent with a random salt per UTC day, kept in the
 /// database only for that day: no address is stored, and days cannot be joined.
-actor ClickWriter {
+final class ClickWriter: @unchecked Sendable {
     struct Click: Sendable {
         var code: String
         var at: Int64
@@ -24,34 +27,51 @@ actor ClickWriter {
     }
 
     let store: any Store
-    private var pending: [(Click, CheckedContinuation<Void, Error>)] = []
+    private let lock = NSLock()
+    private var pending: [(Click, @Sendable ((any Error)?) -> Void)] = []
     private var flushing = false
 
     init(store: any Store) { self.store = store }
 
+    /// Calls `done` (on some thread) once `click` is committed, or with the error that kept
+    /// it from being stored.
+    func enqueue(_ click: Click, done: @escaping @Sendable ((any Error)?) -> Void) {
+        let start = lock.withLock { () -> Bool in
+            pending.append((click, done))
+            if flushing { return false }
+            flushing = true
+            return true
+        }
+        if start { Task { await self.flushLoop() } }
+    }
+
     /// Returns once `click` is committed.
     func record(_ click: Click) async throws {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, Error>) in
-            pending.append((click, c))
-            if !flushing {
-                flushing = true
-                Task { await self.flushLoop() }
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            enqueue(click) { error in
+                if let error { c.resume(throwing: error) } else { c.resume() }
             }
         }
     }
 
+    /// Writes what is pending, batch after batch, until nothing is: requests arriving while a
+    /// batch commits form the next one.
     private func flushLoop() async {
-        while !pending.isEmpty {
-            let batch = pending
-            pending = []
+        while true {
+            let batch = lock.withLock { () -> [(Click, @Sendable ((any Error)?) -> Void)] in
+                let b = pending
+                pending = []
+                if b.isEmpty { flushing = false }
+                return b
+            }
+            if batch.isEmpty { return }
             do {
                 try await write(batch.map(\.0))
-                for (_, c) in batch { c.resume() }
+                for (_, done) in batch { done(nil) }
             } catch {
-                for (_, c) in batch { c.resume(throwing: error) }
+                for (_, done) in batch { done(error) }
             }
         }
-        flushing = false
     }
 
     private func write(_ clicks: [Click]) async throws {
@@ -74,6 +94,13 @@ final class LinkCache: @unchecked Sendable {
     private var entries: [String: (target: String?, until: Int64)] = [:]
     init(store: any Store) { self.store = store }
 
+    /// The cached answer for `code`: `.some(target)` (nil target: unknown code), or nil when
+    /// the cache does not know (the database must be asked).
+    func cached(_ code: String, now: Int64) -> String?? {
+        guard let e = lock.withLock({ entries[code] }), e.until > now else { return nil }
+        return .some(e.target)
+    }
+
     func target(_ code: String, now: Int64) async throws -> String? {
         if let e = lock.withLock({ entries[code] }), e.until > now { return e.target }
         let row = try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first
@@ -91,21 +118,25 @@ final class LinkCache: @unchecked Sendable {
 final class VisitorSalt: @unchecked Sendable {
     let web: WebData
     private let lock = NSLock()
-    private var current: (day: Int, key: SymmetricKey)?
+    /// Today's HMAC, keyed once (copied per use: keying is two SHA-256 blocks).
+    private var current: (day: Int, hmac: HMAC<SHA256>)?
     init(web: WebData) { self.web = web }
 
     func hash(address: String, userAgent: String, now: Int64) async throws -> String {
+        if let h = cachedHash(address: address, userAgent: userAgent, now: now) { return h }
         let today = Int(now / 86_400)
-        var key = lock.withLock { current?.day == today ? current?.key : nil }
-        if key == nil {
-            let salt = try await web.setting("visitor_salt_\(today)", orInit: { Security.randomToken(bytes: 32) })
-            try await web.store.execute("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text("visitor_salt_\(today)")])
-            let k = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
-            lock.withLock { current = (today, k) }
-            key = k
-        }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data((address + "\n" + userAgent).utf8), using: key!)
-        return Security.base64url(Data(mac).prefix(16))
+        let salt = try await web.setting("visitor_salt_\(today)", orInit: { Security.randomToken(bytes: 32) })
+        try await web.store.execute("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text("visitor_salt_\(today)")])
+        let key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
+        lock.withLock { current = (today, HMAC<SHA256>(key: key)) }
+        return cachedHash(address: address, userAgent: userAgent, now: now)!
+    }
+
+    /// The hash when today's salt is already known here (no database needed), else nil.
+    func cachedHash(address: String, userAgent: String, now: Int64) -> String? {
+        guard var h = lock.withLock({ current?.day == Int(now / 86_400) ? current?.hmac : nil }) else { return nil }
+        h.update(data: Data((address + "\n" + userAgent).utf8))
+        return Security.base64url(Data(h.finalize()).prefix(16))
     }
 }
 
@@ -138,6 +169,140 @@ struct Redirects {
             headers[.location] = target
             headers[.cacheControl] = "no-store"
             return Response(status: .found, headers: headers)
+        }
+    }
+}
+
+/// Tracked-link redirects answered on the event loop, in the channel pipeline ahead of the
+/// router: for `GET /r/CODE` with its link and today's visitor salt already known (in
+/// memory), the click joins the group commit and the 302 is written when it is committed —
+/// with no task per request and no trip through the async request stream, which is most of
+/// a redirect's cost. Anything else (other paths, a link or salt not yet cached, a request
+/// while another is in progress on the connection) goes on to the router, whose `/r/{code}`
+/// route does the same work (and fills the caches).
+final class RedirectHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    let app: ServerState
+    /// Requests passed on whose response has not ended yet (answers must keep their order).
+    private var passedOn = 0
+    /// The redirect being answered here, from its head to its response.
+    private var answering: (head: HTTPRequest, target: String, code: String)?
+    private var swallowing = false
+    /// Parts of pipelined requests that arrived while a redirect here waits for its commit:
+    /// read once it is answered, so answers keep the order of requests.
+    private var held: [NIOAny] = []
+
+    init(app: ServerState) { self.app = app }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if answering != nil && !swallowing {
+            held.append(data)
+            return
+        }
+        let part = unwrapInboundIn(data)
+        switch part {
+        case .head(let head):
+            if passedOn == 0, answering == nil, head.method == .get, let path = head.path, path.hasPrefix("/r/"),
+               let (code, target) = cachedTarget(path) {
+                answering = (head, target, code)
+                swallowing = true
+                return
+            }
+            passedOn += 1
+            context.fireChannelRead(data)
+        case .body:
+            if swallowing { return }
+            context.fireChannelRead(data)
+        case .end:
+            if swallowing {
+                swallowing = false
+                answer(context: context)
+                return
+            }
+            context.fireChannelRead(data)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { passedOn = max(0, passedOn - 1) }
+        context.write(data, promise: promise)
+    }
+
+    /// The link's target when the code is well formed and its link cached; nil otherwise.
+    private func cachedTarget(_ path: String) -> (String, String)? {
+        let code = String(path.dropFirst(3))
+        guard (1...64).contains(code.count), !code.contains(where: { $0 == "/" || $0 == "?" || $0 == "%" }),
+              let hit = app.links.cached(code, now: app.config.now()), let target = hit else { return nil }
+        return (code, target)
+    }
+
+    private func answer(context: ChannelHandlerContext) {
+        guard let (head, target, code) = answering else { return }
+        let now = app.config.now()
+        let ua = head.headerFields[.userAgent]
+        let address = head.headerFields[.forwardedFor]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+            ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard let visitor = app.salt.cachedHash(address: address, userAgent: ua ?? "", now: now) else {
+            // a new day: the router's route makes the salt
+            answering = nil
+            passedOn += 1
+            context.fireChannelRead(wrapInboundOut(.head(head)))
+            context.fireChannelRead(wrapInboundOut(.end(nil)))
+            let parts = held
+            held = []
+            for p in parts { channelRead(context: context, data: p) }
+            return
+        }
+        let click = ClickWriter.Click(code: code, at: now, visitor: visitor, userAgent: ua, agent: AgentClass.of(ua),
+                                      referrer: head.headerFields[.referer], occurrence: app.nextOccurrence())
+        let close = head.headerFields[.connection]?.lowercased().contains("close") ?? false
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        app.clicks.enqueue(click) { error in
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.respond(context: context, target: error == nil ? target : nil, close: close)
+            }
+        }
+    }
+
+    private func respond(context: ChannelHandlerContext, target: String?, close: Bool) {
+        answering = nil
+        var fields = HTTPFields()
+        let status: HTTPResponse.Status
+        var body: ByteBuffer?
+        if let target {
+            status = .found
+            fields[.location] = target
+            fields[.cacheControl] = "no-store"
+            fields[.contentLength] = "0"
+            Redirects.redirects.increment()
+        } else {
+            // not recorded: not redirected either (a click answered is a click stored)
+            status = .serviceUnavailable
+            let text = "<!doctype html><meta charset=\"utf-8\"><title>Unavailable</title><p>Please try again in a moment. · Попробуйте ещё раз чуть позже.</p>\n"
+            fields[.contentType] = "text/html; charset=utf-8"
+            fields[.contentLength] = String(text.utf8.count)
+            body = context.channel.allocator.buffer(string: text)
+        }
+        if close { fields[.connection] = "close" }
+        defer {
+            let parts = held
+            held = []
+            for p in parts { channelRead(context: context, data: p) }
+        }
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        if close {
+            let done = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
+            done.futureResult.whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
     }
 }

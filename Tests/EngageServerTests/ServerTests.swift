@@ -527,6 +527,43 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
         }
     }
 
+    /// Over a real socket: the first request for a link goes through the router (and fills
+    /// the caches), the next ones are answered in the channel pipeline (RedirectHandler);
+    /// both store their click before answering, alike.
+    @Test func redirectsOverASocketAreAnsweredAheadOfTheRouterAlike() async throws {
+        for engine in engines {
+            try await withStore(engine) { store, dir in
+                let f = try await Fixture.make(store, dir: dir, configure: { $0.port = 0 })
+                guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { Issue.record("refused"); return }
+                try await f.app.test(.live) { client in
+                    var locations: [String?] = []
+                    for _ in 0..<3 {
+                        let r = try await client.execute(uri: "/r/abc", method: .get, headers: [.userAgent: "Mozilla/5.0 (iPhone) Mobile/15E148"])
+                        #expect(r.status == .found)
+                        locations.append(r.headers[.location])
+                    }
+                    #expect(Set(locations) == ["https://example.com/office?utm_source=linkedin&utm_medium=advocacy"])
+                    let bot = try await client.execute(uri: "/r/abc", method: .get, headers: [.userAgent: "TelegramBot (like TwitterBot)"])
+                    #expect(bot.status == .found)
+                    let rows = try await store.execute("SELECT agent_class, is_bot, employee_id, day FROM clicks WHERE import_id = 0 ORDER BY is_bot, occurrence")
+                    #expect(rows.count == 4)
+                    #expect(rows.map(\.[1]) == [.int(0), .int(0), .int(0), .int(1)])
+                    #expect(rows.allSatisfy { $0[2] == .text("e1") && $0[3] == .int(Int(testNow / 86_400)) })
+                    // one visitor, one day: one hash for the three human clicks
+                    #expect(try await store.execute("SELECT COUNT(DISTINCT visitor_hash) FROM clicks WHERE import_id = 0 AND is_bot = 0") == [[.int(1)]])
+                    // unknown codes, other methods and other paths still reach the router
+                    #expect(try await client.execute(uri: "/r/nope", method: .get).status == .notFound)
+                    #expect(try await client.execute(uri: "/r/abc", method: .post).status != .found)
+                    #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+                    #expect(try await store.execute("SELECT COUNT(*) FROM clicks WHERE import_id = 0") == [[.int(4)]])
+                    // a client that asks to close gets its redirect, then the connection closes
+                    let last = try await client.execute(uri: "/r/abc", method: .get, headers: [.connection: "close"])
+                    #expect(last.status == .found)
+                }
+            }
+        }
+    }
+
     @Test func linkCodesFromTheCommandLineTagTheTarget() async throws {
         try await withStore(.sqlite) { store, dir in
             guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { Issue.record("refused"); return }
