@@ -8,7 +8,7 @@ public struct EngageCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "engage",
         abstract: "Self-hosted engagement analytics: social media, employee advocacy, employee surveys.",
-        subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self, ConfigCommand.self,
+        subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self, ConfigCommand.self, SurveyCommand.self,
                       ServeCommand.self, UserCommand.self, TokenCommand.self, LinkCommand.self])
 
     public init() {}

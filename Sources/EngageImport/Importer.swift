@@ -22,9 +22,7 @@ public struct Importer: Sendable {
     /// Files this version imports, in the order they are read (what is referred to first).
     public static let socialFiles = ["accounts.csv", "account_daily.csv", "account_periods.csv", "posts.csv",
                                      "costs.csv", "messages.csv", "sessions.csv"]
-    public static let importedFiles = socialFiles + AdvocacyTables.files
-    /// Files of the contract that later versions import (surveys): skipped with a warning.
-    public static let laterFiles: Set<String> = ["responses.csv", "hr_metrics.csv", "events.csv"]
+    public static let importedFiles = socialFiles + AdvocacyTables.files + ["responses.csv"]
 
     public func importFolder(_ folder: String) async throws -> ImportSummary {
         var isDir: ObjCBool = false
@@ -38,8 +36,6 @@ public struct Importer: Sendable {
             let lower = name.lowercased()
             if Self.importedFiles.contains(lower) {
                 present.append(name)
-            } else if Self.laterFiles.contains(lower) {
-                issues.warning(name, 0, 0, "skipped: this version of Engage does not import \(lower) yet")
             } else if !name.hasPrefix(".") {
                 issues.warning(name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
             }
@@ -97,6 +93,7 @@ struct TableImport {
             case "costs.csv": return try await costs(ctx)
             case "messages.csv": return try await messages(ctx)
             case "sessions.csv": return try await sessions(ctx)
+            case "responses.csv": return try await responses(ctx)
             default:
                 guard let spec = AdvocacyTables.specs.first(where: { $0.file == file.lowercased() }) else { return 0 }
                 return try await table(spec, ctx)
@@ -171,6 +168,7 @@ struct TableImport {
         case let r as MessageRow: return r.messageID
         case let r as SessionRow: return r.sessionID
         case let r as CostRow: return "\(r.date) \(r.amountCents)"
+        case let r as SurveyResponse: return idOf(r.response)
         case let r as [StoreValue]: return r.first.map { v -> String in
             switch v {
             case .text(let t): return t

@@ -154,5 +154,8 @@ public enum EngageServerApp {
         let app = application(state: state, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        // redirects answered in the channel pipeline are not requests the server waits for:
+        // their clicks still being committed are written before the process ends
+        await state.clicks.drain()
     }
 }

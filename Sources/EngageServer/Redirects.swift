@@ -45,6 +45,15 @@ final class ClickWriter: @unchecked Sendable {
         if start { Task { await self.flushLoop() } }
     }
 
+    /// Waits until every click handed over has been written (or failed): on a graceful
+    /// shutdown, after the server has stopped taking requests. At most `seconds`.
+    func drain(seconds: Double = 10) async {
+        let until = Date().addingTimeInterval(seconds)
+        while lock.withLock({ flushing || !pending.isEmpty }), Date() < until {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
     /// Returns once `click` is committed.
     func record(_ click: Click) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in

@@ -6,6 +6,8 @@ public protocol StoreMaintenance: Store {
     func rollupSnapshot() async throws -> [String]
     /// Runs one SQL statement written for this engine.
     func executeForTests(_ sql: String) async throws
+    /// The column names of a table (for schema checks, e.g. survey anonymity).
+    func columns(of table: String) async throws -> [String]
 }
 
 extension SQLiteStore: StoreMaintenance {}

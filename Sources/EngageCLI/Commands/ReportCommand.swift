@@ -6,7 +6,7 @@ import Foundation
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self, AdvocacyReportCommand.self, ClickTablesCommand.self])
+        commandName: "report", abstract: "Print a report.", subcommands: [SocialReportCommand.self, AdvocacyReportCommand.self, ClickTablesCommand.self, SurveyReportCommand.self])
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {

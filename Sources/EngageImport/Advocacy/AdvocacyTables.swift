@@ -146,6 +146,19 @@ enum AdvocacyTables {
             FieldSpec("network", .text, required: true), FieldSpec("action", .oneOf(EMVRates.Action.allCases.map(\.rawValue)), required: true),
             FieldSpec("value", .score(max: 1_000_000), required: true), FieldSpec("from", .date, required: true, column: "from_day"),
         ], idColumn: "network"),
+        // employee surveys: HR figures per department and period, corporate events
+        TableSpec(file: "hr_metrics.csv", table: "hr_metrics", key: ["department", "period"], fields: [
+            FieldSpec("department", .text, required: true), FieldSpec("period", .text, required: true), FieldSpec("headcount", .count),
+            FieldSpec("turnover_pct", .score(max: 100)), FieldSpec("absenteeism_pct", .score(max: 100)),
+            FieldSpec("productivity", .score(max: 1_000_000_000)),
+        ], idColumn: "department"),
+        TableSpec(file: "events.csv", table: "events", key: ["event_id"], fields: [
+            FieldSpec("event_id", .text, required: true), FieldSpec("date", .date, required: true, column: "day"),
+            FieldSpec("invited", .count, required: true), FieldSpec("attended", .count, required: true), FieldSpec("name", .text),
+        ], idColumn: "event_id", checks: [{ v in
+            guard let a = v["attended"]?.int, let i = v["invited"]?.int, a > i else { return nil }
+            return ("attended", "\(a) is more than the \(i) invited")
+        }]),
     ]
 
     static let files = specs.map(\.file)

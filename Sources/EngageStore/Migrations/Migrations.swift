@@ -174,6 +174,43 @@ public enum Migrations {
             "CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash) WHERE is_bot = 0",
             "CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
         ],
+        // 6: employee surveys (DESIGN.md "Survey anonymity"). Invitations know the employee
+        // and their single-use token (as a hash); responses and answers never do: they keep
+        // only the strata copied at invitation and the date.
+        [
+            """
+            CREATE TABLE surveys (
+                survey_id TEXT PRIMARY KEY, name TEXT NOT NULL, questionnaire_id TEXT NOT NULL,
+                questionnaire_version INTEGER NOT NULL, method TEXT NOT NULL, questionnaire TEXT NOT NULL,
+                created_at INTEGER NOT NULL, closes_on INTEGER, closed_at INTEGER)
+            """,
+            """
+            CREATE TABLE survey_invitations (
+                token_hash TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id), employee_id TEXT NOT NULL,
+                department TEXT, is_manager INTEGER, age_band TEXT, gender TEXT, invited_on INTEGER NOT NULL,
+                used INTEGER NOT NULL DEFAULT 0, UNIQUE (survey_id, employee_id))
+            """,
+            """
+            CREATE TABLE survey_responses (
+                response_id TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id),
+                department TEXT, is_manager INTEGER, age_band TEXT, gender TEXT, day INTEGER, import_id INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE survey_answers (
+                response_id TEXT NOT NULL REFERENCES survey_responses(response_id), item_id TEXT NOT NULL,
+                answer TEXT NOT NULL, points REAL NOT NULL, import_id INTEGER NOT NULL, PRIMARY KEY (response_id, item_id))
+            """,
+            """
+            CREATE TABLE hr_metrics (
+                department TEXT NOT NULL, period TEXT NOT NULL, headcount INTEGER, turnover_pct REAL, absenteeism_pct REAL,
+                productivity REAL, import_id INTEGER NOT NULL, PRIMARY KEY (department, period))
+            """,
+            """
+            CREATE TABLE events (
+                event_id TEXT PRIMARY KEY, day INTEGER NOT NULL, invited INTEGER NOT NULL, attended INTEGER NOT NULL, name TEXT,
+                import_id INTEGER NOT NULL)
+            """,
+        ],
     ]
 
     public static var latest: Int { steps.count }
@@ -181,5 +218,6 @@ public enum Migrations {
     /// Tables of imported data (what `Store.counts()` reports).
     public static let dataTables = ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages",
                                     "sessions", "imports", "employees", "invitations", "content", "shares", "links", "clicks",
-                                    "leads", "ssi", "candidates", "emv_rates"]
+                                    "leads", "ssi", "candidates", "emv_rates", "surveys",
+                                    "survey_invitations", "survey_responses", "survey_answers", "hr_metrics", "events"]
 }

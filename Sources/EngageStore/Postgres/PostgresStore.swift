@@ -354,6 +354,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public var importLockParts: (high: Int64, low: Int64) { PostgresDialect.lockParts(PostgresDialect.importLock(schema: target.schema)) }
 
     /// Runs one statement (tests only).
+    public func columns(of table: String) async throws -> [String] {
+        try await execute("SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?1",
+                          [.text(table)]).compactMap { $0.first?.text }
+    }
+
     public func executeForTests(_ sql: String) async throws {
         _ = try await textForTests(sql)
     }

@@ -219,7 +219,10 @@ extension SQLiteStore {
         try await queue.write { db in try db.execute(sql: sql) }
     }
 
-    @discardableResult
+    public func columns(of table: String) async throws -> [String] {
+        try await execute("SELECT name FROM pragma_table_info(?1)", [.text(table)]).compactMap { $0.first?.text }
+    }
+
     public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         do {
             return try await queue.read { db in
@@ -267,6 +270,7 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
     public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
         // SELECTs only: a read, which takes no write lock
         let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }

@@ -1,0 +1,90 @@
+import ArgumentParser
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageServer
+import EngageStore
+import Foundation
+
+struct SurveyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "survey", abstract: "Employee engagement survey waves.",
+                                                    subcommands: [SurveyCreateCommand.self, SurveyListCommand.self])
+}
+
+struct SurveyCreateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a survey wave from a questionnaire file (YAML or JSON); prints its id. `engage import` then takes responses.csv rows for it.",
+        discussion: "Shipped templates: questionnaires/express-12.yaml (12 yes/no statements) and questionnaires/three-component.yaml (3 components × 30 points).")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The questionnaire file.") var questionnaire: String
+    @Option(help: "A name for the wave, e.g. \"Autumn 2026\".") var name: String
+    @Option(help: "Its id (letters, digits, - or _); default: made from the date.") var id: String?
+    @Option(help: "The last day answers are taken (YYYY-MM-DD).") var closes: DateArgument?
+
+    func run() async throws {
+        try await reportingErrors {
+            let q: Questionnaire
+            do { q = try QuestionnaireFile.load(path: questionnaire) } catch let e as QuestionnaireFile.Refused { throw StoreError(e.description) }
+            let now = Int64(Date().timeIntervalSince1970)
+            let surveyID = id ?? "\(q.id)-\(LocalDate(dayNumber: Int(now / 86_400)))"
+            guard (1...64).contains(surveyID.count), surveyID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw StoreError("--id: 1 to 64 letters, digits, - or _")
+            }
+            try await SurveyData(store: try await database.open()).create(id: surveyID, name: name, questionnaire: q, now: now, closesOn: closes?.date)
+            print(surveyID)
+        }
+    }
+}
+
+struct SurveyListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List survey waves (id, questionnaire and version, name).")
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            for s in try await SurveyData(store: try await database.open()).surveys() {
+                let q = Questionnaire(jsonText: s.questionnaireJSON)
+                print("\(s.id)\t\(q.map { "\($0.id) v\($0.version)" } ?? "?")\t\(s.name)")
+            }
+        }
+    }
+}
+
+struct SurveyReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survey",
+        abstract: "A survey wave's results: the index of its method, per department, role, age band and gender, with coverage checks.",
+        discussion: "Groups with fewer respondents than the anonymity threshold are never shown, nor the next smallest group of the same breakdown when the hidden one could be worked out from the total.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The survey's id (see engage survey list).") var survey: String
+    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "Anonymity threshold: smallest group shown (never below 3).") var threshold = 5
+    @Option(help: "Write to this file instead of standard output.") var output: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            var builder = SurveyReportBuilder(store: try await database.open())
+            builder.threshold = threshold
+            let json = try await builder.build(surveyID: survey).json
+            let r = GenericRenderer(title: "Employee survey \(survey)")
+            let text: String
+            switch format {
+            case .json: text = json.serialized(indent: 1)
+            case .md: text = r.markdown(json)
+            case .csv: text = r.csv(json)
+            case .html: text = r.html(json)
+            }
+            if let output {
+                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
+                }
+                printError("wrote \(output)")
+            } else {
+                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import EngageTestSupport
+import Foundation
+import Testing
+
+/// Survey waves end to end on both engines: questionnaire → survey → responses.csv →
+/// report, on the seeds' worked examples, with anonymity rules checked on the schema and
+/// on stored rows.
+@Suite struct SurveyReportTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func questionnaire(_ name: String) throws -> Questionnaire {
+        try QuestionnaireFile.load(path: root.appendingPathComponent("questionnaires/\(name)").path)
+    }
+
+    /// The seed's express example: 297 respondents, 2,743 Yes (227 people with 9, 70 with 10).
+    static var expressResponses: String {
+        var csv = "survey_id,response_id,department,is_manager,age_band,gender," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
+        for i in 0..<297 {
+            let yes = i < 227 ? 9 : 10
+            let dept = i < 150 ? "Sales" : (i < 294 ? "Support" : "Legal")
+            let answers = (0..<12).map { $0 < yes ? (i % 2 == 0 ? "yes" : "да") : (i % 3 == 0 ? "0" : "no") }
+            csv += "autumn,r\(i),\(dept),\(i % 10 == 0 ? "yes" : "no"),25-34,\(i % 2 == 0 ? "f" : "m")," + answers.joined(separator: ",") + "\n"
+        }
+        return csv
+    }
+
+    @Test(arguments: engines) func theSeedsExpressExampleEndToEnd(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            try await SurveyData(store: store).create(id: "autumn", name: "Autumn", questionnaire: try Self.questionnaire("express-12.yaml"),
+                                                      now: testNow, closesOn: nil)
+            guard case .success(let s) = try await importFiles(["responses.csv": Self.expressResponses], into: store, dir: dir) else {
+                Issue.record("refused"); return
+            }
+            #expect(s.rows == 297)
+            let r = try await SurveyReportBuilder(store: store).build(surveyID: "autumn")
+            let json = r.json
+            #expect(json["respondents"] == .int(297))
+            // 2,743 × 100 / (297 × 12)
+            #expect(json["engagement_pct"] == .double(Survey.engagementPct(yes: 2_743, respondents: 297)!))
+            #expect(abs(r.overall.engagementPct! - 76.964) < 0.001)
+            #expect(json["band"] == .string("high"))
+            // Legal (3) is below the threshold; Support (144), the next smallest, goes with it
+            guard case .array(let depts) = json["departments"] else { Issue.record("no departments"); return }
+            let shown = depts.compactMap { d -> String? in d["suppressed"] == .bool(false) ? d["department"]?.stringValue : nil }
+            #expect(shown == ["Sales"])
+            #expect(depts.first { $0["department"] == .string("Legal") }?["respondents"] == .null)
+            #expect(depts.first { $0["department"] == .string("Legal") }?["engagement_pct"] == nil)
+            // the interval is per person (297 observations), around the mean
+            if case .object(let ci) = json["engagement_ci95"] ?? .null, case .double(let low) = ci.first { $0.0 == "low" }?.1 ?? .null {
+                #expect(low < 2_743.0 * 100 / 3_564 && low > 76)
+            } else { Issue.record("no interval") }
+        }
+    }
+
+    @Test(arguments: engines) func threeComponentIndexAndBand(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let q = try Self.questionnaire("three-component.yaml")
+            try await SurveyData(store: store).create(id: "tc", name: "TC", questionnaire: q, now: testNow, closesOn: nil)
+            // five people; work 25 each (5+5+5+5+5+0), management 13 (5+5+3+0+0+0), events 11 (5+3+3+0+0+0)
+            let work = ["often", "often", "agree", "agree", "often", "disagree"]
+            let mgmt = ["often", "often", "sometimes", "never", "disagree", "never"]
+            let events = ["often", "rather_agree", "sometimes", "never", "disagree", "never"]
+            var csv = "survey_id,response_id,department," + q.items.map(\.id).joined(separator: ",") + "\n"
+            for i in 0..<5 { csv += "tc,t\(i),Ops," + (work + mgmt + events).joined(separator: ",") + "\n" }
+            guard case .success = try await importFiles(["responses.csv": csv], into: store, dir: dir) else { Issue.record("refused"); return }
+            let json = try await SurveyReportBuilder(store: store).build(surveyID: "tc").json
+            #expect(json["index"] == .double(49))
+            #expect(json["band"] == .string("medium"))
+            #expect(json["index_rescaled_0_90"] == .double(49))
+        }
+    }
+
+    @Test(arguments: engines) func badResponsesAreRefusedWithTheirPlace(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            try await SurveyData(store: store).create(id: "s1", name: "S1", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)
+            let header = "survey_id,response_id," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
+            let all = Array(repeating: "yes", count: 12)
+            var csv = header + "s1,a," + all.joined(separator: ",") + "\n"
+            csv += "nope,b," + all.joined(separator: ",") + "\n"
+            csv += "s1,c," + (["maybe"] + all.dropFirst()).joined(separator: ",") + "\n"
+            csv += "s1,d," + (all.dropLast() + [""]).joined(separator: ",") + "\n"
+            guard case .failure(let f) = try await importFiles(["responses.csv": csv], into: store, dir: dir) else { Issue.record("accepted"); return }
+            #expect(f.errors.map(\.description) == [
+                "responses.csv:3:1: survey_id: no survey 'nope' (create it with engage survey create)",
+                "responses.csv:4:6: q01: expected true/false, 1/0, yes/no or да/нет, got 'maybe'",
+                "responses.csv:5:50: q12: an answer is required (yes or no)",
+            ])
+            #expect(try await store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
+        }
+    }
+
+    /// No row of the response tables can name a person, a token or a time of day.
+    @Test(arguments: engines) func responsesCannotBeTracedToAPerson(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            try await SurveyData(store: store).create(id: "autumn", name: "Autumn", questionnaire: try Self.questionnaire("express-12.yaml"),
+                                                      now: testNow, closesOn: nil)
+            guard case .success = try await importFiles(["responses.csv": Self.expressResponses], into: store, dir: dir) else { Issue.record("refused"); return }
+            for table in ["survey_responses", "survey_answers"] {
+                let columns = try await store.columns(of: table)
+                #expect(!columns.isEmpty)
+                for forbidden in ["token", "token_hash", "employee_id", "email", "name", "submitted_at", "created_at", "answered_at", "ip", "user_agent"] {
+                    #expect(!columns.contains(forbidden), "\(table).\(forbidden)")
+                }
+                #expect(columns.allSatisfy { !$0.hasSuffix("_at") }, "\(table): no instants")
+            }
+            // stored rows: strata and a day at most
+            let rows = try await store.execute("SELECT department, is_manager, age_band, gender, day FROM survey_responses WHERE response_id = 'r0'")
+            #expect(rows == [[.text("Sales"), .int(1), .text("25-34"), .text("f"), .null]])
+        }
+    }
+}
+
+extension JSONValue {
+    var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+}
