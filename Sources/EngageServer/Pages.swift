@@ -55,6 +55,7 @@ struct Pages {
         router.post("users/{id}/delete") { request, context in try await changeUser(request, context, remove: true) }
         registerAdvocacy(on: router)
         registerContent(on: router)
+        registerSurveys(on: router)
     }
 
     // MARK: layout

@@ -82,6 +82,8 @@ public enum ServerSecurity {
     public static func hashPassword(_ password: String, cost: UInt8 = 12) -> String { Security.hashPassword(password, cost: cost) }
     public static func newAPIToken() -> String { "eng_" + Security.randomToken(bytes: 32) }
     public static func tokenHash(_ token: String) -> String { Security.tokenHash(token) }
+    /// A survey link's single-use token (144 random bits).
+    public static func newSurveyToken() -> String { Security.randomToken(bytes: 18) }
     /// A short random link code: 8 characters of base64url (48 random bits).
     public static func newLinkCode() -> String { Security.randomToken(bytes: 6) }
 }

@@ -8,7 +8,8 @@ import Foundation
 
 struct SurveyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "survey", abstract: "Employee engagement survey waves.",
-                                                    subcommands: [SurveyCreateCommand.self, SurveyListCommand.self])
+                                                    subcommands: [SurveyCreateCommand.self, SurveyListCommand.self, SurveyInviteCommand.self,
+                                                                  SurveyRemindersCommand.self, SurveyCloseCommand.self])
 }
 
 struct SurveyCreateCommand: AsyncParsableCommand {
@@ -85,6 +86,74 @@ struct SurveyReportCommand: AsyncParsableCommand {
             } else {
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }
+        }
+    }
+}
+
+struct SurveyInviteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invite",
+        abstract: "Invite employees (all employed today, or one department) not yet invited: one single-use link each, printed as CSV (employee_id,name,email,link) for your mail merge.",
+        discussion: "Only a hash of each token is stored: the links are shown this once. The answers given through a link are stored without it.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The survey's id.") var survey: String
+    @Option(help: "Only this department.") var department: String?
+    @Option(help: "The address employees reach engage serve at (e.g. https://engage.example.com).") var baseURL = "http://127.0.0.1:8080"
+    @Option(help: "Write the CSV here instead of standard output.") var output: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            let made = try await SurveyData(store: store).invite(surveyID: survey, department: department, now: Int64(Date().timeIntervalSince1970),
+                                                                 token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
+            var who: [String: (String, String)] = [:]
+            for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
+                who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
+            }
+            let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+            var csv = "employee_id,name,email,link\n"
+            for (e, token) in made { csv += [e, who[e]?.0 ?? "", who[e]?.1 ?? "", "\(base)/s/\(token)"].map(cell).joined(separator: ",") + "\n" }
+            if let output {
+                do { try csv.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw StoreError("cannot write \(output): \(error.localizedDescription)") }
+                printError("invited \(made.count); links in \(output)")
+            } else {
+                print(csv, terminator: "")
+                printError("invited \(made.count)")
+            }
+        }
+    }
+}
+
+struct SurveyRemindersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reminders",
+                                                    abstract: "Invited employees who have not answered yet (by their link's state only), as CSV: employee_id,name,email.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The survey's id.") var survey: String
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await database.open()
+            var who: [String: (String, String)] = [:]
+            for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
+                who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
+            }
+            print("employee_id,name,email")
+            for e in try await SurveyData(store: store).notAnswered(surveyID: survey) { print("\(e),\(who[e]?.0 ?? ""),\(who[e]?.1 ?? "")") }
+        }
+    }
+}
+
+struct SurveyCloseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "Close a survey wave: its links take no more answers.")
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The survey's id.") var survey: String
+
+    func run() async throws {
+        try await reportingErrors {
+            try await SurveyData(store: try await database.open()).close(surveyID: survey, now: Int64(Date().timeIntervalSince1970))
+            print("closed \(survey)")
         }
     }
 }

@@ -50,15 +50,7 @@ public struct SurveyReportBuilder: Sendable {
     public static let dimensions = ["department", "role", "age_band", "gender"]
 
     static func ageBand(birthYear: Int?, in year: Int) -> String? {
-        guard let b = birthYear else { return nil }
-        let age = year - b
-        switch age {
-        case ..<25: return "<25"
-        case 25..<35: return "25-34"
-        case 35..<45: return "35-44"
-        case 45..<55: return "45-54"
-        default: return "55+"
-        }
+        birthYear.map { SurveyData.ageBand(birthYear: $0, in: year) }
     }
 
     static func role(_ isManager: Bool?) -> String? { isManager.map { $0 ? "manager" : "staff" } }

@@ -188,7 +188,7 @@ public enum Migrations {
             CREATE TABLE survey_invitations (
                 token_hash TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id), employee_id TEXT NOT NULL,
                 department TEXT, is_manager INTEGER, age_band TEXT, gender TEXT, invited_on INTEGER NOT NULL,
-                used INTEGER NOT NULL DEFAULT 0, UNIQUE (survey_id, employee_id))
+                used INTEGER NOT NULL DEFAULT 0, claim TEXT, UNIQUE (survey_id, employee_id))
             """,
             """
             CREATE TABLE survey_responses (

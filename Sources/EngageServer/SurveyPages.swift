@@ -1,0 +1,92 @@
+import EngageCore
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// Anonymous answering at `/s/{token}` (no sign-in: the single-use token is the key). The
+/// form is in the employee's language; on submit the token is marked used and the answers
+/// are stored without token, employee or time of day (SurveyData.submit). A used, unknown
+/// or closed link gets a friendly page; a second submit changes nothing.
+extension Pages {
+    func registerSurveys(on router: Router<EngageContext>) {
+        router.get("s/{token}") { request, context in try await surveyForm(request, context, chosen: [:], missing: []) }
+        router.post("s/{token}") { request, context in try await surveySubmit(request, context) }
+    }
+
+    enum SurveyLink {
+        case open(SurveyRecord, Questionnaire, tokenHash: String)
+        case page(Response)
+    }
+
+    func surveyLink(_ request: Request, _ context: EngageContext) async throws -> SurveyLink {
+        let t = UIText(lang: context.lang)
+        let token = context.parameters.get("token") ?? ""
+        let data = SurveyData(store: app.store)
+        func notice(_ title: String, _ text: String, _ status: HTTPResponse.Status) throws -> SurveyLink {
+            .page(try page(request, context, title: title, current: "", content: "<section class=\"survey\"><h1>\(htmlEscape(title))</h1><p>\(htmlEscape(text))</p></section>",
+                           status: status))
+        }
+        guard (16...64).contains(token.count), let invitation = try await data.invitation(tokenHash: Security.tokenHash(token)),
+              let survey = try await data.survey(id: invitation.surveyID), let q = Questionnaire(jsonText: survey.questionnaireJSON) else {
+            return try notice(t["survey_unknown_title"], t["survey_unknown"], .notFound)
+        }
+        if invitation.used { return try notice(t["survey_thanks_title"], t["survey_used"], .ok) }
+        if survey.closedAt != nil || survey.closesOn.map({ $0 < app.today() }) == true {
+            return try notice(t["survey_closed_title"], t["survey_closed"], .gone)
+        }
+        return .open(survey, q, tokenHash: Security.tokenHash(token))
+    }
+
+    func surveyForm(_ request: Request, _ context: EngageContext, chosen: [String: String], missing: Set<String>,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
+        let link = try await surveyLink(request, context)
+        guard case .open(_, let q, _) = link else {
+            if case .page(let r) = link { return r }
+            throw APIError.notFound
+        }
+        let lang = context.lang.rawValue
+        let t = UIText(lang: context.lang)
+        let items: [[String: Any]] = q.items.enumerated().map { i, item in
+            let options: [(String, String)] = q.method == .yesNo
+                ? [("yes", t["yes"]), ("no", t["no"])]
+                : item.options.map { ($0.id, $0.text.in_(lang)) }
+            return ["number": i + 1, "text": item.text.in_(lang), "missing": missing.contains(item.id),
+                    "options": options.map { ["name": item.id, "value": $0.0, "label": $0.1, "checked": chosen[item.id] == $0.0] }]
+        }
+        let content = try render("survey_form", ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items], context)
+        return try page(request, context, title: q.title.in_(lang), current: "", content: content,
+                        error: missing.isEmpty ? nil : APIError(.unprocessableContent, t["survey_missing"]), status: status)
+    }
+
+    func surveySubmit(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let link = try await surveyLink(request, context)
+        guard case .open(_, let q, let tokenHash) = link else {
+            if case .page(let r) = link { return r }
+            throw APIError.notFound
+        }
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        var answers: [(itemID: String, answer: String, points: Double)] = []
+        var missing: Set<String> = []
+        var chosen: [String: String] = [:]
+        for item in q.items {
+            let value = form[item.id] ?? ""
+            chosen[item.id] = value
+            switch q.method {
+            case .yesNo:
+                guard value == "yes" || value == "no" else { missing.insert(item.id); continue }
+                answers.append((item.id, value, value == "yes" ? 1 : 0))
+            case .scored:
+                guard let o = item.options.first(where: { $0.id == value }) else { missing.insert(item.id); continue }
+                answers.append((item.id, o.id, o.points))
+            }
+        }
+        if !missing.isEmpty { return try await surveyForm(request, context, chosen: chosen, missing: missing, status: .unprocessableContent) }
+        let t = UIText(lang: context.lang)
+        let stored = try await SurveyData(store: app.store).submit(tokenHash: tokenHash, answers: answers, responseID: "w-" + Security.randomToken(bytes: 12),
+                                                                   claim: Security.randomToken(bytes: 12), today: app.today())
+        let text = stored ? t["survey_thanks"] : t["survey_used"]
+        return try page(request, context, title: t["survey_thanks_title"], current: "",
+                        content: "<section class=\"survey\"><h1>\(htmlEscape(t["survey_thanks_title"]))</h1><p>\(htmlEscape(text))</p></section>")
+    }
+}

@@ -1,0 +1,118 @@
+import EngageCore
+import EngageImport
+import EngageServer
+import EngageStore
+import EngageTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Anonymous answering at /s/{token}, on both engines.
+@Suite struct SurveyPageTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The sample employees (e1 and e3 are employed on testNow's day; e2 left in February),
+    /// an express survey, and their invitations: employee → token.
+    func withInvitations(_ body: @escaping @Sendable (Fixture, any TestClientProtocol, [String: String]) async throws -> Void) async throws {
+        try await withFixture { f, client in
+            guard case .success = try await importFiles(advocacySampleFiles, into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("sample refused"); return
+            }
+            let data = SurveyData(store: f.store)
+            let q = try QuestionnaireFile.load(path: Self.root.appendingPathComponent("questionnaires/express-12.yaml").path)
+            try await data.create(id: "autumn", name: "Autumn", questionnaire: q, now: testNow, closesOn: nil)
+            let made = try await data.invite(surveyID: "autumn", department: nil, now: testNow, token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
+            try await body(f, client, Dictionary(uniqueKeysWithValues: made.map { ($0.employeeID, $0.token) }))
+        }
+    }
+
+    static func answers(yes: Int) -> String {
+        (1...12).map { String(format: "q%02d=", $0) + ($0 <= yes ? "yes" : "no") }.joined(separator: "&")
+    }
+
+    static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+
+    @Test func anInvitationIsAnsweredOnceAndKeepsNoTraceOfWho() async throws {
+        try await withInvitations { f, client, tokens in
+            #expect(tokens.keys.sorted() == ["e1", "e3"], "e2 had left")
+            let token = try #require(tokens["e1"])
+            // invitations keep the strata of the day they were made, and only a token's hash
+            let inv = try await f.store.execute("SELECT department, is_manager, age_band, gender, used FROM survey_invitations WHERE employee_id = 'e1'")
+            #expect(inv == [[.text("Sales"), .int(0), .text("35-44"), .text("f"), .int(0)]])
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_invitations WHERE token_hash = ?1", [.text(token)]) == [[.int(0)]])
+
+            let page = try await client.execute(uri: "/s/\(token)", method: .get)
+            #expect(page.status == .ok)
+            #expect(page.text.components(separatedBy: "<fieldset").count - 1 == 12)
+            #expect(page.text.contains("I look forward to starting my working day."))
+            let ru = try await client.execute(uri: "/s/\(token)", method: .get, headers: [.acceptLanguage: "ru"])
+            #expect(ru.text.contains("Я с удовольствием начинаю рабочий день.") && ru.text.contains("> Да</label>"))
+
+            // an incomplete form is shown again with what was chosen; nothing is stored
+            let partial = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: "q01=yes&q02=no"))
+            #expect(partial.status == .unprocessableContent)
+            #expect(partial.text.contains(#"value="yes" required checked"#))
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
+
+            let sent = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 9)))
+            #expect(sent.status == .ok && sent.text.contains("Your answers are saved."))
+            let stored = try await f.store.execute("SELECT department, is_manager, age_band, gender, day, import_id FROM survey_responses")
+            #expect(stored == [[.text("Sales"), .int(0), .text("35-44"), .text("f"), .int(Int(testNow / 86_400)), .int(0)]])
+            let sums = try await f.store.execute("SELECT SUM(points), COUNT(*) FROM survey_answers")
+            #expect(sums.first?[0].double == 9 && sums.first?[1] == .int(12))
+            #expect(try await f.store.execute("SELECT used, claim FROM survey_invitations WHERE employee_id = 'e1'") == [[.int(1), .null]])
+
+            // the link is spent: a friendly page, and a second submit changes nothing
+            let again = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 0)))
+            #expect(again.status == .ok && again.text.contains("already been used"))
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(1)]])
+            #expect(try await client.execute(uri: "/s/\(token)", method: .get).text.contains("already been used"))
+            #expect(try await SurveyData(store: f.store).notAnswered(surveyID: "autumn") == ["e3"])
+
+            let unknown = try await client.execute(uri: "/s/notarealtokenatall1234", method: .get)
+            #expect(unknown.status == .notFound && unknown.text.contains("not valid"))
+        }
+    }
+
+    @Test func aTokenAnsweredTwiceAtOnceStoresOneResponse() async throws {
+        try await withInvitations { f, client, tokens in
+            let token = try #require(tokens["e3"])
+            let body = Self.answers(yes: 12)
+            async let a = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
+            async let b = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
+            async let c = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
+            let statuses = try await [a.status, b.status, c.status]
+            #expect(statuses.allSatisfy { $0 == .ok })
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(1)]])
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_answers") == [[.int(12)]])
+            // and with the store alone, racing claims: still one
+            let data = SurveyData(store: f.store)
+            try await data.create(id: "race", name: "Race", questionnaire: try QuestionnaireFile.load(
+                path: Self.root.appendingPathComponent("questionnaires/express-12.yaml").path), now: testNow, closesOn: nil)
+            let made = try await data.invite(surveyID: "race", department: "Sales", now: testNow, token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
+            let hash = ServerSecurity.tokenHash(made[0].token)
+            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<8 {
+                    group.addTask {
+                        try await data.submit(tokenHash: hash, answers: [("q01", "yes", 1)], responseID: "race-\(i)", claim: "claim-\(i)",
+                                              today: LocalDate(dayNumber: Int(testNow / 86_400)))
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses WHERE survey_id = 'race'") == [[.int(1)]])
+        }
+    }
+
+    @Test func aClosedSurveyTakesNoAnswers() async throws {
+        try await withInvitations { f, client, tokens in
+            try await SurveyData(store: f.store).close(surveyID: "autumn", now: testNow)
+            let r = try await client.execute(uri: "/s/\(tokens["e1"]!)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 3)))
+            #expect(r.status == .gone)
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
+        }
+    }
+}
