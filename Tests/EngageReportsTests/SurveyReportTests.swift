@@ -93,6 +93,40 @@ import Testing
         }
     }
 
+    @Test(arguments: engines) func wavesEventsAndOutcomes(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let q = try Self.questionnaire("express-12.yaml")
+            let data = SurveyData(store: store)
+            try await data.create(id: "w1", name: "Last year", questionnaire: q, now: testNow - 365 * 86_400, closesOn: nil)
+            try await data.create(id: "w2", name: "This year", questionnaire: q, now: testNow, closesOn: nil)
+            var csv = "survey_id,response_id,department," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
+            for i in 0..<10 {
+                // last year everyone said yes 6 times (50 %); this year Sales 9 (75 %), Ops 12 (100 %)
+                csv += "w1,a\(i),\(i < 5 ? "Sales" : "Ops")," + (0..<12).map { $0 < 6 ? "yes" : "no" }.joined(separator: ",") + "\n"
+                let yes = i < 5 ? 9 : 12
+                csv += "w2,b\(i),\(i < 5 ? "Sales" : "Ops")," + (0..<12).map { $0 < yes ? "yes" : "no" }.joined(separator: ",") + "\n"
+            }
+            let files = ["responses.csv": csv,
+                         "events.csv": "event_id,date,invited,attended,name\nev1,2026-06-01,10,4,Picnic\nev2,2026-09-01,10,5,Run\n",
+                         "hr_metrics.csv": "department,period,turnover_pct,absenteeism_pct,productivity\nSales,2025,20,5,100\nSales,2026,12,4,110\nOps,2026,6,3,130\n"]
+            guard case .success = try await importFiles(files, into: store, dir: dir) else { Issue.record("refused"); return }
+            let json = try await SurveyReportBuilder(store: store).build(surveyID: "w2").json
+            guard case .array(let trend) = json["trend"], trend.count == 2 else { Issue.record("trend"); return }
+            #expect(trend[0]["value"] == .double(50) && trend[1]["value"] == .double(87.5))
+            // everyone alike within a wave: no spread, the change is exact
+            #expect(trend[1]["change"]?["difference"] == .double(37.5))
+            #expect(trend[1]["comparable"] == .bool(true))
+            guard case .array(let events) = json["events"] else { Issue.record("events"); return }
+            #expect(events.map { $0["failed"] } == [.bool(true), .bool(false)], "4 of 10 failed; 5 of 10 is not below half")
+            guard case .array(let outcomes) = json["outcomes"], let turnover = outcomes.first(where: { $0["metric"] == .string("turnover_pct") }) else {
+                Issue.record("outcomes"); return
+            }
+            // the latest period per department: Sales 12 %, Ops 6 %; two departments say nothing yet
+            #expect(turnover["n"] == .int(2) && turnover["conclusive"] == .bool(false))
+            #expect(turnover["departments"]?.serialized() == #"[{"department":"Ops","value":100,"outcome":6},{"department":"Sales","value":75,"outcome":12}]"#)
+        }
+    }
+
     /// No row of the response tables can name a person, a token or a time of day.
     @Test(arguments: engines) func responsesCannotBeTracedToAPerson(engine: Engine) async throws {
         try await withStore(engine) { store, dir in

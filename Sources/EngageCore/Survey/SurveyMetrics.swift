@@ -126,6 +126,16 @@ public enum Survey {
             + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92_160 * df * df * df * df)
     }
 
+    /// 95 % interval of a correlation coefficient by Fisher's z (n ≥ 4).
+    public static func correlationInterval(_ r: Double, n: Int) -> Interval? {
+        guard n >= 4, abs(r) < 1 else { return nil }
+        let z = atanh(r), half = 1.959964 / Double(n - 3).squareRoot()
+        return Interval(low: tanh(z - half), high: tanh(z + half))
+    }
+
+    /// Below this many pairs a correlation is reported but not read as evidence.
+    public static let minimumPairs = 8
+
     // MARK: anonymity
 
     /// The groups of one breakdown (e.g. departments) that must not be shown: every group

@@ -34,6 +34,32 @@ public struct SurveyReport: Sendable {
     public var breakdowns: [(String, [Group])] = []
     public var strata: [Stratum] = []
     public var warnings: [String] = []
+    /// Earlier waves of the same method, oldest first, this one last.
+    public var trend: [Wave] = []
+    public var events: [(id: String, name: String?, date: LocalDate, invited: Int, attended: Int)] = []
+    /// Department values beside HR metrics and advocacy participation, and their correlations.
+    public var outcomes: [Outcome] = []
+    /// Per-person values of this wave (express: % yes; scored: total points), for changes.
+    public var perPerson: [Double] = []
+
+    public struct Wave: Sendable {
+        public var surveyID: String
+        public var name: String
+        public var date: LocalDate
+        public var questionnaire: String
+        public var value: Double?
+        public var respondents: Int
+        /// Same questionnaire id and version as this wave.
+        public var comparable: Bool
+        public var change: (difference: Double, interval: Survey.Interval)?
+    }
+
+    public struct Outcome: Sendable {
+        public var metric: String
+        public var pairs: [(department: String, value: Double, outcome: Double)]
+        public var pearson: Double? { Statistics.pearson(pairs.map(\.value), pairs.map(\.outcome)) }
+        public var spearman: Double? { Statistics.spearman(pairs.map(\.value), pairs.map(\.outcome)) }
+    }
 
     public var responseRatePct: Double? { percent(Double(respondents), Double(headcount)) }
     public var componentMaxima: [String: Double] {
@@ -113,7 +139,65 @@ public struct SurveyReportBuilder: Sendable {
             r.breakdowns.append((dim, groups))
         }
         r.warnings = Self.coverageWarnings(r, headcount: headcount)
+        r.perPerson = Self.perPerson(responses, q)
+
+        // waves of the same method, up to this one, with the change since the one before
+        var previous: [Double]?
+        for s in try await data.surveys() where s.createdAt <= survey.createdAt {
+            guard let wq = Questionnaire(jsonText: s.questionnaireJSON), wq.method == q.method else { continue }
+            let resp = s.id == survey.id ? responses : try await data.responses(surveyID: s.id)
+            let g = Self.group(s.id, resp, wq)
+            let values = Self.perPerson(resp, wq)
+            var w = SurveyReport.Wave(surveyID: s.id, name: s.name, date: LocalDate(dayNumber: Int(s.createdAt / 86_400)),
+                                      questionnaire: "\(wq.id) v\(wq.version)", value: resp.count < t ? nil : (q.method == .yesNo ? g.engagementPct : g.index),
+                                      respondents: resp.count, comparable: wq.id == q.id && wq.version == q.version)
+            if let p = previous, resp.count >= t, p.count >= t { w.change = Survey.differenceInterval(p, values) }
+            previous = values
+            r.trend.append(w)
+        }
+
+        r.events = try await store.execute("SELECT event_id, name, day, invited, attended FROM events ORDER BY day, event_id COLLATE BINARY").map {
+            ($0[0].text ?? "", $0[1].text, LocalDate(dayNumber: $0[2].int ?? 0), $0[3].int ?? 0, $0[4].int ?? 0)
+        }
+
+        // department value beside HR metrics (each department's latest period) and advocacy
+        // participation (sharers in the 90 days before the survey / employed), over the
+        // departments shown
+        let shown = (r.breakdowns.first { $0.0 == "department" }?.1 ?? []).filter { !$0.suppressed && $0.respondents > 0 }
+        let valueOf = Dictionary(uniqueKeysWithValues: shown.compactMap { g in (q.method == .yesNo ? g.engagementPct : g.index).map { (g.key, $0) } })
+        var latest: [String: [StoreValue]] = [:]
+        for row in try await store.execute("SELECT department, period, turnover_pct, absenteeism_pct, productivity FROM hr_metrics ORDER BY department, period") {
+            latest[row[0].text ?? ""] = row
+        }
+        for (i, metric) in ["turnover_pct", "absenteeism_pct", "productivity"].enumerated() {
+            let pairs = valueOf.keys.sorted().compactMap { d -> (String, Double, Double)? in
+                guard let v = valueOf[d], let o = latest[d]?[i + 2].double else { return nil }
+                return (d, v, o)
+            }
+            r.outcomes.append(.init(metric: metric, pairs: pairs))
+        }
+        let since = survey.createdAt - 90 * 86_400
+        let participation = try await store.execute("""
+            SELECT e.department, COUNT(DISTINCT e.employee_id), COUNT(DISTINCT s.employee_id)
+            FROM employees e LEFT JOIN shares s ON s.employee_id = e.employee_id AND s.shared_at >= ?1 AND s.shared_at < ?2
+            WHERE e.department IS NOT NULL GROUP BY e.department
+            """, [.int(Int(since)), .int(Int(survey.createdAt))])
+        let pairs = participation.compactMap { row -> (String, Double, Double)? in
+            guard let d = row[0].text, let v = valueOf[d], let n = row[1].int, n > 0, let k = row[2].int else { return nil }
+            return (d, v, Double(k) / Double(n) * 100)
+        }.sorted { $0.0 < $1.0 }
+        if try await store.execute("SELECT COUNT(*) FROM shares").first?.first?.int ?? 0 > 0 {
+            r.outcomes.append(.init(metric: "advocacy_participation_pct", pairs: pairs))
+        }
         return r
+    }
+
+    /// Each respondent's value: express, the % of yes; scored, the total points.
+    static func perPerson(_ members: [SurveyResponseRecord], _ q: Questionnaire) -> [Double] {
+        members.map { m in
+            let total = q.items.reduce(0.0) { $0 + (m.points[$1.id] ?? 0) }
+            return q.method == .yesNo ? total / Double(max(1, q.items.count)) * 100 : total
+        }
     }
 
     /// The index of the questionnaire's method over `members` (nothing when empty).
@@ -227,6 +311,25 @@ extension SurveyReport {
             let name = ["department": "departments", "role": "roles", "age_band": "age_bands", "gender": "genders"][dim] ?? dim
             kv.append((name, .array(groups.map { groupJSON($0, keyName: dim) })))
         }
+        kv.append(("trend", .array(trend.map { w in
+            .object([("survey_id", .string(w.surveyID)), ("name", .string(w.name)), ("date", .string(w.date.description)),
+                     ("questionnaire", .string(w.questionnaire)), ("comparable", .bool(w.comparable)),
+                     ("respondents", w.respondents < threshold ? .null : .int(w.respondents)), ("value", .from(w.value)),
+                     ("change", w.change.map { c in .object([("difference", .double(c.difference)), ("ci95_low", .double(c.interval.low)),
+                                                            ("ci95_high", .double(c.interval.high))]) } ?? .null)])
+        })))
+        kv.append(("events", .array(events.map { e in
+            .object([("event_id", .string(e.id)), ("name", .from(e.name)), ("date", .string(e.date.description)), ("invited", .int(e.invited)),
+                     ("attended", .int(e.attended)), ("attendance_pct", .from(percent(Double(e.attended), Double(e.invited)))),
+                     ("failed", .bool(e.invited > 0 && Double(e.attended) < 0.5 * Double(e.invited)))])
+        })))
+        kv.append(("outcomes", .array(outcomes.map { o in
+            let n = o.pairs.count
+            return .object([("metric", .string(o.metric)), ("n", .int(n)), ("pearson_r", .from(o.pearson)), ("spearman_rho", .from(o.spearman)),
+                            ("pearson_ci95", o.pearson.flatMap { Survey.correlationInterval($0, n: n) }.map { .object([("low", .double($0.low)), ("high", .double($0.high))]) } ?? .null),
+                            ("conclusive", .bool(n >= Survey.minimumPairs)),
+                            ("departments", .array(o.pairs.map { .object([("department", .string($0.department)), ("value", .double($0.value)), ("outcome", .double($0.outcome))]) }))])
+        })))
         kv.append(("coverage", .object([
             ("response_rate_pct", .from(responseRatePct)),
             ("strata", .array(strata.map { s in
