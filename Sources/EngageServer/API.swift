@@ -27,6 +27,15 @@ struct API {
             let q = try QueryReader(request, allowed: ["from", "to", "min_shares"])
             return json(try await app.advocacyReport(period: try q.period(today: app.today()), minShares: try q.int("min_shares", in: 1...1000)).json)
         }
+        api.get("reports/survey") { request, context in
+            try context.require(.viewer)
+            let q = try QueryReader(request, allowed: ["survey", "threshold"])
+            guard let id = q.string("survey") else { throw APIError(.badRequest, "name the survey: ?survey=ID") }
+            guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
+            var builder = SurveyReportBuilder(store: app.store)
+            builder.threshold = try q.int("threshold", in: 3...1000) ?? 5
+            return json(try await builder.build(surveyID: id).json)
+        }
         api.get("links") { request, context in
             let p = try context.require(.advocate)
             _ = try QueryReader(request, allowed: [])

@@ -65,7 +65,7 @@ struct Pages {
         guard let p = context.principal else { return [] }
         var items: [(String, String)] = []
         if p.role >= .viewer {
-            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"])]
+            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"]), ("/surveys", t["surveys"])]
         }
         items.append(("/content", t["content"]))
         if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }

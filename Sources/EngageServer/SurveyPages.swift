@@ -12,6 +12,32 @@ extension Pages {
     func registerSurveys(on router: Router<EngageContext>) {
         router.get("s/{token}") { request, context in try await surveyForm(request, context, chosen: [:], missing: []) }
         router.post("s/{token}") { request, context in try await surveySubmit(request, context) }
+        router.get("surveys") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.viewer)
+            _ = try QueryReader(request, allowed: [])
+            let t = UIText(lang: context.lang), l = Labels(context.lang)
+            let surveys = try await SurveyData(store: app.store).surveys()
+            var content = "<h1>\(htmlEscape(t["surveys"]))</h1>"
+            if surveys.isEmpty { content += "<p>\(htmlEscape(t["no_surveys"]))</p>" }
+            content += "<ul>" + surveys.reversed().map { s in
+                let q = Questionnaire(jsonText: s.questionnaireJSON)
+                return "<li><a href=\"/surveys/\(htmlEscape(percentEncode(s.id)))\">\(htmlEscape(s.name))</a> <span class=\"muted\">· \(htmlEscape(q.map { "\($0.id) v\($0.version)" } ?? "")) · \(LocalDate(dayNumber: Int(s.createdAt / 86_400)))\(s.closedAt != nil ? " · " + l["status"] : "")</span></li>"
+            }.joined() + "</ul>"
+            return try page(request, context, title: t["surveys"], current: "/surveys", content: content)
+        }
+        router.get("surveys/{id}") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.viewer)
+            let q = try QueryReader(request, allowed: ["threshold"])
+            let id = context.parameters.get("id") ?? ""
+            guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
+            var builder = SurveyReportBuilder(store: app.store)
+            builder.threshold = try q.int("threshold", in: 3...1000) ?? 5
+            let report = try await builder.build(surveyID: id)
+            let content = "<style>\(SurveyHTMLRenderer.css)</style>" + SurveyHTMLRenderer(lang: context.lang).body(report)
+            return try page(request, context, title: report.name, current: "/surveys", content: content)
+        }
     }
 
     enum SurveyLink {

@@ -93,6 +93,8 @@ struct UIText {
         "short_link": ("Short link", "Короткая ссылка"),
         "created": ("Created", "Создана"),
         "no_links": ("No links yet.", "Ссылок пока нет."),
+        "surveys": ("Surveys", "Опросы"),
+        "no_surveys": ("No surveys yet: engage survey create --questionnaire questionnaires/express-12.yaml --name …", "Опросов пока нет: engage survey create --questionnaire questionnaires/express-12.yaml --name …"),
         "yes": ("Yes", "Да"),
         "no": ("No", "Нет"),
         "survey_intro": ("This survey is anonymous: your answers are stored without your name, your link or the time you answered — only your department, role, age band and gender, which are shown only for groups of several people. Please answer every statement.",

@@ -1,5 +1,6 @@
 import EngageCore
 import EngageImport
+import EngageReports
 import EngageServer
 import EngageStore
 import EngageTestSupport
@@ -104,6 +105,39 @@ import Testing
             }
             #expect(results.filter { $0 }.count == 1)
             #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses WHERE survey_id = 'race'") == [[.int(1)]])
+        }
+    }
+
+    @Test func theSurveyPageShowsItsWorkingAndHidesSmallGroups() async throws {
+        try await withInvitations { f, client, _ in
+            // the seed: 297 respondents, 2,743 yes; Legal (3) hidden, and Support with it
+            var csv = "survey_id,response_id,department," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
+            for i in 0..<297 {
+                let yes = i < 227 ? 9 : 10
+                csv += "autumn,r\(i),\(i < 150 ? "Sales" : (i < 294 ? "Support" : "Legal"))," + (0..<12).map { $0 < yes ? "yes" : "no" }.joined(separator: ",") + "\n"
+            }
+            guard case .success = try await importFiles(["responses.csv": csv], into: f.store, dir: NSTemporaryDirectory()) else { Issue.record("refused"); return }
+            let api = try await client.execute(uri: "/api/v1/reports/survey?survey=autumn", method: .get, headers: bearer(f.viewerToken))
+            #expect(api.status == .ok)
+            #expect(api.text == (try await SurveyReportBuilder(store: f.store).build(surveyID: "autumn").json.serialized()) + "\n")
+            #expect(try await client.execute(uri: "/api/v1/reports/survey?survey=nope", method: .get, headers: bearer(f.viewerToken)).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/reports/survey", method: .get, headers: bearer(f.viewerToken)).status == .badRequest)
+            // the page, signed in
+            let login = try await client.execute(uri: "/login", method: .get)
+            let csrf = try #require(login.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let signed = try await client.execute(uri: "/login", method: .post,
+                                                  headers: [.cookie: "engage_pre=\(login.cookies["engage_pre"] ?? "")", .contentType: "application/x-www-form-urlencoded"],
+                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=vera&password=password-vera"))
+            let jar: HTTPFields = [.cookie: "engage_session=\(signed.cookies["engage_session"] ?? "")"]
+            let list = try await client.execute(uri: "/surveys", method: .get, headers: jar)
+            #expect(list.status == .ok && list.text.contains("/surveys/autumn"))
+            let page = try await client.execute(uri: "/surveys/autumn", method: .get, headers: jar)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("2,743 × 100 / (297 × 12) = 77.0 %"))
+            #expect(page.text.contains("Bands: ≥ 70 % high"))
+            #expect(page.text.components(separatedBy: "hidden (fewer than 5)").count - 1 >= 2, "Legal and Support are hidden")
+            let ru = try await client.execute(uri: "/surveys/autumn", method: .get, headers: [.cookie: jar[.cookie]!, .acceptLanguage: "ru"])
+            #expect(ru.text.contains("2\u{00A0}743 × 100 / (297 × 12) = 77,0 %"))
         }
     }
 

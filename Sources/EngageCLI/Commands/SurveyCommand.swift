@@ -63,20 +63,22 @@ struct SurveyReportCommand: AsyncParsableCommand {
     @Option(help: "The survey's id (see engage survey list).") var survey: String
     @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
     @Option(help: "Anonymity threshold: smallest group shown (never below 3).") var threshold = 5
+    @Option(help: "Language of the html report: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
 
     func run() async throws {
         try await reportingErrors {
             var builder = SurveyReportBuilder(store: try await database.open())
             builder.threshold = threshold
-            let json = try await builder.build(surveyID: survey).json
+            let report = try await builder.build(surveyID: survey)
+            let json = report.json
             let r = GenericRenderer(title: "Employee survey \(survey)")
             let text: String
             switch format {
             case .json: text = json.serialized(indent: 1)
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
-            case .html: text = r.html(json)
+            case .html: text = SurveyHTMLRenderer(lang: lang).render(report)
             }
             if let output {
                 do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {

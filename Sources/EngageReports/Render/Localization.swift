@@ -13,10 +13,10 @@ public struct Labels: Sendable {
     public init(_ lang: Language) { self.lang = lang }
 
     /// Every label in this language, for templates.
-    public var all: [String: String] { Self.table.merging(Self.advocacy) { a, _ in a }.mapValues { lang == .ru ? $0.1 : $0.0 } }
+    public var all: [String: String] { Self.table.merging(Self.advocacy) { a, _ in a }.merging(Self.survey) { a, _ in a }.mapValues { lang == .ru ? $0.1 : $0.0 } }
 
     public subscript(_ key: String) -> String {
-        let pair = Self.table[key] ?? Self.advocacy[key] ?? (key, key)
+        let pair = Self.table[key] ?? Self.advocacy[key] ?? Self.survey[key] ?? (key, key)
         return lang == .en ? pair.0 : pair.1
     }
 

@@ -12,6 +12,8 @@ public struct SurveyReport: Sendable {
         public var interval: Survey.Interval?
         public var componentMeans: [String: Double] = [:]
         public var index: Double?
+        /// Σ points over respondents and items (yes/no: the number of yes).
+        public var totalPoints = 0.0
     }
 
     public struct Stratum: Sendable {
@@ -208,6 +210,7 @@ public struct SurveyReportBuilder: Sendable {
         case .yesNo:
             let k = q.items.count
             let perPerson = members.map { m in q.items.reduce(0.0) { $0 + (m.points[$1.id] ?? 0) } }
+            g.totalPoints = perPerson.reduce(0, +)
             g.engagementPct = Survey.engagementPct(yes: Int(perPerson.reduce(0, +).rounded()), respondents: members.count, items: k)
             g.interval = Survey.meanInterval(perPerson.map { $0 / Double(k) * 100 })
         case .scored:

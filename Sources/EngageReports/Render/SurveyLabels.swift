@@ -1,0 +1,33 @@
+extension Labels {
+    /// Labels of the survey report and pages.
+    static let survey: [String: (String, String)] = [
+        "sv_title": ("Employee engagement survey", "Опрос вовлечённости сотрудников"),
+        "respondents": ("Respondents", "Ответили"),
+        "response_rate": ("Response rate", "Доля ответивших"),
+        "engagement_pct": ("Engagement", "Вовлечённость"),
+        "index": ("Engagement index", "Индекс вовлечённости"),
+        "band": ("Band", "Уровень"),
+        "band_high": ("high", "высокий"), "band_satisfactory": ("satisfactory", "удовлетворительный"), "band_alarming": ("alarming", "тревожный"),
+        "band_low": ("low", "низкий"), "band_medium": ("medium", "средний"), "band_top": ("top", "максимальный"),
+        "express_limits": ("Bands: ≥ 70 % high · above 50 % satisfactory · 50 % or less alarming", "Уровни: ≥ 70 % высокий · выше 50 % удовлетворительный · 50 % и ниже тревожный"),
+        "index_limits": ("Bands (0–90): 30 or less low · above 30 medium · above 60 high · 90 top", "Уровни (0–90): до 30 низкий · выше 30 средний · выше 60 высокий · 90 максимальный"),
+        "ci95": ("95 % interval (per person)", "95 % интервал (по людям)"),
+        "reliability": ("Reliability", "Надёжность"),
+        "heatmap": ("By group", "По группам"),
+        "dim_department": ("Department", "Отдел"), "dim_role": ("Role", "Роль"), "dim_age_band": ("Age band", "Возраст"), "dim_gender": ("Gender", "Пол"),
+        "hidden": ("hidden (fewer than %d)", "скрыто (меньше %d)"),
+        "coverage": ("Coverage", "Охват"),
+        "warnings": ("Warnings", "Предупреждения"),
+        "no_warnings": ("The sample covers every group.", "Выборка охватывает все группы."),
+        "trend_waves": ("Waves", "Волны опроса"),
+        "change": ("Change (95 % interval)", "Изменение (95 % интервал)"),
+        "not_comparable": ("another questionnaire version", "другая версия опросника"),
+        "events": ("Corporate events", "Корпоративные мероприятия"),
+        "attendance": ("Attendance", "Посещаемость"),
+        "failed": ("failed (< 50 %)", "не состоялось (< 50 %)"),
+        "outcomes": ("Engagement and outcomes by department", "Вовлечённость и результаты по отделам"),
+        "inconclusive": ("too few departments to conclude", "слишком мало отделов для вывода"),
+        "headcount_label": ("Headcount", "Численность"),
+        "group": ("Group", "Группа"),
+    ]
+}
