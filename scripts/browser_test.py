@@ -132,6 +132,15 @@ def main():
             page.goto(base + "/content")
             check(page.locator("main table tbody tr").count() >= 50, "the content library lists the demo items")
             page.screenshot(path=os.path.join(a.out, "10-content-ru.png"), full_page=False)
+
+            # the survey waves of the demo: heatmap by department, the working of the index
+            wave = f"pulse-{(datetime.date.today() - datetime.timedelta(days=1)).year}"
+            page.goto(base + "/surveys")
+            check(page.locator(f"a[href='/surveys/{wave}']").count() == 1, "the surveys page lists the demo waves")
+            page.goto(base + "/surveys/" + wave)
+            check(page.locator("table.hm").first.locator("tbody tr").count() >= 5, "the survey heatmap has a row per department")
+            check("× 100 / (" in page.inner_text("main"), "the survey page shows the working of the index")
+            page.screenshot(path=os.path.join(a.out, "11-survey-ru.png"), full_page=True)
             browser.close()
         # graceful shutdown: a request in flight when SIGTERM arrives is still answered. The
         # upload's body is sent in two halves with SIGTERM in between, so the request is

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngageCore
 import EngageImport
+import EngageStore
 import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
@@ -19,6 +20,14 @@ struct DemoCommand: AsyncParsableCommand {
             let counts = try data.write(to: out)
             print("wrote \(counts.values.reduce(0, +)) rows to \(out)/ (\(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
             let store = try await database.open()
+            if let questionnaires = DemoDataWriter.questionnairesFolder() {
+                do { try await DemoDataWriter.createSurveys(in: store, endingOn: yesterday, questionnaires: questionnaires) } catch let e as QuestionnaireFile.Refused {
+                    throw StoreError(e.description)
+                }
+            } else {
+                try? FileManager.default.removeItem(atPath: out + "/responses.csv")
+                printError("engage: questionnaires/ not found (run from the repository): the demo has no survey answers")
+            }
             do {
                 let summary = try await Importer(store: store).importFolder(out)
                 print("imported \(summary.rows) rows into \(store.displayTarget)")
@@ -40,6 +49,7 @@ struct DemoCommand: AsyncParsableCommand {
                   engage report social\(db) --from \(from) --to \(last) --format json
                   engage report social\(db) --from \(from) --to \(last) --format md --account vk_zerno
                   engage report advocacy\(db) --from \(data.firstDay) --to \(yesterday) --format html --output advocacy.html
+                  engage report survey\(db) --survey pulse-\(c.year) --format html --output survey.html
                   engage serve\(db)                                                    # after: engage user add NAME --role admin\(db)
                 """)
         }

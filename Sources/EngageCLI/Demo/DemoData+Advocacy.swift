@@ -1,4 +1,5 @@
 import EngageCore
+import EngageStore
 import Foundation
 
 /// The demo company's employee advocacy program, over the same year as the social data:
@@ -191,8 +192,63 @@ extension DemoData {
                                accepted.flatMap { $0 < end ? $0.isoUTC : nil } ?? "", hired && (accepted ?? end) < end ? "yes" : "no"].joined(separator: ","))
         }
 
-        return ["employees.csv": employees, "invitations.csv": invitations, "content.csv": content, "shares.csv": shares, "links.csv": links,
-                "clicks.csv": clicks, "leads.csv": leads, "ssi.csv": ssi, "candidates.csv": candidates]
+        var files = ["employees.csv": employees, "invitations.csv": invitations, "content.csv": content, "shares.csv": shares, "links.csv": links,
+                     "clicks.csv": clicks, "leads.csv": leads, "ssi.csv": ssi, "candidates.csv": candidates]
+        files.merge(surveyFiles(staff)) { a, _ in a }
+        return files
+    }
+
+    /// The demo's survey waves (made by `engage demo` before the import): an express survey
+    /// a year ago and now, and a three-component survey now.
+    var surveyWaves: [(id: String, name: String, questionnaire: String, day: Int)] {
+        [("pulse-\(firstDay.components.year)", "Пульс-опрос \(firstDay.components.year)", "express-12.yaml", 20),
+         ("pulse-\(lastDay.components.year)", "Пульс-опрос \(lastDay.components.year)", "express-12.yaml", 340),
+         ("index-\(lastDay.components.year)", "Индекс вовлечённости \(lastDay.components.year)", "three-component.yaml", 345)]
+    }
+
+    /// Anonymous responses for the waves (each employee answers with a probability; keener
+    /// departments are more engaged), HR metrics per department, corporate events.
+    mutating func surveyFiles(_ staff: [DemoEmployee]) -> [String: [String]] {
+        let express = (1...12).map { String(format: "q%02d", $0) }
+        let scored = ["w1", "w2", "w3", "w4", "w5", "w6", "m1", "m2", "m3", "m4", "m5", "m6", "e1", "e2", "e3", "e4", "e5", "e6"]
+        var responses = ["survey_id,response_id,department,is_manager,age_band,gender,date," + (express + scored).joined(separator: ",")]
+        let keen = Dictionary(uniqueKeysWithValues: Self.departments.map { ($0.0, $0.2) })
+        var n = 0
+        for (w, wave) in surveyWaves.enumerated() {
+            let day = firstDay.adding(days: wave.day)
+            for e in staff where e.hiredOn <= day && (e.leftOn.map { $0 >= day } ?? true) {
+                guard rng.uniform() < (w == 0 ? 0.62 : 0.74) else { continue }
+                n += 1
+                // a person's engagement: the department's, a little better this year, and their own
+                let p = min(0.97, max(0.05, 0.45 + 0.12 * (keen[e.department] ?? 1) + (w > 0 ? 0.05 : 0) + 0.15 * rng.normal()))
+                let band = SurveyData.ageBand(birthYear: e.birthYear, in: day.components.year)
+                var row = [wave.id, "d\(n)", csv(e.department), e.manager ? "yes" : "no", band, e.gender, day.description]
+                if wave.questionnaire == "express-12.yaml" {
+                    row += express.map { _ in rng.uniform() < p ? "yes" : "no" } + scored.map { _ in "" }
+                } else {
+                    let freq = ["never", "rarely", "sometimes", "often"], agree = ["disagree", "rather_disagree", "rather_agree", "agree"]
+                    let agreeItems: Set<String> = ["w3", "w4", "w6", "m5", "e2", "e5"]
+                    row += express.map { _ in "" } + scored.map { item in
+                        let level = min(3, max(0, Int((p * 4 + 0.6 * rng.normal()).rounded(.down))))
+                        return (agreeItems.contains(item) ? agree : freq)[level]
+                    }
+                }
+                responses.append(row.joined(separator: ","))
+            }
+        }
+        var hr = ["department,period,headcount,turnover_pct,absenteeism_pct,productivity"]
+        for (dept, people, k) in Self.departments {
+            for year in [firstDay.components.year, lastDay.components.year] {
+                let turnover = max(1, 22 - 6 * k + 3 * rng.normal()), absent = max(0.5, 6 - 1.5 * k + rng.normal())
+                hr.append("\(csv(dept)),\(year),\(people),\(String(format: "%.1f", turnover)),\(String(format: "%.1f", absent)),\(String(format: "%.1f", 90 + 12 * k + 5 * rng.normal()))")
+            }
+        }
+        var events = ["event_id,date,invited,attended,name"]
+        for (i, name) in ["Новогодний корпоратив", "Весенний забег", "День открытых дверей на обжарке", "Летний пикник", "Кофейный чемпионат", "Осенний квиз"].enumerated() {
+            let invited = rng.int(40...110)
+            events.append("ev\(i + 1),\(firstDay.adding(days: 25 + i * 58)),\(invited),\(Int(Double(invited) * (0.3 + 0.55 * rng.uniform()))),\(name)")
+        }
+        return ["responses.csv": responses, "hr_metrics.csv": hr, "events.csv": events]
     }
 }
 

@@ -1,4 +1,6 @@
 import EngageCore
+import EngageImport
+import EngageStore
 import Foundation
 
 /// Writes the demo data set (for `engage demo` and tests).
@@ -7,6 +9,29 @@ public enum DemoDataWriter {
     public static func write(to folder: String, endingOn lastDay: LocalDate, seed: UInt64) throws -> [String: Int] {
         var d = DemoData(endingOn: lastDay, seed: seed)
         return try d.write(to: folder)
+    }
+
+    /// The folder of the shipped questionnaire templates: `questionnaires/` in the current
+    /// folder, or beside the executable's package (`.build/…/engage`), if there.
+    public static func questionnairesFolder() -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath + "/questionnaires"]
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(dir.appendingPathComponent("questionnaires").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0 + "/express-12.yaml") }
+    }
+
+    /// Makes the demo's survey waves in `store` (before `responses.csv` is imported), from the
+    /// templates in `questionnaires`.
+    public static func createSurveys(in store: any Store, endingOn lastDay: LocalDate, questionnaires: String) async throws {
+        let d = DemoData(endingOn: lastDay, seed: 0)
+        let data = SurveyData(store: store)
+        for w in d.surveyWaves where try await data.survey(id: w.id) == nil {
+            let q = try QuestionnaireFile.load(path: questionnaires + "/" + w.questionnaire)
+            try await data.create(id: w.id, name: w.name, questionnaire: q, now: Int64(d.firstDay.adding(days: w.day).dayNumber) * 86_400 + 36_000, closesOn: nil)
+        }
     }
 }
 
