@@ -80,7 +80,10 @@ extension Pages {
             return ["number": i + 1, "text": item.text.in_(lang), "missing": missing.contains(item.id),
                     "options": options.map { ["name": item.id, "value": $0.0, "label": $0.1, "checked": chosen[item.id] == $0.0] }]
         }
-        let content = try render("survey_form", ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items], context)
+        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items]
+        if let e = q.enps { data["enps"] = ["text": e.in_(lang), "scores": Array(0...10)] as [String: Any] }
+        if let c = q.comments { data["comments"] = ["text": c.in_(lang), "value": chosen["comment"] ?? ""] }
+        let content = try render("survey_form", data, context)
         return try page(request, context, title: q.title.in_(lang), current: "", content: content,
                         error: missing.isEmpty ? nil : APIError(.unprocessableContent, t["survey_missing"]), status: status)
     }
@@ -106,6 +109,13 @@ extension Pages {
                 guard let o = item.options.first(where: { $0.id == value }) else { missing.insert(item.id); continue }
                 answers.append((item.id, o.id, o.points))
             }
+        }
+        if q.enps != nil, let v = form["enps"], let score = Int(v), (0...10).contains(score) {
+            answers.append(("enps", String(score), Double(score)))
+        }
+        if q.comments != nil, let c = form["comment"]?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty {
+            chosen["comment"] = c
+            answers.append(("comment", String(c.prefix(4000)), 0))
         }
         if !missing.isEmpty { return try await surveyForm(request, context, chosen: chosen, missing: missing, status: .unprocessableContent) }
         let t = UIText(lang: context.lang)

@@ -33,6 +33,13 @@ import Testing
         #expect(Survey.rescaledIndex(means: [25, 13, 11], maxima: [30, 30, 30]) == 49)
     }
 
+    @Test func enps() {
+        // promoters 9–10, passives 7–8, detractors 0–6
+        #expect(Survey.enps([10, 9, 8, 7, 6, 0]) == 0)
+        #expect(Survey.enps([10, 10, 9, 5]) == 50)
+        #expect(Survey.enps([]) == nil)
+    }
+
     @Test func cronbachAlphaByHand() throws {
         // item variances 1 and 7/3, total variance 19/3: α = 2 × (1 − (10/3) / (19/3)) = 18/19
         let a = try #require(Survey.cronbachAlpha([[1, 2], [2, 3], [3, 5]]))

@@ -43,12 +43,22 @@ import Testing
             #expect(json["engagement_pct"] == .double(Survey.engagementPct(yes: 2_743, respondents: 297)!))
             #expect(abs(r.overall.engagementPct! - 76.964) < 0.001)
             #expect(json["band"] == .string("high"))
+            // no eNPS given in this file: null; comments asked but none given: an empty list (297 ≥ 10)
+            #expect(json["enps"] == .null && json["comments"] == .array([]))
             // Legal (3) is below the threshold; Support (144), the next smallest, goes with it
             guard case .array(let depts) = json["departments"] else { Issue.record("no departments"); return }
             let shown = depts.compactMap { d -> String? in d["suppressed"] == .bool(false) ? d["department"]?.stringValue : nil }
             #expect(shown == ["Sales"])
             #expect(depts.first { $0["department"] == .string("Legal") }?["respondents"] == .null)
             #expect(depts.first { $0["department"] == .string("Legal") }?["engagement_pct"] == nil)
+            // suppressed in every format: no figure of Legal or Support anywhere
+            let md = GenericRenderer(title: "t").markdown(json), csv = GenericRenderer(title: "t").csv(json)
+            let html = SurveyHTMLRenderer().render(r)
+            for text in [md, csv] {
+                let legal = text.split(separator: "\n").filter { $0.contains("Legal") || $0.contains("Support") }
+                #expect(!legal.isEmpty && legal.allSatisfy { !$0.contains("66.6") && !$0.contains(",3,") && !$0.contains("144") })
+            }
+            #expect(html.contains("hidden (fewer than 5)") && !html.contains(">144<") && !html.contains(">3<"))
             // the interval is per person (297 observations), around the mean
             if case .object(let ci) = json["engagement_ci95"] ?? .null, case .double(let low) = ci.first { $0.0 == "low" }?.1 ?? .null {
                 #expect(low < 2_743.0 * 100 / 3_564 && low > 76)
@@ -124,6 +134,25 @@ import Testing
             // the latest period per department: Sales 12 %, Ops 6 %; two departments say nothing yet
             #expect(turnover["n"] == .int(2) && turnover["conclusive"] == .bool(false))
             #expect(turnover["departments"]?.serialized() == #"[{"department":"Ops","value":100,"outcome":6},{"department":"Sales","value":75,"outcome":12}]"#)
+        }
+    }
+
+    @Test func commentsOnlyForGroupsOfTen() async throws {
+        try await withStore(.sqlite) { store, dir in
+            try await SurveyData(store: store).create(id: "c", name: "C", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)
+            var csv = "survey_id,response_id,department,enps,comment," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
+            for i in 0..<17 {
+                csv += "c,x\(i),\(i < 12 ? "A" : "B"),\(i % 3 == 0 ? 10 : 5),note \(i)," + Array(repeating: "yes", count: 12).joined(separator: ",") + "\n"
+            }
+            guard case .success = try await importFiles(["responses.csv": csv], into: store, dir: dir) else { Issue.record("refused"); return }
+            let json = try await SurveyReportBuilder(store: store).build(surveyID: "c").json
+            // 6 of 17 promoters (10), 11 detractors (5): (6 − 11) / 17 × 100
+            #expect(json["enps"] == .double(Double(6 - 11) / 17 * 100))
+            guard case .array(let depts) = json["departments"] else { Issue.record("departments"); return }
+            let a = depts.first { $0["department"] == .string("A") }, b = depts.first { $0["department"] == .string("B") }
+            #expect(a?["comments"]?.serialized().contains("note 11") == true, "12 in A: shown")
+            #expect(b?["comments"] == .null, "5 in B: shown as a group, but not its comments")
+            #expect(b?["engagement_pct"] == .double(100))
         }
     }
 

@@ -46,7 +46,7 @@ import Testing
 
             let page = try await client.execute(uri: "/s/\(token)", method: .get)
             #expect(page.status == .ok)
-            #expect(page.text.components(separatedBy: "<fieldset").count - 1 == 12)
+            #expect(page.text.components(separatedBy: "<fieldset").count - 1 == 14, "12 statements, the eNPS question, the comment")
             #expect(page.text.contains("I look forward to starting my working day."))
             let ru = try await client.execute(uri: "/s/\(token)", method: .get, headers: [.acceptLanguage: "ru"])
             #expect(ru.text.contains("Я с удовольствием начинаю рабочий день.") && ru.text.contains("> Да</label>"))
@@ -57,12 +57,15 @@ import Testing
             #expect(partial.text.contains(#"value="yes" required checked"#))
             #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
 
-            let sent = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 9)))
+            let sent = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form,
+                                                body: ByteBuffer(string: Self.answers(yes: 9) + "&enps=10&comment=More+%3Cb%3Ecoffee%3C%2Fb%3E"))
             #expect(sent.status == .ok && sent.text.contains("Your answers are saved."))
             let stored = try await f.store.execute("SELECT department, is_manager, age_band, gender, day, import_id FROM survey_responses")
             #expect(stored == [[.text("Sales"), .int(0), .text("35-44"), .text("f"), .int(Int(testNow / 86_400)), .int(0)]])
-            let sums = try await f.store.execute("SELECT SUM(points), COUNT(*) FROM survey_answers")
+            let sums = try await f.store.execute("SELECT SUM(points), COUNT(*) FROM survey_answers WHERE item_id LIKE 'q%'")
             #expect(sums.first?[0].double == 9 && sums.first?[1] == .int(12))
+            let extra = try await f.store.execute("SELECT item_id, answer FROM survey_answers WHERE item_id IN ('enps', 'comment') ORDER BY item_id")
+            #expect(extra == [[.text("comment"), .text("More <b>coffee</b>")], [.text("enps"), .text("10")]])
             #expect(try await f.store.execute("SELECT used, claim FROM survey_invitations WHERE employee_id = 'e1'") == [[.int(1), .null]])
 
             // the link is spent: a friendly page, and a second submit changes nothing

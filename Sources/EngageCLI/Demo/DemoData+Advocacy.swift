@@ -211,7 +211,9 @@ extension DemoData {
     mutating func surveyFiles(_ staff: [DemoEmployee]) -> [String: [String]] {
         let express = (1...12).map { String(format: "q%02d", $0) }
         let scored = ["w1", "w2", "w3", "w4", "w5", "w6", "m1", "m2", "m3", "m4", "m5", "m6", "e1", "e2", "e3", "e4", "e5", "e6"]
-        var responses = ["survey_id,response_id,department,is_manager,age_band,gender,date," + (express + scored).joined(separator: ",")]
+        var responses = ["survey_id,response_id,department,is_manager,age_band,gender,date,enps,comment," + (express + scored).joined(separator: ",")]
+        let notes = ["Больше обучения, пожалуйста", "Спасибо за гибкий график", "Хочется больше обратной связи от руководителей",
+                     "Кофе-брейки для команды — отличная идея", "Не хватает информации о планах компании"]
         let keen = Dictionary(uniqueKeysWithValues: Self.departments.map { ($0.0, $0.2) })
         var n = 0
         for (w, wave) in surveyWaves.enumerated() {
@@ -223,6 +225,11 @@ extension DemoData {
                 let p = min(0.97, max(0.05, 0.45 + 0.12 * (keen[e.department] ?? 1) + (w > 0 ? 0.05 : 0) + 0.15 * rng.normal()))
                 let band = SurveyData.ageBand(birthYear: e.birthYear, in: day.components.year)
                 var row = [wave.id, "d\(n)", csv(e.department), e.manager ? "yes" : "no", band, e.gender, day.description]
+                if wave.questionnaire == "express-12.yaml" {
+                    row += [String(min(10, max(0, Int((p * 11 + 1.5 * rng.normal()).rounded(.down))))), rng.uniform() < 0.2 ? csv(rng.pick(notes)) : ""]
+                } else {
+                    row += ["", ""]
+                }
                 if wave.questionnaire == "express-12.yaml" {
                     row += express.map { _ in rng.uniform() < p ? "yes" : "no" } + scored.map { _ in "" }
                 } else {

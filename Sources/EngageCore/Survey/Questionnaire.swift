@@ -55,14 +55,24 @@ public struct Questionnaire: Sendable, Equatable {
     public var title: Text
     public var components: [Component]
     public var items: [Item]
+    /// An optional 0–10 "would you recommend us as an employer" question (eNPS), its wording.
+    public var enps: Text?
+    /// An optional free-text question, its wording (comments are shown only for groups of 10+).
+    public var comments: Text?
 
-    public init(id: String, version: Int, method: Method, title: Text, components: [Component] = [], items: [Item]) {
+    /// Column names that are not item ids (responses.csv, the web form).
+    public static let reservedIDs: Set<String> = ["enps", "comment", "survey_id", "response_id", "department", "is_manager", "age_band", "gender", "date"]
+
+    public init(id: String, version: Int, method: Method, title: Text, components: [Component] = [], items: [Item],
+                enps: Text? = nil, comments: Text? = nil) {
         self.id = id
         self.version = version
         self.method = method
         self.title = title
         self.components = components
         self.items = items
+        self.enps = enps
+        self.comments = comments
     }
 
     /// The most points a respondent can get in a component.
@@ -83,6 +93,7 @@ public struct Questionnaire: Sendable, Equatable {
                 out.append("\(at).id: letters, digits, - or _ (it is a column of responses.csv)")
             }
             if !seen.insert(item.id).inserted { out.append("\(at).id: used twice") }
+            if Self.reservedIDs.contains(item.id.lowercased()) { out.append("\(at).id: '\(item.id)' is reserved (a column of its own in responses.csv)") }
             if item.text.en.isEmpty || item.text.ru.isEmpty { out.append("\(at).text: needs en and ru") }
             switch method {
             case .yesNo:
@@ -121,7 +132,10 @@ extension Questionnaire {
                 return m
             },
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys])) ?? Data()
+        var full = doc
+        if let enps { full["enps"] = text(enps) }
+        if let comments { full["comments"] = text(comments) }
+        let data = (try? JSONSerialization.data(withJSONObject: full, options: [.sortedKeys])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -141,6 +155,7 @@ extension Questionnaire {
                      Option(id: $0["id"] as? String ?? "", text: text($0["text"]), points: ($0["points"] as? NSNumber)?.doubleValue ?? 0)
                  })
         }
-        self.init(id: id, version: version, method: method, title: text(doc["title"]), components: components, items: items)
+        self.init(id: id, version: version, method: method, title: text(doc["title"]), components: components, items: items,
+                  enps: doc["enps"] == nil ? nil : text(doc["enps"]), comments: doc["comments"] == nil ? nil : text(doc["comments"]))
     }
 }

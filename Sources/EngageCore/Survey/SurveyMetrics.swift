@@ -43,6 +43,16 @@ public enum Survey {
         return means.reduce(0, +) * 90 / top
     }
 
+    /// eNPS: % promoters (9–10) − % detractors (0–6) of those who gave a score; nil if none.
+    public static func enps(_ scores: [Double]) -> Double? {
+        guard !scores.isEmpty else { return nil }
+        let promoters = scores.filter { $0 >= 9 }.count, detractors = scores.filter { $0 <= 6 }.count
+        return Double(promoters - detractors) / Double(scores.count) * 100
+    }
+
+    /// Comments are shown only for groups of at least this many respondents.
+    public static let commentsMinimum = 10
+
     // MARK: reliability
 
     /// Cronbach's α of `scores` (one row per respondent, one column per item); nil with

@@ -69,7 +69,10 @@ public enum QuestionnaireFile {
                                text: text(m["text"], "\(at).text"), options: options))
         }
         guard let method, problems.isEmpty else { throw Refused(file: file, problems: problems) }
-        let q = Questionnaire(id: id, version: version, method: method, title: title, components: components, items: items)
+        let enps = doc["enps"].map { text(($0 as? [String: Any])?["text"] ?? $0, "enps.text") }
+        let comments = doc["comments"].map { text(($0 as? [String: Any])?["text"] ?? $0, "comments.text") }
+        guard problems.isEmpty else { throw Refused(file: file, problems: problems) }
+        let q = Questionnaire(id: id, version: version, method: method, title: title, components: components, items: items, enps: enps, comments: comments)
         let rules = q.problems()
         if !rules.isEmpty { throw Refused(file: file, problems: rules) }
         return q

@@ -20,7 +20,7 @@ extension TableImport {
             if let q = Questionnaire(jsonText: text) { surveys[id] = q }
         }
         let itemColumns = Set(surveys.values.flatMap { $0.items.map { $0.id.lowercased() } })
-        let optional = ["department", "is_manager", "age_band", "gender", "date"] + itemColumns.sorted()
+        let optional = ["department", "is_manager", "age_band", "gender", "date", "enps", "comment"] + itemColumns.sorted()
         return try await load(ctx, required: ["survey_id", "response_id"], optional: optional, idColumn: "response_id", parse: { (ctx: RowContext) -> SurveyResponse? in
             let surveyCol = ctx.col("survey_id")
             guard let surveyID = ctx.text(surveyCol, "survey_id", required: true) else { return nil }
@@ -58,6 +58,14 @@ extension TableImport {
                     }
                     answers.append([.text(responseID), .text(item.id), .text(option.id), .double(option.points)])
                 }
+            }
+            if q.enps != nil, let score = ctx.count(ctx.col("enps"), "enps") {
+                if score > 10 { ctx.fail(ctx.col("enps"), "enps", "must be from 0 to 10, got \(score)") } else {
+                    answers.append([.text(responseID), .text("enps"), .text(String(score)), .double(Double(score))])
+                }
+            }
+            if q.comments != nil, let comment = ctx.text(ctx.col("comment"), "comment") {
+                answers.append([.text(responseID), .text("comment"), .text(String(comment.prefix(4000))), .double(0)])
             }
             return SurveyResponse(response: response, answers: answers)
         }, write: { [session] (rows: [SurveyResponse]) in

@@ -14,6 +14,10 @@ public struct SurveyReport: Sendable {
         public var index: Double?
         /// Σ points over respondents and items (yes/no: the number of yes).
         public var totalPoints = 0.0
+        public var enps: Double?
+        public var enpsAnswers = 0
+        /// Shown only when the group has at least `Survey.commentsMinimum` respondents.
+        public var comments: [String] = []
     }
 
     public struct Stratum: Sendable {
@@ -206,6 +210,15 @@ public struct SurveyReportBuilder: Sendable {
     static func group(_ key: String, _ members: [SurveyResponseRecord], _ q: Questionnaire) -> SurveyReport.Group {
         var g = SurveyReport.Group(key: key, respondents: members.count)
         guard !members.isEmpty else { return g }
+        if q.enps != nil {
+            let scores = members.compactMap { $0.points["enps"] }
+            g.enps = Survey.enps(scores)
+            g.enpsAnswers = scores.count
+        }
+        if q.comments != nil, members.count >= Survey.commentsMinimum {
+            // sorted, so their order says nothing about when or by whom
+            g.comments = members.compactMap(\.comment).filter { !$0.isEmpty }.sorted()
+        }
         switch q.method {
         case .yesNo:
             let k = q.items.count
@@ -274,7 +287,18 @@ extension SurveyReport {
         return .object(kv)
     }
 
-    func valueFields(_ g: Group) -> [(String, JSONValue)] {
+    func valueFields(_ g: Group) -> [(String, JSONValue)] { methodFields(g) + extraFields(g) }
+
+    func extraFields(_ g: Group) -> [(String, JSONValue)] {
+        var extra: [(String, JSONValue)] = []
+        if questionnaire.enps != nil { extra.append(("enps", .from(g.enps))) }
+        if questionnaire.comments != nil {
+            extra.append(("comments", g.respondents >= Survey.commentsMinimum ? .array(g.comments.map(JSONValue.string)) : .null))
+        }
+        return extra
+    }
+
+    func methodFields(_ g: Group) -> [(String, JSONValue)] {
         switch questionnaire.method {
         case .yesNo:
             return [("engagement_pct", .from(g.engagementPct)), ("band", g.engagementPct.map { .string(Survey.expressBand($0).rawValue) } ?? .null),
@@ -309,6 +333,7 @@ extension SurveyReport {
                          ("mean", .from(overallHidden ? nil : overall.componentMeans[c.id])),
                          ("cronbach_alpha", .from(overallHidden ? nil : reliability[c.id] ?? nil))])
             })))
+            if !overallHidden { kv += extraFields(overall) }
         }
         for (dim, groups) in breakdowns {
             let name = ["department": "departments", "role": "roles", "age_band": "age_bands", "gender": "genders"][dim] ?? dim

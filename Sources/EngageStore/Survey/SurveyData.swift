@@ -18,8 +18,10 @@ public struct SurveyResponseRecord: Sendable, Equatable {
     public var ageBand: String?
     public var gender: String?
     public var day: LocalDate?
-    /// item id → points (yes/no items: 1 or 0)
+    /// item id → points (yes/no items: 1 or 0; `enps`: the 0–10 score)
     public var points: [String: Double]
+    /// The free-text comment, if the questionnaire asks for one and it was given.
+    public var comment: String? = nil
 }
 
 /// Surveys, invitations and responses in the SQL both engines accept.
@@ -54,7 +56,7 @@ public struct SurveyData: Sendable {
     /// Every response of a survey with its points per item (no response id leaves here).
     public func responses(surveyID: String) async throws -> [SurveyResponseRecord] {
         let rows = try await store.execute("""
-            SELECT r.response_id, r.department, r.is_manager, r.age_band, r.gender, r.day, a.item_id, a.points
+            SELECT r.response_id, r.department, r.is_manager, r.age_band, r.gender, r.day, a.item_id, a.points, a.answer
             FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id
             WHERE r.survey_id = ?1 ORDER BY r.response_id COLLATE BINARY
             """, [.text(surveyID)])
@@ -67,6 +69,7 @@ public struct SurveyData: Sendable {
                 out.append(SurveyResponseRecord(department: r[1].text, isManager: r[2].int.map { $0 != 0 }, ageBand: r[3].text, gender: r[4].text,
                                                 day: r[5].int.map(LocalDate.init(dayNumber:)), points: [:]))
             }
+            if r[6].text == "comment" { out[out.count - 1].comment = r[8].text; continue }
             out[out.count - 1].points[r[6].text ?? ""] = r[7].double ?? Double(r[7].int ?? 0)
         }
         return out
