@@ -33,6 +33,15 @@ import Testing
         #expect(Survey.rescaledIndex(means: [25, 13, 11], maxima: [30, 30, 30]) == 49)
     }
 
+    @Test func correlationIntervals() throws {
+        // r = 0.5, n = 28: z = 0.5493 ± 1.96 / 5 → tanh(0.1573) … tanh(0.9413)
+        let p = try #require(Survey.correlationInterval(0.5, n: 28))
+        #expect(abs(p.low - 0.1560) < 1e-3 && abs(p.high - 0.7359) < 1e-3)
+        let s = try #require(Survey.spearmanInterval(0.5, n: 28))
+        #expect(s.low < p.low && s.high > p.high, "Spearman's interval is wider")
+        #expect(Survey.correlationInterval(0.5, n: 3) == nil)
+    }
+
     @Test func enps() {
         // promoters 9–10, passives 7–8, detractors 0–6
         #expect(Survey.enps([10, 9, 8, 7, 6, 0]) == 0)

@@ -143,6 +143,14 @@ public enum Survey {
         return Interval(low: tanh(z - half), high: tanh(z + half))
     }
 
+    /// 95 % interval of Spearman's ρ by Fisher's z with the Fieller–Hartley–Pearson
+    /// standard error √(1.06 / (n − 3)) (n ≥ 4).
+    public static func spearmanInterval(_ rho: Double, n: Int) -> Interval? {
+        guard n >= 4, abs(rho) < 1 else { return nil }
+        let z = atanh(rho), half = 1.959964 * (1.06 / Double(n - 3)).squareRoot()
+        return Interval(low: tanh(z - half), high: tanh(z + half))
+    }
+
     /// Below this many pairs a correlation is reported but not read as evidence.
     public static let minimumPairs = 8
 

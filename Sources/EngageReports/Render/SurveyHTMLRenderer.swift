@@ -46,6 +46,9 @@ public struct SurveyHTMLRenderer: Sendable {
         s += "<div class=\"kpi\"><div class=\"v\">\(main)</div><div class=\"k\">\(htmlEscape(l[q.method == .yesNo ? "engagement_pct" : "index"])) · \(htmlEscape(hidden ? "—" : bandLabel(v.band)))</div></div>"
         s += "<div class=\"kpi\"><div class=\"v\">\(htmlEscape(l.int(r.respondents)))</div><div class=\"k\">\(htmlEscape(l["respondents"]))</div></div>"
         s += "<div class=\"kpi\"><div class=\"v\">\(base.value(l.pct(r.responseRatePct, digits: 1), "\(l.int(r.respondents)) / \(l.int(r.headcount)) × 100"))</div><div class=\"k\">\(htmlEscape(l["response_rate"]))</div></div>"
+        if !hidden, let e = r.overall.enps {
+            s += "<div class=\"kpi\"><div class=\"v\">\(base.value(l.num(e, digits: 0), "% 9–10 − % 0–6, \(r.overall.enpsAnswers) answers"))</div><div class=\"k\">eNPS</div></div>"
+        }
         if !hidden, let ci = r.overall.interval {
             s += "<div class=\"kpi\"><div class=\"v\">\(htmlEscape(l.num(ci.low, digits: 1)))–\(htmlEscape(l.num(ci.high, digits: 1)))</div><div class=\"k\">\(htmlEscape(l["ci95"]))</div></div>"
         }
@@ -62,7 +65,7 @@ public struct SurveyHTMLRenderer: Sendable {
             s += "<h3>\(htmlEscape(l["dim_" + dim]))</h3><div class=\"scroll\"><table class=\"hm\"><thead><tr><th>\(htmlEscape(l["group"]))</th><th>\(htmlEscape(l["respondents"]))</th>"
             s += columns.map { "<th>\(htmlEscape($0))</th>" }.joined() + "<th>\(htmlEscape(l["band"]))</th></tr></thead><tbody>"
             for g in groups {
-                s += "<tr><td>\(htmlEscape(g.key))</td>"
+                s += "<tr><td>\(htmlEscape(dim == "role" ? l["role_" + g.key] : g.key))</td>"
                 if g.suppressed || g.respondents == 0 {
                     let text = g.suppressed ? String(format: l["hidden"], r.threshold) : "—"
                     s += "<td class=\"hid\">\(htmlEscape(g.suppressed ? "—" : "0"))</td>" + columns.map { _ in "<td class=\"hid\">\(htmlEscape(text))</td>" }.joined() + "<td class=\"hid\"></td></tr>"
@@ -78,6 +81,9 @@ public struct SurveyHTMLRenderer: Sendable {
             s += "</tbody></table></div>"
         }
 
+        if q.comments != nil, !hidden, r.respondents >= Survey.commentsMinimum, !r.overall.comments.isEmpty {
+            s += "<h2>\(htmlEscape(l["comments"]))</h2><ul>" + r.overall.comments.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
+        }
         s += "<h2>\(htmlEscape(l["coverage"]))</h2>"
         s += r.warnings.isEmpty ? "<p>\(htmlEscape(l["no_warnings"]))</p>" : "<div class=\"warn\" role=\"alert\"><ul>" + r.warnings.map { "<li><code>\(htmlEscape($0))</code></li>" }.joined() + "</ul></div>"
         s += base.table([l["group"], l["headcount_label"], l["respondents"], l["response_rate"]], r.strata.map { st in
@@ -105,7 +111,7 @@ public struct SurveyHTMLRenderer: Sendable {
         }
         if r.outcomes.contains(where: { !$0.pairs.isEmpty }) {
             s += "<h2>\(htmlEscape(l["outcomes"]))</h2>" + base.table(["", "n", "Pearson r", "Spearman ρ", ""], r.outcomes.filter { !$0.pairs.isEmpty }.map { o in
-                [htmlEscape(o.metric), htmlEscape(String(o.pairs.count)), htmlEscape(l.num(o.pearson, digits: 2)), htmlEscape(l.num(o.spearman, digits: 2)),
+                [htmlEscape(l["m_" + o.metric]), htmlEscape(String(o.pairs.count)), htmlEscape(l.num(o.pearson, digits: 2)), htmlEscape(l.num(o.spearman, digits: 2)),
                  o.pairs.count < Survey.minimumPairs ? "<span class=\"tag\">\(htmlEscape(l["inconclusive"]))</span>" : ""]
             })
         }

@@ -29,5 +29,9 @@ extension Labels {
         "inconclusive": ("too few departments to conclude", "слишком мало отделов для вывода"),
         "headcount_label": ("Headcount", "Численность"),
         "group": ("Group", "Группа"),
+        "role_manager": ("managers", "руководители"), "role_staff": ("staff", "сотрудники"),
+        "m_turnover_pct": ("Turnover, %", "Текучесть, %"), "m_absenteeism_pct": ("Absenteeism, %", "Абсентеизм, %"),
+        "m_productivity": ("Productivity", "Производительность"), "m_advocacy_participation_pct": ("Advocacy participation, %", "Участие в адвокации, %"),
+        "enps": ("eNPS", "eNPS"), "comments": ("Comments", "Комментарии"),
     ]
 }

@@ -355,6 +355,7 @@ extension SurveyReport {
             let n = o.pairs.count
             return .object([("metric", .string(o.metric)), ("n", .int(n)), ("pearson_r", .from(o.pearson)), ("spearman_rho", .from(o.spearman)),
                             ("pearson_ci95", o.pearson.flatMap { Survey.correlationInterval($0, n: n) }.map { .object([("low", .double($0.low)), ("high", .double($0.high))]) } ?? .null),
+                            ("spearman_ci95", o.spearman.flatMap { Survey.spearmanInterval($0, n: n) }.map { .object([("low", .double($0.low)), ("high", .double($0.high))]) } ?? .null),
                             ("conclusive", .bool(n >= Survey.minimumPairs)),
                             ("departments", .array(o.pairs.map { .object([("department", .string($0.department)), ("value", .double($0.value)), ("outcome", .double($0.outcome))]) }))])
         })))
