@@ -137,6 +137,27 @@ import Testing
         }
     }
 
+    /// export → import moves surveys, their invitations (links keep working) and responses.
+    @Test(arguments: engines.flatMap { a in engines.map { b in (a, b) } })
+    func surveysMoveWithExport(from: Engine, to: Engine) async throws {
+        try await withStore(from) { source, dir in
+            guard case .success = try await importFiles(advocacySampleFiles, into: source, dir: dir) else { Issue.record("sample"); return }
+            let data = SurveyData(store: source)
+            try await data.create(id: "autumn", name: "Autumn, 2026", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)
+            let made = try await data.invite(surveyID: "autumn", department: nil, now: testNow, token: { UUID().uuidString }, hash: { "h-" + $0 })
+            guard case .success = try await importFiles(["responses.csv": Self.expressResponses], into: source, dir: dir + "/r") else { Issue.record("responses"); return }
+            let before = try await SurveyReportBuilder(store: source).build(surveyID: "autumn").json.serialized()
+            let files = try await Exporter(store: source).export(to: dir + "/out")
+            let rows = Dictionary(uniqueKeysWithValues: files.map { ($0.file, $0.rows) })
+            #expect(rows["surveys.csv"] == 1 && rows["survey_invitations.csv"] == 2 && rows["responses.csv"] == 297)
+            try await withStore(to) { target, _ in
+                _ = try await Importer(store: target, now: testNow).importFolder(dir + "/out")
+                #expect(try await SurveyReportBuilder(store: target).build(surveyID: "autumn").json.serialized() == before)
+                #expect(try await SurveyData(store: target).invitation(tokenHash: "h-" + made[0].token)?.surveyID == "autumn")
+            }
+        }
+    }
+
     @Test func commentsOnlyForGroupsOfTen() async throws {
         try await withStore(.sqlite) { store, dir in
             try await SurveyData(store: store).create(id: "c", name: "C", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)

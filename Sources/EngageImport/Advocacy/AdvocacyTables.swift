@@ -146,6 +146,24 @@ enum AdvocacyTables {
             FieldSpec("network", .text, required: true), FieldSpec("action", .oneOf(EMVRates.Action.allCases.map(\.rawValue)), required: true),
             FieldSpec("value", .score(max: 1_000_000), required: true), FieldSpec("from", .date, required: true, column: "from_day"),
         ], idColumn: "network"),
+        // employee surveys: the waves and their invitations (as `engage export` writes them,
+        // so a database moves whole; waves are made with `engage survey create`)
+        TableSpec(file: "surveys.csv", table: "surveys", key: ["survey_id"], fields: [
+            FieldSpec("survey_id", .text, required: true), FieldSpec("name", .text, required: true),
+            FieldSpec("questionnaire_id", .text, required: true), FieldSpec("questionnaire_version", .count, required: true),
+            FieldSpec("method", .oneOf(["yes_no", "scored"]), required: true), FieldSpec("questionnaire", .text, required: true),
+            FieldSpec("created_at", .instant, required: true), FieldSpec("closes_on", .date), FieldSpec("closed_at", .instant),
+        ], idColumn: "survey_id", checks: [{ v in
+            guard let text = v["questionnaire"]?.text, Questionnaire(jsonText: text) == nil else { return nil }
+            return ("questionnaire", "not a questionnaire as engage export writes it (JSON)")
+        }]),
+        TableSpec(file: "survey_invitations.csv", table: "survey_invitations", key: ["token_hash"], fields: [
+            FieldSpec("token_hash", .text, required: true),
+            FieldSpec("survey_id", .text, required: true, references: (table: "surveys", column: "survey_id", noun: "survey")),
+            FieldSpec("employee_id", .text, required: true, references: employee), FieldSpec("department", .text),
+            FieldSpec("is_manager", .bool), FieldSpec("age_band", .text), FieldSpec("gender", .text),
+            FieldSpec("invited_on", .date, required: true), FieldSpec("used", .bool, required: true),
+        ], idColumn: "token_hash"),
         // employee surveys: HR figures per department and period, corporate events
         TableSpec(file: "hr_metrics.csv", table: "hr_metrics", key: ["department", "period"], fields: [
             FieldSpec("department", .text, required: true), FieldSpec("period", .text, required: true), FieldSpec("headcount", .count),

@@ -52,7 +52,7 @@ extension TableImport {
                 case .instant:
                     if let t = ctx.instant(c, f.name, clock: &utc, required: f.required) { v[f.name] = .int(Int(t)) }
                 case .bool:
-                    if let b = ctx.bool(c, f.name) { v[f.name] = .int(b ? 1 : 0) }
+                    if let b = ctx.bool(c, f.name) { v[f.name] = .int(b ? 1 : 0) } else if f.required, ctx.rowOK { ctx.fail(c, f.name, "a value is required") }
                 case .count:
                     if let n = ctx.count(c, f.name, required: f.required) { v[f.name] = .int(n) }
                 case .money:

@@ -182,13 +182,13 @@ public enum Migrations {
             CREATE TABLE surveys (
                 survey_id TEXT PRIMARY KEY, name TEXT NOT NULL, questionnaire_id TEXT NOT NULL,
                 questionnaire_version INTEGER NOT NULL, method TEXT NOT NULL, questionnaire TEXT NOT NULL,
-                created_at INTEGER NOT NULL, closes_on INTEGER, closed_at INTEGER)
+                created_at INTEGER NOT NULL, closes_on INTEGER, closed_at INTEGER, import_id INTEGER NOT NULL DEFAULT 0)
             """,
             """
             CREATE TABLE survey_invitations (
                 token_hash TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id), employee_id TEXT NOT NULL,
                 department TEXT, is_manager INTEGER, age_band TEXT, gender TEXT, invited_on INTEGER NOT NULL,
-                used INTEGER NOT NULL DEFAULT 0, claim TEXT, UNIQUE (survey_id, employee_id))
+                used INTEGER NOT NULL DEFAULT 0, claim TEXT, import_id INTEGER NOT NULL DEFAULT 0, UNIQUE (survey_id, employee_id))
             """,
             """
             CREATE TABLE survey_responses (

@@ -32,8 +32,8 @@ public struct SurveyData: Sendable {
     public func create(id: String, name: String, questionnaire: Questionnaire, now: Int64, closesOn: LocalDate?) async throws {
         if try await survey(id: id) != nil { throw StoreError("a survey with id '\(id)' already exists") }
         try await store.execute("""
-            INSERT INTO surveys (survey_id, name, questionnaire_id, questionnaire_version, method, questionnaire, created_at, closes_on)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO surveys (survey_id, name, questionnaire_id, questionnaire_version, method, questionnaire, created_at, closes_on, import_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)
             """, [.text(id), .text(name), .text(questionnaire.id), .int(questionnaire.version), .text(questionnaire.method.rawValue),
                   .text(questionnaire.jsonText), .int(Int(now)), closesOn.map { .int($0.dayNumber) } ?? .null])
     }
