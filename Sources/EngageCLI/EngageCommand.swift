@@ -35,6 +35,19 @@ func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
 
+/// A report's text: into `output` when given (and a note on standard error), else to
+/// standard output, with one final newline.
+func emit(_ text: String, to output: String?) throws {
+    if let output {
+        do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+            throw StoreError("cannot write \(output): \(error.localizedDescription)")
+        }
+        printError("wrote \(output)")
+    } else {
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
+}
+
 /// Runs `body`, turning store and import errors into a one-line message and exit code 1.
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {

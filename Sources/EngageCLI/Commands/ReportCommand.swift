@@ -60,16 +60,7 @@ struct SocialReportCommand: AsyncParsableCommand {
         Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
     }
 
-    func write(_ text: String) throws {
-        if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                throw StoreError("cannot write \(output): \(error.localizedDescription)")
-            }
-            printError("wrote \(output)")
-        } else {
-            print(text)
-        }
-    }
+    func write(_ text: String) throws { try emit(text, to: output) }
 }
 
 extension Language: ExpressibleByArgument {}
@@ -108,14 +99,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
             case .csv: text = r.csv(json)
             case .html: text = AdvocacyHTMLRenderer(lang: lang).render(report)
             }
-            if let output {
-                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
-                }
-                printError("wrote \(output)")
-            } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
-            }
+            try emit(text, to: output)
         }
     }
 }
@@ -140,14 +124,7 @@ struct ClickTablesCommand: AsyncParsableCommand {
             let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
             let tables = try await ClickTables.build(store: store, period: period)
             let text = format == .json ? tables.jsonText : tables.csv
-            if let output {
-                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
-                }
-                printError("wrote \(output)")
-            } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
-            }
+            try emit(text, to: output)
         }
     }
 }

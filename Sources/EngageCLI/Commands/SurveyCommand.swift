@@ -80,14 +80,7 @@ struct SurveyReportCommand: AsyncParsableCommand {
             case .csv: text = r.csv(json)
             case .html: text = SurveyHTMLRenderer(lang: lang).render(report)
             }
-            if let output {
-                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                    throw StoreError("cannot write \(output): \(error.localizedDescription)")
-                }
-                printError("wrote \(output)")
-            } else {
-                print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
-            }
+            try emit(text, to: output)
         }
     }
 }
@@ -109,10 +102,7 @@ struct SurveyInviteCommand: AsyncParsableCommand {
             let store = try await database.open()
             let made = try await SurveyData(store: store).invite(surveyID: survey, department: department, now: Int64(Date().timeIntervalSince1970),
                                                                  token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
-            var who: [String: (String, String)] = [:]
-            for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
-                who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
-            }
+            let who = try await employeeContacts(store)
             let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
             func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
             var csv = "employee_id,name,email,link\n"
@@ -137,10 +127,7 @@ struct SurveyRemindersCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try await database.open()
-            var who: [String: (String, String)] = [:]
-            for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
-                who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
-            }
+            let who = try await employeeContacts(store)
             print("employee_id,name,email")
             for e in try await SurveyData(store: store).notAnswered(surveyID: survey) { print("\(e),\(who[e]?.0 ?? ""),\(who[e]?.1 ?? "")") }
         }
@@ -158,4 +145,13 @@ struct SurveyCloseCommand: AsyncParsableCommand {
             print("closed \(survey)")
         }
     }
+}
+
+/// employee_id → (name, email), for invitation and reminder lists.
+func employeeContacts(_ store: any Store) async throws -> [String: (String, String)] {
+    var who: [String: (String, String)] = [:]
+    for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
+        who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
+    }
+    return who
 }

@@ -93,13 +93,7 @@ public struct AdvocacyReportBuilder: Sendable {
 
     public func build(period: Period) async throws -> AdvocacyReport {
         let data = AdvocacyData(store: store)
-        var zoneName = "UTC"
-        if let timeZone { zoneName = timeZone } else if let set = try await WebData(store: store).setting(WebData.orgTimeZoneSetting) { zoneName = set }
-        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError("unknown time zone '\(zoneName)'") }
-        let from = clock.startOfDay(period.from), to = clock.startOfDay(period.to.adding(days: 1))
-        // days within the period are cut at the offset of its first day (exact for zones
-        // without daylight saving time, such as Russia's; within an hour around a change)
-        let shift = clock.offset(atUTC: from)
+        let (zoneName, from, to, shift) = try await WebData(store: store).periodCut(period, override: timeZone)
         var r = AdvocacyReport(period: period)
         r.timeZone = zoneName
         let employees = try await data.employees(), invitations = try await data.invitations()

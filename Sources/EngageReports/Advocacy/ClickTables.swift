@@ -23,11 +23,7 @@ public struct ClickTables: Sendable {
     public var employees: [Row]
 
     public static func build(store: any Store, period: Period, timeZone: String? = nil) async throws -> ClickTables {
-        var zoneName = "UTC"
-        if let timeZone { zoneName = timeZone } else if let set = try await WebData(store: store).setting(WebData.orgTimeZoneSetting) { zoneName = set }
-        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError("unknown time zone '\(zoneName)'") }
-        let from = clock.startOfDay(period.from), to = clock.startOfDay(period.to.adding(days: 1))
-        let shift = clock.offset(atUTC: from)
+        let (zoneName, from, to, shift) = try await WebData(store: store).periodCut(period, override: timeZone)
         let data = AdvocacyData(store: store)
         func sorted(_ rows: [Row]) -> [Row] { rows.sorted { ($0.date, $0.key) < ($1.date, $1.key) } }
         let links = try await data.linkClickDays(from: from, to: to, shift: shift).map {

@@ -210,6 +210,18 @@ public struct WebData: Sendable {
     /// zone advocacy periods are cut in. UTC when unset.
     public static let orgTimeZoneSetting = "org_timezone"
 
+    /// The zone a report period is cut in: `override`, else the organisation's setting, else
+    /// UTC; with the period's bounds as instants and the offset its days are cut at.
+    public func periodCut(_ period: Period, override: String?) async throws -> (zone: String, from: Int64, to: Int64, shift: Int) {
+        var zoneName = "UTC"
+        if let override { zoneName = override } else if let set = try await setting(Self.orgTimeZoneSetting) { zoneName = set }
+        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError("unknown time zone '\(zoneName)'") }
+        let from = clock.startOfDay(period.from), to = clock.startOfDay(period.to.adding(days: 1))
+        // days within the period are cut at the offset of its first day (exact for zones
+        // without daylight saving time, such as Russia's; within an hour around a change)
+        return (zoneName, from, to, clock.offset(atUTC: from))
+    }
+
     // MARK: tracked links
 
     public struct NewLink: Sendable {
