@@ -127,18 +127,26 @@ extension Pages {
         var data: [String: Any] = [:]
         if let e = p.employeeID {
             let content = ContentData(store: app.store)
-            let links = Dictionary(try await content.links(employeeID: e).compactMap { l in l.contentID.map { ($0, l) } }, uniquingKeysWith: { a, _ in a })
+            let mine = try await content.links(employeeID: e, limit: 10_000)
+            // newest first: keep the oldest per item, the one TrackedLinks.personal hands out
+            let links = Dictionary(mine.compactMap { l in l.contentID.map { ($0, l) } }, uniquingKeysWith: { _, older in older })
+            var made = 0
             var rows: [[String: Any]] = []
             for item in try await content.items(statuses: ["approved", "published"]) {
-                guard let link = try await TrackedLinks.personal(employeeID: e, content: item, store: app.store, now: app.config.now()) else { continue }
+                // the advocate's links were read above; one is made only for an item without one
+                var link = links[item.id]
+                if link == nil {
+                    link = try await TrackedLinks.personal(employeeID: e, content: item, store: app.store, now: app.config.now())
+                    if link != nil { made += 1 }
+                }
+                guard let link else { continue }
                 var row: [String: Any] = ["title": item.title ?? item.id, "short": app.shortURL(link.code, request: request),
-                                          "clicks": Labels(context.lang).int(links[item.id]?.clicks ?? 0)]
+                                          "clicks": Labels(context.lang).int(link.clicks)]
                 if let u = item.url { row["url"] = u }
                 rows.append(row)
             }
-            let all = try await content.links(employeeID: e, limit: 10_000)
-            data = ["employee": true, "items": rows, "linkCount": Labels(context.lang).int(all.count),
-                    "clickCount": Labels(context.lang).int(all.reduce(0) { $0 + $1.clicks })]
+            data = ["employee": true, "items": rows, "linkCount": Labels(context.lang).int(mine.count + made),
+                    "clickCount": Labels(context.lang).int(mine.reduce(0) { $0 + $1.clicks })]
         }
         return try page(request, context, title: t["my_sharing"], current: "/share", content: try render("share", data, context))
     }

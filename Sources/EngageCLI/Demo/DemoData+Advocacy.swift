@@ -223,7 +223,7 @@ extension DemoData {
                 n += 1
                 // a person's engagement: the department's, a little better this year, and their own
                 let p = min(0.97, max(0.05, 0.45 + 0.12 * (keen[e.department] ?? 1) + (w > 0 ? 0.05 : 0) + 0.15 * rng.normal()))
-                let band = SurveyData.ageBand(birthYear: e.birthYear, in: day.components.year)
+                let band = Survey.ageBand(birthYear: e.birthYear, in: day.components.year)
                 var row = [wave.id, "d\(n)", csv(e.department), e.manager ? "yes" : "no", band, e.gender, day.description]
                 if wave.questionnaire == "express-12.yaml" {
                     row += [String(min(10, max(0, Int((p * 11 + 1.5 * rng.normal()).rounded(.down))))), rng.uniform() < 0.2 ? csv(rng.pick(notes)) : ""]

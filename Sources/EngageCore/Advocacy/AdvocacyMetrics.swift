@@ -107,19 +107,6 @@ public enum Advocacy {
         }
     }
 
-    /// Tracked-link clicks of one day: advocate (the link has an employee) or brand; bots
-    /// already left out; `uniqueVisitors` = distinct visitor hashes that day.
-    public struct ClickDay: Sendable, Equatable {
-        public var advocate: Bool
-        public var clicks: Int
-        public var uniqueVisitors: Int
-        public init(advocate: Bool, clicks: Int, uniqueVisitors: Int) {
-            self.advocate = advocate
-            self.clicks = clicks
-            self.uniqueVisitors = uniqueVisitors
-        }
-    }
-
     // MARK: rules
 
     /// Employed in the period: hired on or before `to` (or unknown), and not left before `from`.

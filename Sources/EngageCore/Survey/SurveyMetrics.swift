@@ -173,6 +173,17 @@ public enum Survey {
         return hidden
     }
 
+    /// The age band of a person born in `birthYear`, in `year`: <25, 25-34, 35-44, 45-54, 55+.
+    public static func ageBand(birthYear: Int, in year: Int) -> String {
+        switch year - birthYear {
+        case ..<25: return "<25"
+        case 25..<35: return "25-34"
+        case 35..<45: return "35-44"
+        case 45..<55: return "45-54"
+        default: return "55+"
+        }
+    }
+
     /// The anonymity threshold actually used: at least 3, whatever is configured.
     public static func threshold(_ configured: Int) -> Int { max(3, configured) }
 }

@@ -25,14 +25,11 @@ public struct SurveyHTMLRenderer: Sendable {
         let l = labels, q = r.questionnaire
         switch q.method {
         case .yesNo:
-            let band = g.engagementPct.map { Survey.expressBand($0).rawValue }
-            return (l.pct(g.engagementPct, digits: 1), band,
+            return (l.pct(g.engagementPct, digits: 1), r.band(g),
                     "\(l.int(Int(g.totalPoints.rounded()))) × 100 / (\(l.int(g.respondents)) × \(q.items.count)) = \(l.pct(g.engagementPct, digits: 1))")
         case .scored:
             let means = q.components.map { l.num(g.componentMeans[$0.id], digits: 1) }.joined(separator: " + ")
-            let band = g.index.map { Survey.indexBand(r.componentMaxima.values.allSatisfy { $0 == 30 } ? $0 : (Survey.rescaledIndex(
-                means: q.components.map { g.componentMeans[$0.id] ?? 0 }, maxima: q.components.map { r.componentMaxima[$0.id] ?? 0 }) ?? 0)).rawValue }
-            return (l.num(g.index, digits: 1), band, "\(means) = \(l.num(g.index, digits: 1))")
+            return (l.num(g.index, digits: 1), r.band(g), "\(means) = \(l.num(g.index, digits: 1))")
         }
     }
 

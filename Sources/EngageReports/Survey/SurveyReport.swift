@@ -81,10 +81,6 @@ public struct SurveyReportBuilder: Sendable {
 
     public static let dimensions = ["department", "role", "age_band", "gender"]
 
-    static func ageBand(birthYear: Int?, in year: Int) -> String? {
-        birthYear.map { SurveyData.ageBand(birthYear: $0, in: year) }
-    }
-
     static func role(_ isManager: Bool?) -> String? { isManager.map { $0 ? "manager" : "staff" } }
 
     public func build(surveyID: String) async throws -> SurveyReport {
@@ -117,7 +113,7 @@ public struct SurveyReportBuilder: Sendable {
             let hired = e[4].int.map(LocalDate.init(dayNumber:)), left = e[5].int.map(LocalDate.init(dayNumber:))
             guard hired.map({ $0 <= day }) ?? true, left.map({ $0 >= day }) ?? true else { continue }
             r.headcount += 1
-            let keys: [String?] = [e[0].text, Self.role(e[1].int.map { $0 != 0 }), Self.ageBand(birthYear: e[2].int, in: year), e[3].text]
+            let keys: [String?] = [e[0].text, Self.role(e[1].int.map { $0 != 0 }), e[2].int.map { Survey.ageBand(birthYear: $0, in: year) }, e[3].text]
             for (dim, k) in zip(Self.dimensions, keys) { if let k, !k.isEmpty { headcount[dim, default: [:]][k, default: 0] += 1 } }
         }
 
@@ -259,22 +255,25 @@ public struct SurveyReportBuilder: Sendable {
 }
 
 extension SurveyReport {
-    public var band: String? {
-        switch questionnaire.method {
-        case .yesNo: return overall.engagementPct.map { Survey.expressBand($0).rawValue }
-        case .scored: return indexForBand.map { Survey.indexBand($0).rawValue }
-        }
-    }
-
-    /// The index on the 0–90 scale (equal to the index when every component's maximum is 30).
-    public var rescaledIndex: Double? {
-        guard questionnaire.method == .scored, overall.respondents > 0 else { return nil }
-        return Survey.rescaledIndex(means: questionnaire.components.map { overall.componentMeans[$0.id] ?? 0 },
+    /// A group's index on the 0–90 scale the bands are defined on: the index itself when
+    /// every component's maximum is 30 (the shipped template), else rescaled.
+    public func rescaled(_ g: Group) -> Double? {
+        guard questionnaire.method == .scored, let index = g.index else { return nil }
+        if componentMaxima.values.allSatisfy({ $0 == 30 }) { return index }
+        return Survey.rescaledIndex(means: questionnaire.components.map { g.componentMeans[$0.id] ?? 0 },
                                     maxima: questionnaire.components.map { componentMaxima[$0.id] ?? 0 })
     }
 
-    /// Bands are defined on the 0–90 scale.
-    var indexForBand: Double? { componentMaxima.values.allSatisfy { $0 == 30 } ? overall.index : rescaledIndex }
+    /// A group's band (`high`, `satisfactory`, … as in JSON), nil without respondents.
+    public func band(_ g: Group) -> String? {
+        switch questionnaire.method {
+        case .yesNo: return g.engagementPct.map { Survey.expressBand($0).rawValue }
+        case .scored: return rescaled(g).map { Survey.indexBand($0).rawValue }
+        }
+    }
+
+    public var band: String? { band(overall) }
+    public var rescaledIndex: Double? { rescaled(overall) }
 
     func groupJSON(_ g: Group, keyName: String) -> JSONValue {
         var kv: [(String, JSONValue)] = [(keyName, .string(g.key)), ("suppressed", .bool(g.suppressed))]
@@ -301,13 +300,10 @@ extension SurveyReport {
     func methodFields(_ g: Group) -> [(String, JSONValue)] {
         switch questionnaire.method {
         case .yesNo:
-            return [("engagement_pct", .from(g.engagementPct)), ("band", g.engagementPct.map { .string(Survey.expressBand($0).rawValue) } ?? .null),
+            return [("engagement_pct", .from(g.engagementPct)), ("band", .from(band(g))),
                     ("engagement_ci95", g.interval.map { .object([("low", .double($0.low)), ("high", .double($0.high))]) } ?? .null)]
         case .scored:
-            let bandIndex = componentMaxima.values.allSatisfy { $0 == 30 } ? g.index
-                : g.index.map { _ in Survey.rescaledIndex(means: questionnaire.components.map { g.componentMeans[$0.id] ?? 0 },
-                                                          maxima: questionnaire.components.map { componentMaxima[$0.id] ?? 0 }) ?? 0 }
-            return [("index", .from(g.index)), ("band", bandIndex.map { .string(Survey.indexBand($0).rawValue) } ?? .null),
+            return [("index", .from(g.index)), ("band", .from(band(g))),
                     ("components", .object(questionnaire.components.map { ($0.id, .from(g.componentMeans[$0.id])) }))]
         }
     }
@@ -326,7 +322,7 @@ extension SurveyReport {
             kv += overallHidden ? [("engagement_pct", .null), ("band", .null), ("engagement_ci95", .null)] : valueFields(overall)
             kv.append(("kr20", .from(overallHidden ? nil : reliability["all"] ?? nil)))
         case .scored:
-            kv += [("index", .from(overallHidden ? nil : overall.index)), ("band", overallHidden ? .null : band.map(JSONValue.string) ?? .null),
+            kv += [("index", .from(overallHidden ? nil : overall.index)), ("band", overallHidden ? .null : .from(band)),
                    ("index_rescaled_0_90", .from(overallHidden ? nil : rescaledIndex))]
             kv.append(("components", .array(questionnaire.components.map { c in
                 .object([("id", .string(c.id)), ("max", .double(componentMaxima[c.id] ?? 0)),

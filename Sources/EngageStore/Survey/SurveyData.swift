@@ -108,7 +108,7 @@ extension SurveyData {
         var inserts: [[StoreValue]] = []
         for r in rows {
             let t = token()
-            let band = r[3].int.map { Self.ageBand(birthYear: $0, in: today.components.year) }
+            let band = r[3].int.map { Survey.ageBand(birthYear: $0, in: today.components.year) }
             inserts.append([.text(hash(t)), .text(surveyID), r[0], r[1], r[2], band.map { .text($0) } ?? .null, r[4], .int(today.dayNumber)])
             out.append((r[0].text ?? "", t))
         }
@@ -119,17 +119,6 @@ extension SurveyData {
                 """, rows: inserts)
         }
         return out
-    }
-
-    /// Age bands of the survey reports: <25, 25-34, 35-44, 45-54, 55+.
-    public static func ageBand(birthYear: Int, in year: Int) -> String {
-        switch year - birthYear {
-        case ..<25: return "<25"
-        case 25..<35: return "25-34"
-        case 35..<45: return "35-44"
-        case 45..<55: return "45-54"
-        default: return "55+"
-        }
     }
 
     /// Invited employees who have not answered (by their token's state only).
