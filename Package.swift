@@ -72,7 +72,7 @@ let package = Package(
         ]),
         .testTarget(name: "EngageStoreTests", dependencies: ["EngageCore", "EngageStore", "EngageImport", "EngageTestSupport"]),
         .testTarget(name: "EngageImportTests", dependencies: [
-            "EngageCore", "EngageStore", "EngageImport", "EngageTestSupport",
+            "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageTestSupport",
         ]),
         .testTarget(name: "EngageServerTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",

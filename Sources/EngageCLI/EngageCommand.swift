@@ -55,6 +55,12 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     } catch let e as StoreError {
         printError("engage: \(e.description)")
         throw ExitCode(1)
+    } catch let e as ArithmeticOverflow {
+        printError("engage: \(e.description)")
+        throw ExitCode(1)
+    } catch let e as PeriodTooLong {
+        printError("engage: \(e.description)")
+        throw ExitCode(1)
     }
 }
 

@@ -30,28 +30,43 @@ public struct Importer: Sendable {
             throw ImportFailed(errors: [ImportIssue(file: folder, line: 0, column: 0, message: "not a folder")], warnings: [], truncated: false)
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        return try await importNamed(names.map { ($0, (folder as NSString).appendingPathComponent($0)) }, source: folder, place: folder)
+    }
+
+    /// Imports files given by the name a user knows them by and the path they are read
+    /// from (an upload: messages name the file as sent, never a server path). `place` names
+    /// the whole set in the message when nothing in it is importable.
+    public func importNamed(_ files: [(name: String, path: String)], source: String, place: String) async throws -> ImportSummary {
         let issues = IssueSink(limit: maxErrors)
-        var present: [String] = []
-        for name in names {
-            let lower = name.lowercased()
-            if Self.importedFiles.contains(lower) {
-                present.append(name)
-            } else if !name.hasPrefix(".") {
-                issues.warning(name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
+        var present: [(name: String, path: String)] = []
+        for f in files {
+            if Self.importedFiles.contains(f.name.lowercased()) {
+                present.append(f)
+            } else if !f.name.hasPrefix(".") {
+                issues.warning(f.name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
             }
         }
-        present.sort { Self.importedFiles.firstIndex(of: $0.lowercased())! < Self.importedFiles.firstIndex(of: $1.lowercased())! }
+        present.sort { Self.importedFiles.firstIndex(of: $0.name.lowercased())! < Self.importedFiles.firstIndex(of: $1.name.lowercased())! }
         if present.isEmpty {
-            issues.error(folder, 0, 0, "no importable files found (expected any of \(Self.importedFiles.joined(separator: ", ")))")
+            issues.error(place, 0, 0, "no importable files found (expected any of \(Self.importedFiles.joined(separator: ", ")))")
             throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: false)
         }
-        let paths = present.map { (name: $0, path: (folder as NSString).appendingPathComponent($0)) }
-        return try await importFiles(paths, issues: issues, source: folder)
+        return try await importFiles(present, issues: issues, source: source)
     }
 
     func importFiles(_ files: [(name: String, path: String)], issues: IssueSink, source: String) async throws -> ImportSummary {
         let me = self
-        return try await store.withImport(source: source) { session in
+        do {
+            return try await write(files, issues: issues, source: source, me: me)
+        } catch let e as DayTotalTooLarge {
+            // found when the import's day totals meet the stored ones, just before commit
+            let file = files.first { $0.name.lowercased() == "posts.csv" }?.name ?? "posts.csv"
+            throw ImportFailed(errors: [ImportIssue(file: file, line: 0, column: 0, message: e.description)], warnings: issues.warnings, truncated: false)
+        }
+    }
+
+    private func write(_ files: [(name: String, path: String)], issues: IssueSink, source: String, me: Importer) async throws -> ImportSummary {
+        try await store.withImport(source: source) { session in
             var summary = ImportSummary()
             for f in files {
                 let started = DispatchTime.now().uptimeNanoseconds
@@ -80,7 +95,7 @@ struct TableImport {
     func run() async throws -> Int {
         let reader: CSVReader
         do { reader = try CSVReader(path: path) } catch {
-            issues.error(file, 0, 0, "cannot open the file")
+            issues.error(file, 0, 0, (error as? CSVReader.CSVError)?.message ?? "cannot open the file")
             return 0
         }
         let ctx = RowContext(reader: reader, file: file, issues: issues, now: importer.now)
@@ -137,6 +152,10 @@ struct TableImport {
         do {
             while try ctx.reader.next() {
                 ctx.rowOK = true
+                guard ctx.checkFieldCount() else {
+                    if issues.full { issues.truncated = true; break }
+                    continue
+                }
                 let row = parse(ctx)
                 if let row, ctx.rowOK {
                     batch.append(row)

@@ -49,6 +49,8 @@ final class RowContext {
             return false
         }
         let known = Set(required + optional)
+        // trailing empty header cells (a spreadsheet's extra delimiters) do not count
+        headerFieldCount = ((0..<reader.fieldCount).last { !reader.isEmpty($0) } ?? -1) + 1
         for i in 0..<reader.fieldCount {
             let name = reader.string(i).trimmingCharacters(in: .whitespaces).lowercased()
             if index[name] != nil {
@@ -70,6 +72,27 @@ final class RowContext {
     }
 
     func col(_ name: String) -> Int? { index[name] }
+
+    /// The header's number of fields.
+    private(set) var headerFieldCount = 0
+
+    /// A record must have the header's fields: fewer is an error (a row cut short, or a
+    /// value with an unquoted delimiter); more is one unless the extra fields are empty
+    /// (spreadsheets add trailing delimiters).
+    func checkFieldCount() -> Bool {
+        let n = reader.fieldCount
+        if n < headerFieldCount {
+            rowOK = false
+            issues.error(file, reader.line, reader.column(n - 1), "this row has \(n) field\(n == 1 ? "" : "s"), the header \(headerFieldCount): a value is missing (or a field needs quotes)")
+            return false
+        }
+        if n > headerFieldCount, let extra = (headerFieldCount..<n).first(where: { !reader.isEmpty($0) }) {
+            rowOK = false
+            issues.error(file, reader.line, reader.column(extra), "this row has \(n) fields, the header \(headerFieldCount): an extra value (or a field needs quotes)")
+            return false
+        }
+        return true
+    }
 
     func fail(_ c: Int?, _ name: String, _ message: String) {
         rowOK = false
@@ -103,6 +126,10 @@ final class RowContext {
             fail(c, name, "must not be negative, got \(v)")
             return nil
         }
+        guard v <= Limits.maxCount else {
+            fail(c, name, "must be at most \(Limits.shown(Limits.maxCount)) (Engage's limit for a count), got \(shown(c))")
+            return nil
+        }
         return v
     }
 
@@ -116,6 +143,10 @@ final class RowContext {
             return nil
         }
         if v < 0 && !allowNegative { fail(c, name, "must not be negative, got '\(shown(c))'"); return nil }
+        guard abs(v) <= Limits.maxCents else {
+            fail(c, name, "must be at most \(Limits.shown(Limits.maxCents / 100)) (Engage's limit for an amount), got '\(shown(c))'")
+            return nil
+        }
         return v
     }
 

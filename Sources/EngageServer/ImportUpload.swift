@@ -22,24 +22,40 @@ struct ImportUpload {
         }
     }
 
+    /// Longest upload file name accepted, in bytes (file systems allow 255).
+    static let maxNameBytes = 200
+
     func run(_ files: [(String, ByteBuffer)]) async throws -> Result {
         guard !files.isEmpty else { throw APIError(.badRequest, "no file was sent") }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engage-upload-" + UUID().uuidString).path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         var seen: Set<String> = []
-        for (name, body) in files {
-            // a bare file name of the contract: no folders, no hidden files
-            guard !name.isEmpty, !name.contains("/"), !name.contains("\\"), !name.hasPrefix("."), name.hasSuffix(".csv") else {
-                throw APIError(.unprocessableContent, "'\(name)' is not a file name Engage imports (see docs/import.md)")
+        for (name, _) in files {
+            // a bare file name of the contract: no folders, no hidden files, nothing a file
+            // system could refuse
+            let shown = String(name.prefix(60)) + (name.count > 60 ? "…" : "")
+            guard !name.isEmpty, name.utf8.count <= Self.maxNameBytes, !name.contains("/"), !name.contains("\\"), !name.hasPrefix("."),
+                  !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), name.lowercased().hasSuffix(".csv") else {
+                throw APIError(.unprocessableContent, "'\(shown)' is not a file name Engage imports (a CSV file name of at most \(Self.maxNameBytes) bytes; see docs/import.md)")
             }
-            guard seen.insert(name).inserted else { throw APIError(.unprocessableContent, "\(name) was sent twice") }
-            guard FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(body.readableBytesView)) else {
-                throw APIError(.internalServerError, "could not store the upload")
+            guard seen.insert(name.lowercased()).inserted else { throw APIError(.unprocessableContent, "\(shown) was sent twice") }
+        }
+        // each file is stored under a name of ours; messages use the name it was sent with
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engage-upload-" + UUID().uuidString).path
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw APIError(.serviceUnavailable, "the server could not store the upload (is its temporary folder full?)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var named: [(name: String, path: String)] = []
+        for (i, (name, body)) in files.enumerated() {
+            let path = dir + "/\(i).csv"
+            guard FileManager.default.createFile(atPath: path, contents: Data(body.readableBytesView)) else {
+                throw APIError(.serviceUnavailable, "the server could not store the upload (is its temporary folder full?)")
             }
+            named.append((name, path))
         }
         do {
-            let result = Result(summary: try await Importer(store: store, now: now).importFolder(dir))
+            let result = Result(summary: try await Importer(store: store, now: now).importNamed(named, source: "upload", place: "the upload"))
             EngageMetrics.countImport("imported")
             return result
         } catch let e as ImportFailed {

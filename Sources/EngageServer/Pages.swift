@@ -178,7 +178,8 @@ struct Pages {
             try await app.web.recordLoginFailure(keys: [accountKey, addressKey], at: now, keepSeconds: app.config.loginWindowSeconds)
             return try await loginPage(request, context, name: name, error: t["bad_login"], status: .unauthorized)
         }
-        try await app.web.clearLoginFailures(key: accountKey)
+        // a sign-in writes nothing unless there are failures to forget (it works during an import)
+        if accountFailures > 0 { try? await app.web.clearLoginFailures(key: accountKey) }
         var next = form["next"] ?? "/"
         if !next.hasPrefix("/") || next.hasPrefix("//") { next = "/" }
         var r = Response.redirect(to: next, type: .found)

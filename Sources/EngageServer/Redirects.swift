@@ -84,13 +84,9 @@ final class ClickWriter: @unchecked Sendable {
     }
 
     private func write(_ clicks: [Click]) async throws {
-        try await store.executeBatch("""
-            INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, (SELECT l.employee_id FROM links l WHERE l.link_code = ?1))
-            """, rows: clicks.map { c in
-            [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text(String($0.prefix(512))) } ?? .null,
-             .text(c.agent.rawValue), c.referrer.map { .text(String($0.prefix(1024))) } ?? .null, .int(c.agent.isBot ? 1 : 0),
-             .int(c.occurrence), .int(Int(c.at / 86_400))]
+        try await store.recordClicks(clicks.map { c in
+            ClickRow(code: c.code, at: c.at, visitor: c.visitor, userAgent: c.userAgent, agentClass: c.agent.rawValue,
+                     referrer: c.referrer, isBot: c.agent.isBot, occurrence: c.occurrence)
         })
     }
 }
@@ -134,8 +130,7 @@ final class VisitorSalt: @unchecked Sendable {
     func hash(address: String, userAgent: String, now: Int64) async throws -> String {
         if let h = cachedHash(address: address, userAgent: userAgent, now: now) { return h }
         let today = Int(now / 86_400)
-        let salt = try await web.setting("visitor_salt_\(today)", orInit: { Security.randomToken(bytes: 32) })
-        try await web.store.execute("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text("visitor_salt_\(today)")])
+        let salt = try await web.visitorSalt(day: today) { Security.randomToken(bytes: 32) }
         let key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
         lock.withLock { current = (today, HMAC<SHA256>(key: key)) }
         return cachedHash(address: address, userAgent: userAgent, now: now)!

@@ -3,8 +3,8 @@ import EngageReports
 import EngageStore
 
 /// Built reports, kept per (period, accounts) and the database's data version: the id of its
-/// latest import. Every import adds a row to `imports`, so a report is rebuilt after any
-/// import, by whichever instance made it; between imports a report is built once. Holds a
+/// latest committed import. Every import adds a row to `imports`, so a report is rebuilt
+/// after any import, by whichever instance made it; between imports a report is built once. Holds a
 /// few dozen reports at most (least recently used go first). A cache, not state: another
 /// instance never needs it.
 actor ReportCache {
@@ -22,19 +22,20 @@ actor ReportCache {
 
     init(capacity: Int = 32) { self.capacity = capacity }
 
-    func report(_ key: Key, build: @Sendable () async throws -> SocialReport) async throws -> SocialReport {
+    func cached(_ key: Key) -> SocialReport? {
         clock += 1
-        if let e = entries[key] {
-            entries[key] = (e.report, clock)
-            return e.report
-        }
-        let report = try await build()
+        guard let e = entries[key] else { return nil }
+        entries[key] = (e.report, clock)
+        return e.report
+    }
+
+    func store(_ key: Key, _ report: SocialReport) {
+        clock += 1
         entries[key] = (report, clock)
         if entries.count > capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
             entries[oldest] = nil
             texts[oldest] = nil
         }
-        return report
     }
 
     /// A rendering (`variant`, e.g. "json" or "overview.ru") of the report under `key`, made
@@ -62,13 +63,15 @@ struct CachedReport: Sendable {
 
 extension ServerState {
     /// The social report, from the cache when the data has not changed since it was built.
+    /// The version is the latest committed import's id (readers never see an import before
+    /// it commits); a report is kept only when the version is the same after it was built,
+    /// so a report never sits under a version whose data it does not show.
     func socialReport(period: Period, accountIDs: [String]?) async throws -> CachedReport {
-        let version = try await store.execute("SELECT COALESCE(MAX(import_id), 0) FROM imports").first?.first?.int ?? 0
+        let version = try await web.dataVersion()
         let key = ReportCache.Key(period: period, accountIDs: accountIDs ?? [], version: version)
-        let store = self.store
-        let report = try await reports.report(key) {
-            try await SocialReportBuilder(store: store).build(period: period, accountIDs: accountIDs)
-        }
+        if let report = await reports.cached(key) { return CachedReport(report: report, key: key, cache: reports) }
+        let report = try await SocialReportBuilder(store: store).build(period: period, accountIDs: accountIDs)
+        if try await web.dataVersion() == version { await reports.store(key, report) }
         return CachedReport(report: report, key: key, cache: reports)
     }
 }

@@ -22,16 +22,21 @@ public struct RollupDay: Sendable, Equatable {
 
     public init() {}
 
-    public var engagements: Int { likes + comments + shares }
+    /// Within `Limits.maxDayTotal` for stored days (checked before commit).
+    public var engagements: Int { Checked.saturating(Checked.saturating(likes, comments), shares) }
+
+    // Sums saturate instead of trapping: a saturated sum is past `Limits.maxDayTotal`, and
+    // `limitProblem` refuses the import before anything is committed.
 
     mutating func add(_ p: PostRow, sign: Int) {
+        typealias C = Checked
         posts += sign
-        likes += sign * p.likes
-        comments += sign * p.comments
-        shares += sign * p.shares
-        views += sign * (p.views ?? 0)
-        if let c = p.clicks { clicks += sign * c; clicksKnown += sign }
-        if let c = p.spendCents { spendCents += sign * c; spendKnown += sign }
+        likes = C.saturating(likes, sign * p.likes)
+        comments = C.saturating(comments, sign * p.comments)
+        shares = C.saturating(shares, sign * p.shares)
+        views = C.saturating(views, sign * (p.views ?? 0))
+        if let c = p.clicks { clicks = C.saturating(clicks, sign * c); clicksKnown += sign }
+        if let c = p.spendCents { spendCents = C.saturating(spendCents, sign * c); spendKnown += sign }
         if let v = p.views, v > 0 {
             erViewSum += Double(sign) * Double(p.engagements) / Double(v)
             erViewPosts += sign
@@ -40,15 +45,25 @@ public struct RollupDay: Sendable, Equatable {
 
     /// Adds another day's sums (a delta).
     public mutating func merge(_ o: RollupDay) {
-        posts += o.posts; likes += o.likes; comments += o.comments; shares += o.shares; views += o.views
-        clicks += o.clicks; clicksKnown += o.clicksKnown; spendCents += o.spendCents; spendKnown += o.spendKnown
+        typealias C = Checked
+        posts = C.saturating(posts, o.posts); likes = C.saturating(likes, o.likes); comments = C.saturating(comments, o.comments)
+        shares = C.saturating(shares, o.shares); views = C.saturating(views, o.views); clicks = C.saturating(clicks, o.clicks)
+        clicksKnown += o.clicksKnown; spendCents = C.saturating(spendCents, o.spendCents); spendKnown += o.spendKnown
         erViewSum += o.erViewSum; erViewPosts += o.erViewPosts
         for (k, v) in o.slices {
             var s = slices[k, default: SliceSums()]
             s.posts += v.posts
-            s.engagements += v.engagements
+            s.engagements = C.saturating(s.engagements, v.engagements)
             if s.posts == 0 && s.engagements == 0 { slices[k] = nil } else { slices[k] = s }
         }
+    }
+
+    /// What of this day passes `Limits.maxDayTotal` (nil when nothing does).
+    public var limitProblem: String? {
+        let totals: [(String, Int)] = [("engagements (likes + comments + shares)", Checked.saturating(Checked.saturating(likes, comments), shares)),
+                                       ("views", views), ("clicks", clicks), ("spend (in cents)", spendCents), ("posts", posts)]
+        guard let (name, v) = totals.first(where: { $0.1 > Limits.maxDayTotal || $0.1 < 0 }) else { return nil }
+        return v < 0 ? "the day's \(name) would be negative" : "the day's \(name) add up to more than \(Limits.shown(Limits.maxDayTotal)), Engage's limit for one account's day"
     }
 
     /// `dim \t value \t posts \t engagements` lines, sorted; `%`, tab and newline in values
@@ -111,6 +126,34 @@ public struct RollupDay: Sendable, Equatable {
     }
 }
 
+extension AccountFigures {
+    /// Adds one stored day of the rollup to the period's figures; a total past `Int.max`
+    /// (possible only with data beyond `Limits`) throws `ArithmeticOverflow`.
+    mutating func add(_ d: RollupDay, date: LocalDate) throws {
+        days.append(DayPosts(date: date, posts: d.posts, engagements: d.engagements))
+        try Checked.add(&posts, d.posts, "posts"); try Checked.add(&likes, d.likes, "likes")
+        try Checked.add(&comments, d.comments, "comments"); try Checked.add(&shares, d.shares, "shares")
+        try Checked.add(&views, d.views, "views")
+        _ = try Checked.sum([likes, comments, shares], "engagements")
+        if d.clicksKnown > 0 { try Checked.add(&clicks, d.clicks, "clicks") }
+        if d.spendKnown > 0 { try Checked.add(&spendCents, d.spendCents, "spend") }
+        erViewSum += d.erViewSum; erViewPosts += d.erViewPosts
+    }
+}
+
+/// An account's day of posts past `Limits.maxDayTotal`: the import is refused.
+public struct DayTotalTooLarge: Error, CustomStringConvertible, Sendable {
+    public var accountID: String
+    public var date: LocalDate
+    public var problem: String
+    public var description: String { "account '\(accountID)', \(date): \(problem)" }
+
+    /// Throws when `day` (about to be stored) is past the limits.
+    static func check(_ key: PostRollup.DayKey, _ day: RollupDay) throws {
+        if let p = day.limitProblem { throw DayTotalTooLarge(accountID: key.accountID, date: LocalDate(dayNumber: key.day), problem: p) }
+    }
+}
+
 /// In-memory changes to `post_rollup` gathered during one import and merged into the
 /// table once, before commit.
 ///
@@ -167,11 +210,11 @@ public struct PostRollup: Sendable {
         let a = account(p.accountID)
         let day = Int32(p.date.dayNumber)
         days[Key(account: a, day: day), default: RollupDay()].add(p, sign: sign)
-        let eng = sign * p.engagements
+        let eng = sign * p.engagements  // ≤ 3 × Limits.maxCount
         func bump(_ dim: SliceDimension, _ s: Int32) {
             let k = SliceKey(account: a, day: day, dim: Int32(dim.rawValue), slot: s)
             slices[k, default: RollupDay.SliceSums()].posts += sign
-            slices[k]!.engagements += eng
+            slices[k]!.engagements = Checked.saturating(slices[k]!.engagements, eng)
         }
         bump(.hour, Int32(p.hour))
         bump(.type, slot(p.type ?? ""))

@@ -88,7 +88,7 @@ public struct PostRow: Sendable, Equatable {
         self.hour = hour
     }
 
-    public var engagements: Int { likes + comments + shares }
+    public var engagements: Int { Checked.saturating(Checked.saturating(likes, comments), shares) }
 }
 
 /// A cost (`costs.csv`). Costs have no id of their own: a row is identified by all its
@@ -151,3 +151,43 @@ public struct SessionRow: Sendable, Equatable {
 
 /// A post as shown in post tables and top-5 lists.
 public typealias PostRecord = PostMetrics
+
+/// A tracked-link click the server recorded (`GET /r/{code}`).
+public struct ClickRow: Sendable, Equatable {
+    public var code: String
+    public var at: Int64
+    /// The daily salted visitor hash.
+    public var visitor: String
+    public var userAgent: String?
+    /// `AgentClass` raw value.
+    public var agentClass: String
+    public var referrer: String?
+    public var isBot: Bool
+    /// Tells apart clicks of the same link, second and visitor (unique per process).
+    public var occurrence: Int
+
+    public init(code: String, at: Int64, visitor: String, userAgent: String?, agentClass: String, referrer: String?, isBot: Bool, occurrence: Int) {
+        self.code = code
+        self.at = at
+        self.visitor = visitor
+        self.userAgent = userAgent.map { String($0.prefix(512)) }
+        self.agentClass = agentClass
+        self.referrer = referrer.map { String($0.prefix(1024)) }
+        self.isBot = isBot
+        self.occurrence = occurrence
+    }
+
+    /// The row's values for `ClickRow.insertSQL` (`?1` … `?9`).
+    var values: [StoreValue] {
+        [.text(code), .int(Int(at)), .text(visitor), userAgent.map { .text($0) } ?? .null, .text(agentClass),
+         referrer.map { .text($0) } ?? .null, .int(isBot ? 1 : 0), .int(occurrence), .int(Int(at / 86_400))]
+    }
+
+    /// One click; its owner is the link's employee when it is recorded. A click already
+    /// stored (same key) is not stored twice, so a spooled batch can move in again safely.
+    static let insertSQL = """
+        INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, (SELECT l.employee_id FROM links l WHERE l.link_code = ?1))
+        ON CONFLICT (link_code, clicked_at, visitor_hash, occurrence) DO NOTHING
+        """
+}

@@ -56,9 +56,19 @@ public protocol Store: Sendable {
     @discardableResult
     func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]]
 
+    /// Like `execute`, for best-effort writes (a token's last use, an old salt's removal):
+    /// returns nil instead of waiting when the write lock is held (an import on SQLite).
+    func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]?
+
     /// Runs one portable statement once per row of values, all in one transaction (the
     /// statement is prepared once). For appending many rows, such as tracked-link clicks.
     func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws
+
+    /// Stores tracked-link clicks; returns once they are durable (a redirect is answered
+    /// only then). Never waits long for an import: on SQLite, while another connection holds
+    /// the write lock, the clicks are committed to a spool file beside the database and
+    /// moved in with a later batch.
+    func recordClicks(_ clicks: [ClickRow]) async throws
 
     /// Per-day distinct counts: `sql` (portable, `?n` placeholders) selects `(day INTEGER,
     /// key TEXT, visitor TEXT)` rows ordered by day, key, visitor; the answer is one

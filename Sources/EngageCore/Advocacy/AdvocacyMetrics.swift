@@ -40,7 +40,7 @@ public enum Advocacy {
             self.reshares = reshares
             self.clicks = clicks
         }
-        public var engagements: Int { likes + comments + reshares }
+        public var engagements: Int { Checked.saturating(Checked.saturating(likes, comments), reshares) }
     }
 
     public struct ContentItem: Sendable, Equatable {

@@ -2,7 +2,7 @@
 /// denominator yields nil.
 public enum SocialFormulas {
     /// likes + comments + shares (saves, clicks and other reactions are not engagement).
-    public static func engagements(likes: Int, comments: Int, shares: Int) -> Int { likes + comments + shares }
+    public static func engagements(likes: Int, comments: Int, shares: Int) -> Int { Checked.saturating(Checked.saturating(likes, comments), shares) }
 
     /// new_followers / followers_end × 100.
     public static func followerGrowthGrossPct(newFollowers: Int?, followersEnd: Int?) -> Double? {
@@ -131,8 +131,9 @@ public struct ERPostAccumulator: Sendable, Equatable {
     public init() {}
 
     public mutating func add(_ d: DayPosts, followers: FollowerSeries) {
-        postsTotal += d.posts
-        engagements += d.engagements
+        // saturating: the period's checked totals bound these partial sums
+        postsTotal = Checked.saturating(postsTotal, d.posts)
+        engagements = Checked.saturating(engagements, d.engagements)
         guard let f = followers.usable(d.date) else { return }
         sum += Double(d.engagements) / f
         posts += d.posts
@@ -155,7 +156,7 @@ extension SocialFormulas {
     /// followers are unknown or 0 are left out.
     public static func erDayAverage(days: [DayPosts], followers: FollowerSeries, period: Period) -> Double? {
         var byDay: [Int: Int] = [:]
-        for d in days { byDay[d.date.dayNumber, default: 0] += d.engagements }
+        for d in days { byDay[d.date.dayNumber] = Checked.saturating(byDay[d.date.dayNumber] ?? 0, d.engagements) }
         var sum = 0.0, n = 0
         for dn in period.from.dayNumber...period.to.dayNumber {
             guard let f = followers.usable(LocalDate(dayNumber: dn)) else { continue }
@@ -168,7 +169,7 @@ extension SocialFormulas {
     /// Daily ER by followers for the trend chart: one point per day with a usable follower count.
     public static func dailyER(days: [DayPosts], followers: FollowerSeries, period: Period) -> [(date: LocalDate, erPct: Double)] {
         var byDay: [Int: Int] = [:]
-        for d in days { byDay[d.date.dayNumber, default: 0] += d.engagements }
+        for d in days { byDay[d.date.dayNumber] = Checked.saturating(byDay[d.date.dayNumber] ?? 0, d.engagements) }
         var out: [(LocalDate, Double)] = []
         for dn in period.from.dayNumber...period.to.dayNumber {
             let d = LocalDate(dayNumber: dn)

@@ -161,7 +161,7 @@ public struct PostMetrics: Sendable {
     public var views: Int?
     public var reach: Int?
     public var followers: Int?
-    public var engagements: Int { likes + comments + shares }
+    public var engagements: Int { Checked.saturating(Checked.saturating(likes, comments), shares) }
     public var erPostPct: Double? {
         guard let f = followers, f > 0 else { return nil }
         return percent(Double(engagements), Double(f))

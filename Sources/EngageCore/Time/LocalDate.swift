@@ -82,6 +82,12 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 }
 
 /// A period `[from, to]`, both days inclusive.
+/// A report period longer than `Limits.maxPeriodDays`.
+public struct PeriodTooLong: Error, CustomStringConvertible, Sendable {
+    public var days: Int
+    public var description: String { "the period has \(days) days; a report covers at most \(Limits.maxPeriodDays) (about ten years)" }
+}
+
 public struct Period: Hashable, Sendable {
     public var from: LocalDate
     public var to: LocalDate
@@ -92,6 +98,11 @@ public struct Period: Hashable, Sendable {
     }
 
     public var days: Int { to.dayNumber - from.dayNumber + 1 }
+
+    /// Throws `PeriodTooLong` past `Limits.maxPeriodDays` (reports check this first).
+    public func checkLength() throws {
+        if days > Limits.maxPeriodDays { throw PeriodTooLong(days: days) }
+    }
 
     /// The period a report covers when given `from`, `to`, both or neither: both as given;
     /// only `from`: up to today; only `to`: from the first of its month; neither: the last

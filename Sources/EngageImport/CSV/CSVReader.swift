@@ -1,3 +1,4 @@
+import EngageCore
 import Foundation
 
 /// A streaming RFC 4180 reader over bytes: reads a file in chunks, so memory stays flat
@@ -32,11 +33,17 @@ public final class CSVReader {
     private var nextLine = 1
 
     private let chunkSize: Int
+    /// Largest record (all its fields), in bytes.
+    static let maxRecordBytes = 4 * Limits.maxFieldBytes
 
     /// - Parameter chunkSize: bytes read at a time (small values are for tests of chunk edges).
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
         self.chunkSize = max(1, chunkSize)
+        // only a regular file: a folder named posts.csv or a FIFO must not crash or hang
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw CSVError(line: 0, column: 0, message: "cannot open the file") }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw CSVError(line: 0, column: 0, message: "not a regular file (a folder, a pipe or a device?)") }
         guard let h = FileHandle(forReadingAtPath: path) else {
             throw CSVError(line: 0, column: 0, message: "cannot open file")
         }
@@ -86,11 +93,37 @@ public final class CSVReader {
         if semis > commas && semis >= tabs { delimiter = 59 } else if tabs > commas && tabs > semis { delimiter = 9 }
     }
 
-    /// Reads the next record; false at the end of the file. Blank lines are skipped.
+    /// Reads the next record; false at the end of the file. Blank lines are skipped. A record
+    /// with a NUL byte or text that is not UTF-8 is an error naming its place (Engage never
+    /// stores a replacement character in place of what it could not read).
     public func next() throws -> Bool {
         while true {
             guard try readRecord() else { return false }
-            if !(starts.count == 1 && ends[0] == starts[0]) { return true }
+            if !(starts.count == 1 && ends[0] == starts[0]) {
+                try checkText()
+                return true
+            }
+        }
+    }
+
+    /// Refuses NUL bytes and malformed UTF-8 in the current record. Plain ASCII (most fields)
+    /// is passed over in one tight loop.
+    private func checkText() throws {
+        let plain = record.withUnsafeBufferPointer { b -> Bool in
+            var ok = true
+            for x in b where x == 0 || x >= 0x80 { ok = false; break }
+            return ok
+        }
+        if plain { return }
+        for i in 0..<starts.count {
+            let field = record[starts[i]..<ends[i]]
+            if field.contains(0) {
+                throw CSVError(line: line, column: column(i), message: "a NUL byte in the text: this is not a CSV text file (save it as CSV UTF-8)")
+            }
+            if field.contains(where: { $0 >= 0x80 }), String(validating: field, as: UTF8.self) == nil {
+                throw CSVError(line: line, column: column(i),
+                               message: "the text is not UTF-8 (a file saved as Windows-1251 or another code page?): save it as CSV UTF-8 and import it again")
+            }
         }
     }
 
@@ -184,6 +217,14 @@ public final class CSVReader {
                     i += 1
                 }
                 return false
+            }
+            // memory stays bounded by the batch, whatever the file holds
+            if record.count > Self.maxRecordBytes {
+                throw CSVError(line: line, column: columns.last ?? 1,
+                               message: "a record longer than \(Self.maxRecordBytes / (1 << 20)) MiB (a quote that is never closed?)")
+            }
+            if starts.count > Limits.maxFields {
+                throw CSVError(line: line, column: columns.last ?? 1, message: "more than \(Limits.maxFields) fields in one record")
             }
             if quoteAtEnd {
                 quoteAtEnd = false

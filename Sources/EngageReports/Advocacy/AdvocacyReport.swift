@@ -92,6 +92,7 @@ public struct AdvocacyReportBuilder: Sendable {
     public init(store: any Store) { self.store = store }
 
     public func build(period: Period) async throws -> AdvocacyReport {
+        try period.checkLength()
         let data = AdvocacyData(store: store)
         let (zoneName, from, to, shift) = try await WebData(store: store).periodCut(period, override: timeZone)
         var r = AdvocacyReport(period: period)
@@ -105,13 +106,15 @@ public struct AdvocacyReportBuilder: Sendable {
         r.topSharers = Advocacy.topSharers(sharers)
         r.topEngagers = Advocacy.topEngagers(sharers, minShares: minSharesForEngagers)
         for s in sharers {
-            r.shareTotals.shares += s.shares
-            r.shareTotals.impressions += s.impressions
-            r.shareTotals.likes += s.likes
-            r.shareTotals.comments += s.comments
-            r.shareTotals.reshares += s.reshares
-            r.shareTotals.clicks += s.clicks
+            _ = try Checked.sum([s.likes, s.comments, s.reshares], "an advocate's engagements")
+            try Checked.add(&r.shareTotals.shares, s.shares, "shares")
+            try Checked.add(&r.shareTotals.impressions, s.impressions, "impressions of shares")
+            try Checked.add(&r.shareTotals.likes, s.likes, "likes of shares")
+            try Checked.add(&r.shareTotals.comments, s.comments, "comments of shares")
+            try Checked.add(&r.shareTotals.reshares, s.reshares, "reshares")
+            try Checked.add(&r.shareTotals.clicks, s.clicks, "clicks of shares")
         }
+        _ = try Checked.sum([r.shareTotals.likes, r.shareTotals.comments, r.shareTotals.reshares], "engagements of shares")
         r.stories = Advocacy.stories(try await data.content(from: from, to: to), fromInstant: from, toInstant: to)
         var rates = EMVRates.defaults
         if let emv { rates = emv } else { rates = rates.overridden(by: try await data.emvRates()) }
@@ -171,7 +174,7 @@ public struct AdvocacyReportBuilder: Sendable {
             pipeline[e, default: .init(employeeID: e)].leads += 1
             if l.won {
                 pipeline[e]!.won += 1
-                pipeline[e]!.dealValueCents += l.valueCents ?? 0
+                try Checked.add(&pipeline[e]!.dealValueCents, l.valueCents ?? 0, "deal value")
             }
         }
         r.pipeline = pipeline.values.sorted { (a: AdvocacyReport.PipelineRow, b: AdvocacyReport.PipelineRow) in

@@ -44,6 +44,7 @@ public struct SocialReportBuilder: Sendable {
     public init(store: any Store) { self.store = store }
 
     public func build(period: Period, accountIDs: [String]? = nil) async throws -> SocialReport {
+        try period.checkLength()
         let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? true }
         if let ids = accountIDs {
             let known = Set(accounts.map(\.accountID))
@@ -62,7 +63,7 @@ public struct SocialReportBuilder: Sendable {
             let pf = previousFigures[a.accountID] ?? AccountFigures()
             let prev = SocialMetrics(pf, period: period.previous, previous: nil)
             let m = SocialMetrics(f, period: period, previous: .init(erFollowersPct: prev.erFollowersPct, responseTimeAvg: prev.responseTimeAvg))
-            if !a.competitor, let s = f.spendCents { ownSpendCents = (ownSpendCents ?? 0) + s }
+            if !a.competitor, let s = f.spendCents { try Checked.add(&ownSpendCents, s, "spend") }
             var top = tops[a.accountID] ?? []
             for i in top.indices { top[i].followers = f.followers.on(top[i].date) }
             var weekdays: [String: ERPostAccumulator] = [:]
@@ -89,7 +90,7 @@ public struct SocialReportBuilder: Sendable {
         let converting = Set(sessions.filter(\.converted).map(\.visitorID))
         let paths = converting.isEmpty ? [] : try await store.sessions(
             visitors: converting, fromUTC: fromUTC - Traffic.attributionWindowSeconds, toUTC: toUTC)
-        if accountIDs == nil, let c = try await store.unassignedCostsCents(period: period) { ownSpendCents = (ownSpendCents ?? 0) + c }
+        if accountIDs == nil, let c = try await store.unassignedCostsCents(period: period) { try Checked.add(&ownSpendCents, c, "spend") }
         let traffic = TrafficMetrics(sessions: sessions, paths: paths, ownSpend: ownSpendCents.map { Double($0) / 100 })
         return SocialReport(period: period, accounts: reports, traffic: traffic)
     }

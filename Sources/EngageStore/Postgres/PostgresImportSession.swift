@@ -270,6 +270,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
 
     /// Writes account-days: upserted, or deleted when no post is left.
     static func writeRollup(store: PostgresStore, conn: PostgresConnection, _ days: [(PostRollup.DayKey, RollupDay)]) async throws {
+        for (k, d) in days { try DayTotalTooLarge.check(k, d) }
         let gone = days.filter { $0.1.posts <= 0 }
         if !gone.isEmpty {
             _ = try await store.rows("DELETE FROM post_rollup r USING unnest(?1::bigint[], ?2::text[]) AS k(day, account_id) WHERE r.day = k.day AND r.account_id = k.account_id",

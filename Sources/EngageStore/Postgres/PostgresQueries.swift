@@ -78,18 +78,14 @@ struct PostgresQueries {
             let id = try r.text(0)
             guard var f = out[id] else { return }
             let d = try Self.rollupDay(r, from: 2, slices: false)
-            f.days.append(DayPosts(date: LocalDate(dayNumber: try r.int(1)), posts: d.posts, engagements: d.engagements))
-            f.posts += d.posts; f.likes += d.likes; f.comments += d.comments; f.shares += d.shares; f.views += d.views
-            if d.clicksKnown > 0 { f.clicks = (f.clicks ?? 0) + d.clicks }
-            if d.spendKnown > 0 { f.spendCents = (f.spendCents ?? 0) + d.spendCents }
-            f.erViewSum += d.erViewSum; f.erViewPosts += d.erViewPosts
+            try f.add(d, date: LocalDate(dayNumber: try r.int(1)))
             out[id] = f
         }
 
         try await each("SELECT account_id, SUM(amount_cents)::BIGINT FROM costs WHERE account_id <> '' AND day BETWEEN ?1 AND ?2 GROUP BY account_id", range) { r in
             let id = try r.text(0)
             guard out[id] != nil else { return }
-            out[id]!.spendCents = (out[id]!.spendCents ?? 0) + (try r.int(1))
+            try Checked.add(&out[id]!.spendCents, (try r.int(1)), "spend")
         }
 
         // messages of every account in one round trip, each in its own local period

@@ -36,12 +36,15 @@ public final class PostgresStore: Store, @unchecked Sendable {
     deinit { runner.cancel() }
 
     /// A one-line description of a PostgreSQL error naming the target (password masked).
-    func describe(_ error: Error) -> StoreError {
+    func describe(_ error: Error) -> any Error {
         if let e = error as? StoreError { return e }
+        if error is DayTotalTooLarge || error is ArithmeticOverflow { return error }
         if error is ConnectionClosed {
             return StoreError("PostgreSQL \(target.display): the server closed the connection")
         }
         if let p = error as? PSQLError {
+            // SUM(…)::BIGINT past 2^63 − 1: a total too large, not an unreachable database
+            if p.serverInfo?[.sqlState] == "22003" { return ArithmeticOverflow() }
             if let msg = p.serverInfo?[.message] {
                 return StoreError("PostgreSQL \(target.display): \(msg)\(p.serverInfo?[.detail].map { " (\($0))" } ?? "")")
             }
@@ -282,6 +285,17 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    /// Row locks only: nothing an import holds makes these wait.
+    public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
+        try await execute(statements)
+    }
+
+    /// Row locks only: an import in progress never holds up a click.
+    public func recordClicks(_ clicks: [ClickRow]) async throws {
+        guard !clicks.isEmpty else { return }
+        try await executeBatch(ClickRow.insertSQL, rows: clicks.map(\.values))
+    }
+
     public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         let rows = try await execute([SQLStatement("""
             SELECT q.day, q.key, COUNT(*), COUNT(DISTINCT NULLIF(q.visitor, '')) FROM (\(sql)) q(day, key, visitor)
@@ -295,7 +309,13 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
         guard let first = rows.first, let values = sql.range(of: "VALUES", options: .caseInsensitive) else { return }
         let head = String(sql[..<values.upperBound])
-        let template = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let rest = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        // the tuple is the first balanced parenthesis; what follows (ON CONFLICT …) is kept once
+        var depth = 0, end = rest.endIndex
+        for i in rest.indices {
+            if rest[i] == "(" { depth += 1 } else if rest[i] == ")" { depth -= 1; if depth == 0 { end = rest.index(after: i); break } }
+        }
+        let template = String(rest[..<end]), tail = String(rest[end...])
         // the template as literal parts and placeholder numbers: "(" 1 ", " 2 ", 0)"
         var literals: [String] = [""], numbers: [Int] = []
         var it = template.makeIterator()
@@ -325,7 +345,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                 tuples.append(t)
                 binds += r
             }
-            statements.append(SQLStatement(head + " " + tuples.joined(separator: ", "), binds))
+            statements.append(SQLStatement(head + " " + tuples.joined(separator: ", ") + tail, binds))
         }
         try await execute(statements)
     }

@@ -249,6 +249,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         }
 
         func write(_ k: PostRollup.DayKey, _ d: RollupDay) throws {
+            try DayTotalTooLarge.check(k, d)
             if d.posts <= 0 {
                 delete.reset()
                 delete.bind(1, k.day); delete.bind(2, k.accountID)

@@ -66,11 +66,7 @@ struct SQLiteQueries {
             let id = rs.text(0)
             guard var f = out[id] else { continue }
             let d = Self.rollupDay(rs, from: 2, slices: false)
-            f.days.append(DayPosts(date: LocalDate(dayNumber: rs.int(1)), posts: d.posts, engagements: d.engagements))
-            f.posts += d.posts; f.likes += d.likes; f.comments += d.comments; f.shares += d.shares; f.views += d.views
-            if d.clicksKnown > 0 { f.clicks = (f.clicks ?? 0) + d.clicks }
-            if d.spendKnown > 0 { f.spendCents = (f.spendCents ?? 0) + d.spendCents }
-            f.erViewSum += d.erViewSum; f.erViewPosts += d.erViewPosts
+            try f.add(d, date: LocalDate(dayNumber: rs.int(1)))
             out[id] = f
         }
 
@@ -80,7 +76,7 @@ struct SQLiteQueries {
         while try cs.step() {
             let id = cs.text(0)
             guard out[id] != nil else { continue }
-            out[id]!.spendCents = (out[id]!.spendCents ?? 0) + cs.int(1)
+            try Checked.add(&out[id]!.spendCents, cs.int(1), "spend")
         }
 
         // Audience messages received in the period (local days of the account's zone).

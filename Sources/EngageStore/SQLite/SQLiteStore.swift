@@ -4,30 +4,59 @@ import GRDB
 import GRDBSQLite
 
 /// The embedded engine: one SQLite file in WAL mode with foreign keys on.
+///
+/// Readers and writers use a pool (WAL: a read sees the last committed state and never
+/// waits for a writer). An import runs on a connection of its own, in one transaction that
+/// holds SQLite's write lock: nothing of it is visible before it commits, and other writes
+/// wait for it (tracked-link clicks do not: they go to a spool file beside the database and
+/// move in afterwards, see `recordClicks`).
 public final class SQLiteStore: Store, @unchecked Sendable {
     public let engine = "sqlite"
     public let path: String
     public var displayTarget: String { path }
-    let queue: DatabaseQueue
+    let pool: DatabasePool
+    let configuration: Configuration
     private let importLock = AsyncLock()
+    let clicks: SQLiteClickSpool
 
     public init(path: String) throws {
         self.path = path
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.allowsUnsafeTransactions = true  // an import's transaction spans several awaits
-        config.busyMode = .timeout(30)
+        config.busyMode = .timeout(60)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -262144")  // 256 MiB
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // deleted content is overwritten, not left in free pages (survey anonymity)
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
+        configuration = config
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw StoreError("cannot open SQLite database \(path): \(Self.describe(error))")
         }
+        clicks = SQLiteClickSpool(path: path, configuration: config)
+    }
+
+    /// The error a caller sees for an SQLite failure: a total past `Int.max` is an
+    /// `ArithmeticOverflow`; a lock held too long, a busy database; the rest one line.
+    func mapped(_ error: Error) -> any Error {
+        guard let e = error as? DatabaseError else { return error }
+        if e.message?.contains("integer overflow") == true { return ArithmeticOverflow() }
+        if e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            return StoreError("the database \(path) is busy (an import is being written): try again in a moment")
+        }
+        return StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch { throw mapped(error) }
+    }
+
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch { throw mapped(error) }
     }
 
     static func describe(_ error: Error) -> String {
@@ -39,7 +68,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     @discardableResult
     public func migrate() async throws -> Int {
-        try await queue.write { db in
+        let v: Int = try await write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS engage_schema (version INTEGER NOT NULL)")
             var version = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM engage_schema") ?? 0
             guard version <= Migrations.latest else {
@@ -52,6 +81,9 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             }
             return version
         }
+        // clicks spooled while the database was locked (by an earlier run) move in now
+        try? await clicks.moveIn(all: true)
+        return v
     }
 
     // MARK: import
@@ -64,29 +96,36 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             return result
         } catch {
             await importLock.unlock()
-            throw error
+            throw mapped(error)
         }
     }
 
+    /// The import on a connection of its own (closed afterwards), in one transaction begun
+    /// with the write lock: readers keep seeing the last committed state until it commits.
     private func runImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T {
-        let importID: Int = try await queue.writeWithoutTransaction { db in
+        var config = configuration
+        config.allowsUnsafeTransactions = true  // the transaction spans several awaits
+        let connection: DatabaseQueue
+        do { connection = try DatabaseQueue(path: path, configuration: config) } catch { throw mapped(error) }
+        defer { try? connection.close() }
+        let importID: Int = try await connection.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN IMMEDIATE")
             try db.execute(sql: "INSERT INTO imports(source, started_at) VALUES (?, ?)",
                            arguments: [source, Int(Date().timeIntervalSince1970)])
             return Int(db.lastInsertedRowID)
         }
-        let session = SQLiteImportSession(queue: queue, importID: importID)
+        let session = SQLiteImportSession(queue: connection, importID: importID)
         do {
             let result = try await body(session)
             try await session.finish()
-            try await queue.writeWithoutTransaction { db in
+            try await connection.writeWithoutTransaction { db in
                 try db.execute(sql: "UPDATE imports SET finished_at = ?, rows = ? WHERE import_id = ?",
                                arguments: [Int(Date().timeIntervalSince1970), session.rowsWritten, importID])
                 try db.execute(sql: "COMMIT")
             }
             return result
         } catch {
-            try? await queue.writeWithoutTransaction { db in
+            try? await connection.writeWithoutTransaction { db in
                 if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
             }
             throw error
@@ -96,7 +135,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     // MARK: queries
 
     public func accounts() async throws -> [Account] {
-        try await queue.read { db in try Self.fetchAccounts(db) }
+        try await read { db in try Self.fetchAccounts(db) }
     }
 
     static func fetchAccounts(_ db: Database) throws -> [Account] {
@@ -110,17 +149,17 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures] {
-        try await queue.read { db in try SQLiteQueries(db: db).accountFigures(period: period, only: accountIDs.map(Set.init)) }
+        try await read { db in try SQLiteQueries(db: db).accountFigures(period: period, only: accountIDs.map(Set.init)) }
     }
 
     public func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
-        try await queue.read { db in
+        try await read { db in
             try SQLiteQueries(db: db).postSlices(period: period, only: accountIDs.map(Set.init), followers: followers)
         }
     }
 
     public func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
-        try await queue.read { db in
+        try await read { db in
             let q = SQLiteQueries(db: db)
             var out: [String: [PostRecord]] = [:]
             for id in accountIDs { out[id] = try q.topPosts(accountID: id, period: period, limit: limit) }
@@ -129,22 +168,22 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await queue.read { db in try SQLiteQueries(db: db).sessions(fromUTC: fromUTC, toUTC: toUTC) }
+        try await read { db in try SQLiteQueries(db: db).sessions(fromUTC: fromUTC, toUTC: toUTC) }
     }
 
     public func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await queue.read { db in try SQLiteQueries(db: db).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
+        try await read { db in try SQLiteQueries(db: db).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
     }
 
     public func unassignedCostsCents(period: Period) async throws -> Int? {
-        try await queue.read { db in
+        try await read { db in
             try Int.fetchOne(db, sql: "SELECT SUM(amount_cents) FROM costs WHERE account_id = '' AND day BETWEEN ? AND ?",
                              arguments: [period.from.dayNumber, period.to.dayNumber])
         }
     }
 
     public func counts() async throws -> [String: Int] {
-        try await queue.read { db in
+        try await read { db in
             var out: [String: Int] = [:]
             for t in Migrations.dataTables {
                 out[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0
@@ -159,7 +198,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     /// Streams rows on the calling thread (an export blocks its task; nothing else waits on it).
     private func readBlocking(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) throws {
-        try queue.read { db in
+        try pool.read { db in
             let st = try db.raw("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(orderBy.joined(separator: ", "))")
             var row = [StoreValue](repeating: .null, count: columns.count)
             while try st.step() {
@@ -180,14 +219,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     /// Rebuilds the rollup of every account from the posts (a repair, and the reference
     /// the incremental rollup is tested against).
     public func rebuildRollups() async throws {
-        try await queue.write { db in
+        try await write { db in
             for a in try Self.fetchAccounts(db) { try SQLiteImportSession.rebuildRollup(db, accountID: a.accountID) }
         }
     }
 
     /// All rollup rows, for tests comparing incremental and rebuilt rollups.
     public func rollupSnapshot() async throws -> [String] {
-        try await queue.read { db in
+        try await read { db in
             try String.fetchAll(db, sql: """
                 SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' ||
                        comments || '|' || shares || '|' || views || '|' || clicks || '|' || clicks_known || '|' ||
@@ -216,7 +255,7 @@ actor AsyncLock {
 extension SQLiteStore {
     /// Runs one statement (tests only).
     public func executeForTests(_ sql: String) async throws {
-        try await queue.write { db in try db.execute(sql: sql) }
+        try await write { db in try db.execute(sql: sql) }
     }
 
     public func columns(of table: String) async throws -> [String] {
@@ -224,49 +263,45 @@ extension SQLiteStore {
     }
 
     public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
-        do {
-            return try await queue.read { db in
-                let st = try db.raw(sql)
-                for (i, v) in binds.enumerated() {
-                    switch v {
-                    case .null: st.bind(Int32(i + 1), nil as Int?)
-                    case .int(let x): st.bind(Int32(i + 1), x)
-                    case .double(let x): st.bind(Int32(i + 1), x)
-                    case .text(let x): st.bind(Int32(i + 1), x)
-                    }
+        return try await read { db in
+            let st = try db.raw(sql)
+            for (i, v) in binds.enumerated() {
+                switch v {
+                case .null: st.bind(Int32(i + 1), nil as Int?)
+                case .int(let x): st.bind(Int32(i + 1), x)
+                case .double(let x): st.bind(Int32(i + 1), x)
+                case .text(let x): st.bind(Int32(i + 1), x)
                 }
-                var out: [DailyDistinct] = []
-                var key: [UInt8] = [], visitor: [UInt8] = []
-                var day = Int.min, rows = 0, distinct = 0
-                func flush() {
-                    if rows > 0 { out.append(DailyDistinct(day: day, key: String(decoding: key, as: UTF8.self), rows: rows, distinct: distinct)) }
-                }
-                while try st.step() {
-                    let d = st.int(0)
-                    let sameKey = d == day && st.withText(1) { $0.elementsEqual(key) }
-                    if !sameKey {
-                        flush()
-                        day = d
-                        key = st.withText(1) { Array($0) }
-                        rows = 0
-                        distinct = 0
-                        visitor.removeAll(keepingCapacity: true)
-                    }
-                    rows += 1
-                    st.withText(2) { v in
-                        // visitors arrive sorted within the group: a new one differs from the last
-                        if !v.isEmpty, !(distinct > 0 && v.elementsEqual(visitor)) {
-                            distinct += 1
-                            visitor.removeAll(keepingCapacity: true)
-                            visitor.append(contentsOf: v)
-                        }
-                    }
-                }
-                flush()
-                return out
             }
-        } catch let e as DatabaseError {
-            throw StoreError("SQLite \(displayTarget): \(e.message ?? "\(e.resultCode)")")
+            var out: [DailyDistinct] = []
+            var key: [UInt8] = [], visitor: [UInt8] = []
+            var day = Int.min, rows = 0, distinct = 0
+            func flush() {
+                if rows > 0 { out.append(DailyDistinct(day: day, key: String(decoding: key, as: UTF8.self), rows: rows, distinct: distinct)) }
+            }
+            while try st.step() {
+                let d = st.int(0)
+                let sameKey = d == day && st.withText(1) { $0.elementsEqual(key) }
+                if !sameKey {
+                    flush()
+                    day = d
+                    key = st.withText(1) { Array($0) }
+                    rows = 0
+                    distinct = 0
+                    visitor.removeAll(keepingCapacity: true)
+                }
+                rows += 1
+                st.withText(2) { v in
+                    // visitors arrive sorted within the group: a new one differs from the last
+                    if !v.isEmpty, !(distinct > 0 && v.elementsEqual(visitor)) {
+                        distinct += 1
+                        visitor.removeAll(keepingCapacity: true)
+                        visitor.append(contentsOf: v)
+                    }
+                }
+            }
+            flush()
+            return out
         }
     }
 
@@ -274,66 +309,95 @@ extension SQLiteStore {
     public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
         // SELECTs only: a read, which takes no write lock
         let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }
+        let run = Self.runner(statements)
+        return readOnly ? try await read(run) : try await write(run)
+    }
+
+    public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
+        let run = Self.runner(statements)
         do {
-            let run: @Sendable (Database) throws -> [[StoreValue]] = { db in
-                var out: [[StoreValue]] = []
-                for st in statements {
-                    let args = StatementArguments(st.binds.map { v -> (any DatabaseValueConvertible)? in
-                        switch v {
-                        case .null: return nil
-                        case .int(let i): return i
-                        case .double(let d): return d
-                        case .text(let t): return t
-                        }
-                    })
-                    out = try Row.fetchAll(db, sql: st.sql, arguments: args).map { row in
-                        (0..<row.count).map { i -> StoreValue in
-                            switch row[i] as DatabaseValue {
-                            case let v where v.isNull: return .null
-                            case let v: switch v.storage {
-                                case .int64(let i): return .int(Int(i))
-                                case .double(let d): return .double(d)
-                                case .string(let t): return .text(t)
-                                case .blob(let b): return .text(String(decoding: b, as: UTF8.self))
-                                case .null: return .null
-                                }
+            return try await pool.writeWithoutTransaction { db -> [[StoreValue]]? in
+                // wait a moment at most for the lock, then give up
+                sqlite3_busy_timeout(db.sqliteConnection, 100)
+                defer { sqlite3_busy_timeout(db.sqliteConnection, 60_000) }
+                do {
+                    var out: [[StoreValue]] = []
+                    try db.inTransaction(.immediate) {
+                        out = try run(db)
+                        return .commit
+                    }
+                    return out
+                } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+                    return nil
+                }
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    static func runner(_ statements: [SQLStatement]) -> @Sendable (Database) throws -> [[StoreValue]] {
+        { db in
+            var out: [[StoreValue]] = []
+            for st in statements {
+                let args = StatementArguments(st.binds.map { v -> (any DatabaseValueConvertible)? in
+                    switch v {
+                    case .null: return nil
+                    case .int(let i): return i
+                    case .double(let d): return d
+                    case .text(let t): return t
+                    }
+                })
+                out = try Row.fetchAll(db, sql: st.sql, arguments: args).map { row in
+                    (0..<row.count).map { i -> StoreValue in
+                        switch row[i] as DatabaseValue {
+                        case let v where v.isNull: return .null
+                        case let v: switch v.storage {
+                            case .int64(let i): return .int(Int(i))
+                            case .double(let d): return .double(d)
+                            case .string(let t): return .text(t)
+                            case .blob(let b): return .text(String(decoding: b, as: UTF8.self))
+                            case .null: return .null
                             }
                         }
                     }
                 }
-                return out
             }
-            return readOnly ? try await queue.read(run) : try await queue.write(run)
-        } catch let e as DatabaseError {
-            throw StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
+            return out
         }
     }
 
     public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
-        do {
-            try await queue.write { db in
-                let st = try db.raw(sql)
-                for row in rows {
-                    st.reset()
-                    for (i, v) in row.enumerated() {
-                        let at = Int32(i + 1)
-                        switch v {
-                        case .null: st.bind(at, nil as String?)
-                        case .int(let x): st.bind(at, x)
-                        case .double(let x): st.bind(at, x)
-                        case .text(let x): st.bind(at, x)
-                        }
-                    }
-                    _ = try st.run()
-                }
-            }
-        } catch let e as DatabaseError {
-            throw StoreError("SQLite \(path): \(e.message ?? "\(e.resultCode)")")
+        try await write { db in
+            let st = try db.raw(sql)
+            for row in rows { try st.runOnce(row) }
         }
     }
 
+    public func recordClicks(_ rows: [ClickRow]) async throws {
+        do {
+            try await clicks.record(rows) { codes in
+                try await self.read { db in
+                    var owners: [String: String] = [:]
+                    let st = try db.raw("SELECT employee_id FROM links WHERE link_code = ?1 AND employee_id IS NOT NULL")
+                    for code in codes {
+                        st.reset()
+                        st.bind(1, code)
+                        if try st.step() { owners[code] = st.text(0) }
+                    }
+                    return owners
+                }
+            }
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    /// Clicks waiting in the spool (tests).
+    public func spooledClicks() async throws -> Int { try await clicks.spooledCount() }
+
     /// Reads a PRAGMA's value as text (tests only).
     public func pragmaForTests(_ name: String) async throws -> String? {
-        try await queue.read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+        try await read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 }

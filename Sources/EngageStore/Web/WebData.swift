@@ -150,7 +150,8 @@ public struct WebData: Sendable {
         let rows = try await store.execute("SELECT token_id, name, role, last_used_at FROM api_tokens WHERE token_hash = ?1", [.text(hash)])
         guard let r = rows.first, let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init) else { return nil }
         if (r[3].int ?? 0) < Int(now) - 60 {
-            try await store.execute("UPDATE api_tokens SET last_used_at = ?1 WHERE token_id = ?2", [.int(Int(now)), .int(id)])
+            // best effort: a busy database (an import) must not turn a valid token away
+            _ = try? await store.executeIfIdle([SQLStatement("UPDATE api_tokens SET last_used_at = ?1 WHERE token_id = ?2", [.int(Int(now)), .int(id)])])
         }
         return APIToken(id: id, name: name, role: role)
     }
@@ -179,8 +180,17 @@ public struct WebData: Sendable {
             .first?.first?.int ?? 0
     }
 
+    /// Best effort: a sign-in is not held up by a busy database.
     public func clearLoginFailures(key: String) async throws {
-        try await store.execute("DELETE FROM login_failures WHERE key_hash = ?1", [.text(key)])
+        _ = try await store.executeIfIdle([SQLStatement("DELETE FROM login_failures WHERE key_hash = ?1", [.text(key)])])
+    }
+
+    // MARK: data version
+
+    /// The id of the latest committed import: changes with every import (never seen before
+    /// its commit), so it keys cached reports.
+    public func dataVersion() async throws -> Int {
+        try await store.execute("SELECT COALESCE(MAX(import_id), 0) FROM imports").first?.first?.int ?? 0
     }
 
     // MARK: settings
@@ -194,6 +204,22 @@ public struct WebData: Sendable {
         ])
         guard let v = rows.first?.first?.text else { throw StoreError("setting \(name) could not be stored") }
         return v
+    }
+
+    /// The random salt of visitor hashes for UTC day `day`, shared by every instance; older
+    /// days' salts are deleted, so their hashes can never be recomputed. While the database
+    /// is locked for writing (an import on SQLite, whose single file one instance serves),
+    /// the salt made here is returned without being stored.
+    public func visitorSalt(day: Int, make: () -> String) async throws -> String {
+        let name = "visitor_salt_\(day)"
+        if let v = try await setting(name) { return v }
+        let fresh = make()
+        let rows = try await store.executeIfIdle([
+            SQLStatement("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING", [.text(name), .text(fresh)]),
+            SQLStatement("DELETE FROM settings WHERE name LIKE 'visitor_salt_%' AND name <> ?1", [.text(name)]),
+            SQLStatement("SELECT value FROM settings WHERE name = ?1", [.text(name)]),
+        ])
+        return rows?.first?.first?.text ?? fresh
     }
 
     /// The value of setting `name`, if set.
