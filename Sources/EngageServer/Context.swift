@@ -7,7 +7,8 @@ import Logging
 public struct Principal: Sendable, Equatable {
     public var name: String
     public var role: Role
-    public var userID: Int?
+    /// The signed-in user's uid; nil for API tokens.
+    public var userID: String?
     /// The session cookie's value (CSRF tokens are bound to it); nil for API tokens.
     public var session: String?
     /// The employee the user is, for advocates' pages.

@@ -20,7 +20,7 @@ struct Pages {
             let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
             if let p = context.principal, let session = p.session {
                 guard app.security.checkCSRF(form["csrf"], session: session) else { throw APIError(.forbidden, UIText(lang: context.lang)["csrf"]) }
-                if let id = p.userID { try await app.web.endSessions(userID: id) }
+                if let uid = p.userID { try await app.users.endSessions(uid: uid) }
             }
             var r = Response.redirect(to: "/login", type: .found)
             r.setCookie(app.cookie(ServerState.sessionCookie, "", request: request, maxAge: 0))
@@ -29,9 +29,7 @@ struct Pages {
         router.get("lang/{code}") { request, context in
             let code = context.parameters.get("code") ?? "en"
             guard let lang = Language(rawValue: code) else { throw APIError(.notFound, "no such language") }
-            var back = request.uri.queryParameters.get("back") ?? "/"
-            if !back.hasPrefix("/") || back.hasPrefix("//") { back = "/" }  // local paths only
-            var r = Response.redirect(to: back, type: .found)
+            var r = Response.redirect(to: localPath(request.uri.queryParameters.get("back")), type: .found)
             r.setCookie(app.cookie(ServerState.langCookie, lang.rawValue, request: request, maxAge: 365 * 86_400))
             return r
         }
@@ -51,8 +49,9 @@ struct Pages {
             return try await usersPage(request, context, message: nil, error: nil)
         }
         router.post("users") { request, context in try await addUser(request, context) }
-        router.post("users/{id}/role") { request, context in try await changeUser(request, context, remove: false) }
-        router.post("users/{id}/delete") { request, context in try await changeUser(request, context, remove: true) }
+        router.post("users/{id}/role") { request, context in try await changeUser(request, context, action: "role") }
+        router.post("users/{id}/password") { request, context in try await changeUser(request, context, action: "password") }
+        router.post("users/{id}/delete") { request, context in try await changeUser(request, context, action: "delete") }
         registerAdvocacy(on: router)
         registerContent(on: router)
         registerSurveys(on: router)
@@ -151,8 +150,7 @@ struct Pages {
     func loginPage(_ request: Request, _ context: EngageContext, name: String, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         if context.principal != nil, error == nil { return .redirect(to: "/", type: .found) }
         let pre = request.cookies[ServerState.preCookie]?.value ?? Security.randomToken(bytes: 16)
-        var next = request.uri.queryParameters.get("next") ?? "/"
-        if !next.hasPrefix("/") || next.hasPrefix("//") { next = "/" }
+        let next = localPath(request.uri.queryParameters.get("next"))
         let content = try render("login", ["csrf": app.security.csrf(for: pre), "next": next, "name": name], context)
         var r = try page(request, context, title: UIText(lang: context.lang)["sign_in"], current: "/login", content: content,
                          error: error.map { APIError(.unauthorized, $0) }, status: status)
@@ -168,20 +166,30 @@ struct Pages {
             return try await loginPage(request, context, name: name, error: t["csrf"], status: .forbidden)
         }
         let now = app.config.now(), since = now - app.config.loginWindowSeconds
-        let addressKey = app.security.addressKey(app.clientAddress(request, context)), accountKey = app.security.accountKey(name)
-        let accountFailures = try await app.web.loginFailures(key: accountKey, since: since)
+        // Failures are counted per name from this address (5), per address (20) and per name
+        // from anywhere (100): one guesser is stopped soon, and locking someone else out
+        // takes many addresses. Only keyed hashes of names and addresses are stored.
+        let address = app.clientAddress(request, context)
+        let nameKey = (try? Users.normalized(name).key) ?? name.lowercased()
+        let pairKey = app.security.accountKey(nameKey + "|" + address), addressKey = app.security.addressKey(address)
+        let accountKey = app.security.accountKey(nameKey)
+        let pairFailures = try await app.web.loginFailures(key: pairKey, since: since)
         let addressFailures = try await app.web.loginFailures(key: addressKey, since: since)
-        if accountFailures >= app.config.loginFailuresPerAccount || addressFailures >= app.config.loginFailuresPerAddress {
+        let accountFailures = try await app.web.loginFailures(key: accountKey, since: since)
+        if pairFailures >= app.config.loginFailuresPerAccount || addressFailures >= app.config.loginFailuresPerAddress
+            || accountFailures >= app.config.loginFailuresPerAccountEverywhere {
             return try await loginPage(request, context, name: name, error: t["too_many"], status: .tooManyRequests)
         }
-        guard let user = try await app.web.user(named: name), Security.verifyPassword(form["password"] ?? "", hash: user.passwordHash) else {
-            try await app.web.recordLoginFailure(keys: [accountKey, addressKey], at: now, keepSeconds: app.config.loginWindowSeconds)
+        // an unknown name costs a bcrypt check too: the answer's time tells nothing
+        let user = try await app.users.user(named: name)
+        let passwordOK = Security.verifyPassword(form["password"] ?? "", hash: user?.passwordHash ?? app.decoyHash)
+        guard let user, passwordOK else {
+            try await app.web.recordLoginFailure(keys: [pairKey, addressKey, accountKey], at: now, keepSeconds: app.config.loginWindowSeconds)
             return try await loginPage(request, context, name: name, error: t["bad_login"], status: .unauthorized)
         }
         // a sign-in writes nothing unless there are failures to forget (it works during an import)
-        if accountFailures > 0 { try? await app.web.clearLoginFailures(key: accountKey) }
-        var next = form["next"] ?? "/"
-        if !next.hasPrefix("/") || next.hasPrefix("//") { next = "/" }
+        if pairFailures > 0 { try? await app.web.clearLoginFailures(key: pairKey) }
+        let next = localPath(form["next"])
         var r = Response.redirect(to: next, type: .found)
         r.setCookie(app.cookie(ServerState.sessionCookie, app.sessionValue(for: user), request: request, maxAge: Int(app.config.sessionSeconds)))
         r.setCookie(app.cookie(ServerState.preCookie, "", request: request, maxAge: 0))
@@ -369,74 +377,70 @@ struct Pages {
     // MARK: users
 
     func usersPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let users = try await app.web.users()
+        let users = try await app.users.all()
         let csrf = context.principal?.session.map(app.security.csrf(for:)) ?? ""
-        let content = try render("users", ["csrf": csrf, "users": users.map { u in
-            ["id": u.id, "name": u.name, "csrf": csrf, "me": u.id == context.principal?.userID, "employee": u.employeeID ?? "",
+        let content = try render("users", ["csrf": csrf, "minPassword": Users.minimumPasswordLength, "users": users.map { u in
+            ["uid": u.uid, "name": u.name, "csrf": csrf, "me": u.uid == context.principal?.userID, "employee": u.employeeID ?? "",
              "roles": Role.allCases.map { ["role": $0.rawValue, "selected": $0 == u.role] }] as [String: Any]
         }], context)
         return try page(request, context, title: UIText(lang: context.lang)["users"], current: "/users", content: content,
                         message: message, error: error, status: status)
     }
 
-    func addUser(_ request: Request, _ context: EngageContext) async throws -> Response {
+    /// A form of the users page, checked (admin, CSRF), its change made by `change`; the
+    /// page again with a message, or with the problem.
+    func userForm(_ request: Request, _ context: EngageContext, done: String,
+                  _ change: @Sendable (Form) async throws -> Void) async throws -> Response {
         let p = try context.require(.admin)
         let t = UIText(lang: context.lang)
         let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
         if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
-        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
-        let password = form["password"] ?? ""
         do {
-            guard let role = Role(rawValue: form["role"] ?? "") else { throw APIError(.unprocessableContent, "role: one of advocate, viewer, analyst, admin") }
-            try UserRules.check(name: name, password: password)
-            let employee = (form["employee"] ?? "").trimmingCharacters(in: .whitespaces)
-            if !employee.isEmpty, try await app.store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(employee)]).isEmpty {
-                throw APIError(.unprocessableContent, "employee: no employee '\(employee)' (import employees.csv first)")
+            try await change(form)
+            return try await usersPage(request, context, message: t[done], error: nil)
+        } catch let e as UserProblem {
+            let status: HTTPResponse.Status = switch e {
+            case .nameTaken, .lastAdmin: .conflict
+            case .noSuchUser: .notFound
+            default: .unprocessableContent
             }
-            try await app.web.addUser(name: name, role: role, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost), now: app.config.now())
-            if !employee.isEmpty, let u = try await app.web.user(named: name) { try await app.web.setEmployee(userID: u.id, employeeID: employee) }
-            return try await usersPage(request, context, message: t["user_added"], error: nil)
-        } catch let e as APIError {
-            return try await usersPage(request, context, message: nil, error: e, status: e.status)
-        } catch let e as StoreError {
-            return try await usersPage(request, context, message: nil, error: APIError(.conflict, e.description), status: .conflict)
+            let text = e == .lastAdmin ? t["last_admin"] : e.description
+            return try await usersPage(request, context, message: nil, error: APIError(status, text), status: status)
+        }
+    }
+
+    func addUser(_ request: Request, _ context: EngageContext) async throws -> Response {
+        try await userForm(request, context, done: "user_added") { form in
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+            let password = form["password"] ?? ""
+            try Users.checkPassword(password)
+            let employee = (form["employee"] ?? "").trimmingCharacters(in: .whitespaces)
+            try await app.users.add(name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role,
+                                    passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost),
+                                    employeeID: employee.isEmpty ? nil : employee, now: app.config.now())
         }
     }
 }
 
 extension Pages {
-    /// Changes a user's role, or removes the user; never leaves the instance without an admin.
-    func changeUser(_ request: Request, _ context: EngageContext, remove: Bool) async throws -> Response {
-        let p = try context.require(.admin)
-        let t = UIText(lang: context.lang)
-        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
-        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
-        guard let id = context.parameters.get("id", as: Int.self), let user = try await app.web.user(id: id) else {
-            throw APIError(.notFound, "no such user")
+    /// Changes a user's role, resets their password, or removes them; never leaves the
+    /// instance without an admin. Each ends the user's sessions.
+    func changeUser(_ request: Request, _ context: EngageContext, action: String) async throws -> Response {
+        let uid = context.parameters.get("id") ?? ""
+        let done = ["role": "user_changed", "password": "password_changed", "delete": "user_removed"][action] ?? "user_changed"
+        return try await userForm(request, context, done: done) { form in
+            switch action {
+            case "delete":
+                try await app.users.remove(uid: uid)
+            case "password":
+                let password = form["password"] ?? ""
+                try Users.checkPassword(password)
+                try await app.users.setPassword(uid: uid, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost))
+            default:
+                guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+                try await app.users.setRole(uid: uid, role: role)
+            }
         }
-        let newRole = remove ? nil : Role(rawValue: form["role"] ?? "")
-        if !remove, newRole == nil { throw APIError(.unprocessableContent, "role: one of advocate, viewer, analyst, admin") }
-        if user.role == .admin, newRole != .admin {
-            let admins = try await app.web.users().filter { $0.role == .admin }.count
-            if admins <= 1 { return try await usersPage(request, context, message: nil, error: APIError(.conflict, t["last_admin"]), status: .conflict) }
-        }
-        if remove {
-            try await app.web.deleteUser(id: id)
-        } else if let newRole {
-            try await app.web.setRole(userID: id, role: newRole)
-            try await app.web.endSessions(userID: id)  // the new role applies from the next sign-in
-        }
-        return try await usersPage(request, context, message: remove ? t["user_removed"] : t["user_changed"], error: nil)
-    }
-}
-
-/// Rules for user names and passwords, shared by the page and `engage user add`.
-public enum UserRules {
-    public static func check(name: String, password: String) throws {
-        guard (1...64).contains(name.count), !name.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-            throw APIError(.unprocessableContent, "name: 1 to 64 characters, no spaces")
-        }
-        guard password.count >= 8 else { throw APIError(.unprocessableContent, "password: at least 8 characters") }
     }
 }
 
@@ -460,6 +464,14 @@ struct Form {
         }
         return Form(values: values)
     }
+}
+
+/// `path` when it is a path of this site, else `/`: no scheme, no `//host` or `/\host`
+/// (browsers read a backslash as a slash), no control characters — no open redirect.
+func localPath(_ path: String?) -> String {
+    guard let p = path, p.hasPrefix("/"), !p.hasPrefix("//"), !p.contains("\\"),
+          !p.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return "/" }
+    return p
 }
 
 func percentEncode(_ s: String) -> String {

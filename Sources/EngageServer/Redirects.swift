@@ -248,8 +248,8 @@ final class RedirectHandler: ChannelDuplexHandler, RemovableChannelHandler {
         guard let (head, target, code) = answering else { return }
         let now = app.config.now()
         let ua = head.headerFields[.userAgent]
-        let address = head.headerFields[.forwardedFor]?.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
-            ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let address = app.config.trustedProxies.client(remote: context.channel.remoteAddress?.ipAddress,
+                                                       forwardedFor: head.headerFields[.forwardedFor])
         guard let visitor = app.salt.cachedHash(address: address, userAgent: ua ?? "", now: now) else {
             // a new day: the router's route makes the salt
             answering = nil

@@ -87,3 +87,66 @@ public enum ServerSecurity {
     /// A short random link code: 8 characters of base64url (48 random bits).
     public static func newLinkCode() -> String { Security.randomToken(bytes: 6) }
 }
+
+/// The proxies whose `X-Forwarded-For` is believed (`engage serve --trusted-proxy`): single
+/// addresses or CIDR ranges, IPv4 or IPv6. From anyone else the header is ignored, so it
+/// cannot dodge the sign-in limit per address or inflate unique visitors.
+public struct TrustedProxies: Sendable, Equatable {
+    struct Range: Sendable, Equatable {
+        var bytes: [UInt8]
+        var prefix: Int
+    }
+
+    let ranges: [Range]
+
+    /// Parses `127.0.0.1`, `10.0.0.0/8`, `::1`, `fd00::/8`; nil names the first bad entry.
+    public init(_ entries: [String]) throws {
+        ranges = try entries.map { entry in
+            let parts = entry.split(separator: "/", maxSplits: 1).map(String.init)
+            guard let bytes = Self.parse(parts[0]) else { throw StoreError("trusted proxy '\(entry)': not an IP address or CIDR range") }
+            let prefix = parts.count == 2 ? Int(parts[1]) : bytes.count * 8
+            guard let prefix, (0...(bytes.count * 8)).contains(prefix) else { throw StoreError("trusted proxy '\(entry)': bad prefix length") }
+            return Range(bytes: bytes, prefix: prefix)
+        }
+    }
+
+    public static let none = try! TrustedProxies([])
+
+    /// The bytes of an IPv4 or IPv6 address (an IPv4-mapped IPv6 address as IPv4).
+    static func parse(_ text: String) -> [UInt8]? {
+        var s = text.trimmingCharacters(in: .whitespaces)
+        if s.hasPrefix("["), s.hasSuffix("]") { s = String(s.dropFirst().dropLast()) }
+        if s.lowercased().hasPrefix("::ffff:"), s.contains(".") { s = String(s.dropFirst(7)) }
+        var v4 = in_addr(), v6 = in6_addr()
+        if inet_pton(AF_INET, s, &v4) == 1 { return withUnsafeBytes(of: v4) { Array($0) } }
+        if inet_pton(AF_INET6, s, &v6) == 1 { return withUnsafeBytes(of: v6) { Array($0) } }
+        return nil
+    }
+
+    func contains(_ address: String) -> Bool {
+        guard let b = Self.parse(address) else { return false }
+        return ranges.contains { r in
+            guard r.bytes.count == b.count else { return false }
+            var bits = r.prefix, i = 0
+            while bits > 0 {
+                let mask: UInt8 = bits >= 8 ? 0xFF : ~(0xFF >> UInt8(bits))
+                if r.bytes[i] & mask != b[i] & mask { return false }
+                bits -= 8
+                i += 1
+            }
+            return true
+        }
+    }
+
+    /// The client's address: the connection's, or — when the connection comes from a
+    /// trusted proxy — the nearest `X-Forwarded-For` hop that is not itself a trusted proxy.
+    public func client(remote: String?, forwardedFor: String?) -> String {
+        guard let remote else { return "unknown" }
+        guard !ranges.isEmpty, contains(remote), let header = forwardedFor else { return remote }
+        let hops = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for hop in hops.reversed() where !contains(hop) {
+            return Self.parse(hop) != nil ? hop : remote
+        }
+        return hops.first ?? remote
+    }
+}

@@ -19,9 +19,14 @@ public struct ServerConfig: Sendable {
     /// Session lifetime, seconds.
     public var sessionSeconds: Int64 = 14 * 86_400
     /// Login attempts: at most this many failures per account, and per address, in the window.
+    /// (Per account means: per account from one address.)
     public var loginFailuresPerAccount = 5
     public var loginFailuresPerAddress = 20
+    /// Failures per account from all addresses together (a distributed guesser).
+    public var loginFailuresPerAccountEverywhere = 100
     public var loginWindowSeconds: Int64 = 15 * 60
+    /// Proxies whose X-Forwarded-For is believed (none by default).
+    public var trustedProxies = TrustedProxies.none
     /// The clock (tests pin it).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 

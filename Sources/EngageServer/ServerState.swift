@@ -11,6 +11,10 @@ import Mustache
 public final class ServerState: Sendable {
     public let store: any Store
     let web: WebData
+    let users: Users
+    /// A bcrypt hash of nothing anyone knows: a sign-in with an unknown name is checked
+    /// against it, so it takes as long as one with a known name.
+    let decoyHash: String
     let security: Security
     public let config: ServerConfig
     let templates: MustacheLibrary
@@ -28,6 +32,8 @@ public final class ServerState: Sendable {
         self.store = store
         self.config = config
         web = WebData(store: store)
+        users = Users(store: store)
+        decoyHash = Security.hashPassword(Security.randomToken(), cost: config.bcryptCost)
         clicks = ClickWriter(store: store)
         links = LinkCache(store: store)
         salt = VisitorSalt(web: web)
@@ -36,18 +42,21 @@ public final class ServerState: Sendable {
         templates = try await MustacheLibrary(directory: dir)
     }
 
-    // MARK: sessions: "user id.session epoch.expiry" signed with the instance secret
+    // MARK: sessions: "uid.session epoch.expiry" signed with the instance secret
 
+    /// The uid is random and never given to another user; the epoch is raised by sign-out,
+    /// a password change and a role change. So a cookie dies with its user, and with any of
+    /// those changes.
     func sessionValue(for user: User) -> String {
-        security.sign("\(user.id).\(user.sessionEpoch).\(config.now() + config.sessionSeconds)")
+        security.sign("\(user.uid).\(user.sessionEpoch).\(config.now() + config.sessionSeconds)")
     }
 
     func principal(fromSession value: String) async throws -> Principal? {
         guard let payload = security.verify(value) else { return nil }
-        let parts = payload.split(separator: ".").compactMap { Int64($0) }
-        guard parts.count == 3, parts[2] > config.now(), let user = try await web.user(id: Int(parts[0])),
-              Int64(user.sessionEpoch) == parts[1] else { return nil }
-        return Principal(name: user.name, role: user.role, userID: user.id, session: value, employeeID: user.employeeID)
+        let parts = payload.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let epoch = Int(parts[1]), let expiry = Int64(parts[2]), expiry > config.now(),
+              let user = try await users.user(uid: String(parts[0])), user.sessionEpoch == epoch else { return nil }
+        return Principal(name: user.name, role: user.role, userID: user.uid, session: value, employeeID: user.employeeID)
     }
 
     /// A cookie with the house attributes: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.
@@ -56,11 +65,10 @@ public final class ServerState: Sendable {
         return Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
-    /// The client address for rate limiting: the connection's, or the first X-Forwarded-For
-    /// hop behind a proxy. Only a keyed hash of it is ever stored.
+    /// The client address for rate limiting and visitor hashes (only a keyed hash of it is
+    /// ever stored): the connection's, or what a trusted proxy forwarded.
     func clientAddress(_ request: Request, _ context: EngageContext) -> String {
-        if let f = request.headers[.forwardedFor]?.split(separator: ",").first { return f.trimmingCharacters(in: .whitespaces) }
-        return context.remoteAddress ?? "unknown"
+        config.trustedProxies.client(remote: context.remoteAddress, forwardedFor: request.headers[.forwardedFor])
     }
 
     /// Keeps server clicks of the same link, second and visitor apart (their key's last part).

@@ -19,9 +19,8 @@ import Testing
             guard case .success = try await importFiles(advocacySampleFiles, into: f.store, dir: NSTemporaryDirectory()) else {
                 Issue.record("sample refused"); return
             }
-            let web = WebData(store: f.store)
-            try await web.addUser(name: "vika", role: .advocate, passwordHash: ServerSecurity.hashPassword("password-vika", cost: 4), now: testNow)
-            try await web.setEmployee(userID: try #require(try await web.user(named: "vika")).id, employeeID: "e3")
+            try await Users(store: f.store).add(name: "vika", role: .advocate, passwordHash: ServerSecurity.hashPassword("password-vika", cost: 4),
+                                                employeeID: "e3", now: testNow)
             try await body(f, client)
         }
     }

@@ -43,7 +43,7 @@ struct Fixture {
         var f = Fixture(store: store, state: state)
         let web = WebData(store: store)
         for (name, role) in [("vera", Role.viewer), ("alex", .analyst), ("ada", .admin)] {
-            try await web.addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword("password-\(name)", cost: 4), now: testNow)
+            try await Users(store: store).add(name: name, role: role, passwordHash: ServerSecurity.hashPassword("password-\(name)", cost: 4), now: testNow)
         }
         f.viewerToken = try await token(web, .viewer)
         f.analystToken = try await token(web, .analyst)
@@ -417,7 +417,7 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=newbie&password=long-enough-1&role=viewer"))
             #expect(added.status == .ok)
             #expect(added.text.contains("User added."))
-            let web = WebData(store: f.store)
+            let web = Users(store: f.store)
             let newbie = try #require(try await web.user(named: "newbie"))
             #expect(newbie.role == .viewer)
             let short = try await client.execute(uri: "/users", method: .post, headers: jar,
@@ -426,18 +426,18 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
             let twice = try await client.execute(uri: "/users", method: .post, headers: jar,
                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=newbie&password=long-enough-1&role=viewer"))
             #expect(twice.status == .conflict)
-            let promoted = try await client.execute(uri: "/users/\(newbie.id)/role", method: .post, headers: jar,
+            let promoted = try await client.execute(uri: "/users/\(newbie.uid)/role", method: .post, headers: jar,
                                                     body: ByteBuffer(string: "csrf=\(csrf)&role=analyst"))
             #expect(promoted.status == .ok)
             #expect(try await web.user(named: "newbie")?.role == .analyst)
             let ada = try #require(try await web.user(named: "ada"))
-            let demoteLast = try await client.execute(uri: "/users/\(ada.id)/role", method: .post, headers: jar,
+            let demoteLast = try await client.execute(uri: "/users/\(ada.uid)/role", method: .post, headers: jar,
                                                       body: ByteBuffer(string: "csrf=\(csrf)&role=viewer"))
             #expect(demoteLast.status == .conflict)
             #expect(try await web.user(named: "ada")?.role == .admin)
-            let forged = try await client.execute(uri: "/users/\(newbie.id)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=forged"))
+            let forged = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=forged"))
             #expect(forged.status == .forbidden)
-            let removed = try await client.execute(uri: "/users/\(newbie.id)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)"))
+            let removed = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)"))
             #expect(removed.status == .ok)
             #expect(try await web.user(named: "newbie") == nil)
             let viewerCookie = try #require(try await signIn(client, "vera", "password-vera"))

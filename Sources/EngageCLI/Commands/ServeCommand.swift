@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark cookies Secure (when served over HTTPS or behind a TLS proxy).") var secureCookies = false
     @Option(help: "Largest upload accepted, in MiB.") var maxUploadMb = 64
     @Option(help: "The public address short links are shown with (e.g. https://go.example.com); default: the request's own host.") var publicURL: String?
+    @Option(name: .customLong("trusted-proxy"), help: "A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed; repeatable. Default: none.")
+    var trustedProxies: [String] = []
 
     func run() async throws {
         try await reportingErrors {
@@ -28,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
             config.secureCookies = secureCookies
             config.maxBodyBytes = maxUploadMb * 1024 * 1024
             config.publicURL = publicURL
-            if try await WebData(store: store).userCount() == 0 {
+            config.trustedProxies = try TrustedProxies(trustedProxies)
+            if try await Users(store: store).count() == 0 {
                 printError("engage: no users yet; create one with `engage user add NAME --role admin --db \(store.displayTarget)`")
             }
             try await EngageServerApp.serve(store: store, config: config)
@@ -38,10 +41,18 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage dashboard users.",
-                                                    subcommands: [UserAddCommand.self, UserListCommand.self, UserRoleCommand.self, UserRemoveCommand.self])
+                                                    subcommands: [UserAddCommand.self, UserListCommand.self, UserRoleCommand.self,
+                                                                  UserPasswordCommand.self, UserRemoveCommand.self])
 }
 
 extension Role: ExpressibleByArgument {}
+
+/// A user problem as the one line the CLI prints.
+func reportingUserProblems<T>(_ body: () async throws -> T) async throws -> T {
+    try await reportingErrors {
+        do { return try await body() } catch let e as UserProblem { throw StoreError(e.description) }
+    }
+}
 
 struct UserAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,17 +64,14 @@ struct UserAddCommand: AsyncParsableCommand {
     @Argument(help: "The user's login name.") var name: String
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingUserProblems {
             let store = try await database.open()
+            _ = try Users.normalized(name)
             let password = try readPassword(prompt: "Password for \(name): ")
-            do { try UserRules.check(name: name, password: password) } catch let e as APIError { throw StoreError(e.message) }
-            let web = WebData(store: store)
-            if let e = employee, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
-                throw StoreError("no employee '\(e)' (import employees.csv first)")
-            }
-            try await web.addUser(name: name, role: role, passwordHash: ServerSecurity.hashPassword(password), now: Int64(Date().timeIntervalSince1970))
-            if let e = employee, let u = try await web.user(named: name) { try await web.setEmployee(userID: u.id, employeeID: e) }
-            print("added \(name) (\(role.rawValue)\(employee.map { ", employee " + $0 } ?? ""))")
+            try Users.checkPassword(password)
+            let u = try await Users(store: store).add(name: name, role: role, passwordHash: ServerSecurity.hashPassword(password),
+                                                      employeeID: employee, now: Int64(Date().timeIntervalSince1970))
+            print("added \(u.name) (\(role.rawValue)\(employee.map { ", employee " + $0 } ?? ""))")
         }
     }
 }
@@ -74,9 +82,15 @@ struct UserListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            for u in try await WebData(store: try await database.open()).users() { print("\(u.name)\t\(u.role.rawValue)\t\(u.employeeID ?? "")") }
+            for u in try await Users(store: try await database.open()).all() { print("\(u.name)\t\(u.role.rawValue)\t\(u.employeeID ?? "")") }
         }
     }
+}
+
+/// The user named `name`, or the error the CLI prints.
+func namedUser(_ users: Users, _ name: String) async throws -> User {
+    guard let u = try await users.user(named: name) else { throw StoreError("no user named '\(name)'") }
+    return u
 }
 
 struct UserRoleCommand: AsyncParsableCommand {
@@ -86,26 +100,42 @@ struct UserRoleCommand: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        try await reportingErrors {
-            let web = WebData(store: try await database.open())
-            guard let u = try await web.user(named: name) else { throw StoreError("no user named '\(name)'") }
-            try await web.setRole(userID: u.id, role: role)
-            try await web.endSessions(userID: u.id)
+        try await reportingUserProblems {
+            let users = Users(store: try await database.open())
+            try await users.setRole(uid: try await namedUser(users, name).uid, role: role)
             print("\(name) is now \(role.rawValue)")
         }
     }
 }
 
-struct UserRemoveCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user.")
+struct UserPasswordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "passwd",
+        abstract: "Set a user's password (asked for, or read from standard input); every session of the user ends.")
     @OptionGroup var database: DatabaseOptions
     @Argument var name: String
 
     func run() async throws {
-        try await reportingErrors {
-            let web = WebData(store: try await database.open())
-            guard let u = try await web.user(named: name) else { throw StoreError("no user named '\(name)'") }
-            try await web.deleteUser(id: u.id)
+        try await reportingUserProblems {
+            let users = Users(store: try await database.open())
+            let u = try await namedUser(users, name)
+            let password = try readPassword(prompt: "New password for \(u.name): ")
+            try Users.checkPassword(password)
+            try await users.setPassword(uid: u.uid, passwordHash: ServerSecurity.hashPassword(password))
+            print("password of \(u.name) changed; their sessions have ended")
+        }
+    }
+}
+
+struct UserRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user (their sessions end with them).")
+    @OptionGroup var database: DatabaseOptions
+    @Argument var name: String
+
+    func run() async throws {
+        try await reportingUserProblems {
+            let users = Users(store: try await database.open())
+            try await users.remove(uid: try await namedUser(users, name).uid)
             print("removed \(name)")
         }
     }

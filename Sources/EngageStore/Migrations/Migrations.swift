@@ -211,7 +211,46 @@ public enum Migrations {
                 import_id INTEGER NOT NULL)
             """,
         ],
+        // 7: sessions name a user by a random id (`uid`) that is never used again, and a
+        // generation (`session_epoch`) that a password or role change raises; names are
+        // unique by `name_key` (normalised, case-folded: no look-alike second "admin").
+        // SQLite reuses the largest INTEGER PRIMARY KEY after a delete: AUTOINCREMENT
+        // does not, so the table is rebuilt (PostgreSQL's identity never reuses).
+        [
+            """
+            \(sqliteOnly)CREATE TABLE users_v7 (
+                user_id INTEGER PRIMARY KEY AUTOINCREMENT, uid TEXT NOT NULL UNIQUE, name TEXT NOT NULL UNIQUE,
+                name_key TEXT NOT NULL UNIQUE, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL,
+                session_epoch INTEGER NOT NULL DEFAULT 0, employee_id TEXT)
+            """,
+            """
+            \(sqliteOnly)INSERT INTO users_v7 (user_id, uid, name, name_key, role, password_hash, created_at, session_epoch, employee_id)
+            SELECT user_id, lower(hex(randomblob(16))), name, lower(name), role, password_hash, created_at, session_epoch, employee_id FROM users
+            """,
+            "\(sqliteOnly)DROP TABLE users",
+            "\(sqliteOnly)ALTER TABLE users_v7 RENAME TO users",
+            "\(postgresOnly)ALTER TABLE users ADD COLUMN uid TEXT",
+            "\(postgresOnly)ALTER TABLE users ADD COLUMN name_key TEXT",
+            "\(postgresOnly)UPDATE users SET uid = md5(random()::text || clock_timestamp()::text || user_id::text), name_key = lower(name)",
+            "\(postgresOnly)ALTER TABLE users ALTER COLUMN uid SET NOT NULL",
+            "\(postgresOnly)ALTER TABLE users ALTER COLUMN name_key SET NOT NULL",
+            "\(postgresOnly)CREATE UNIQUE INDEX users_by_uid ON users(uid)",
+            "\(postgresOnly)CREATE UNIQUE INDEX users_by_name_key ON users(name_key)",
+        ],
     ]
+
+    /// Statements that only one engine runs start with one of these markers.
+    static let sqliteOnly = "-- sqlite only\n"
+    static let postgresOnly = "-- postgres only\n"
+
+    /// The statements of migration step `index` that `engine` runs.
+    public static func statements(_ index: Int, engine: String) -> [String] {
+        steps[index].filter { sql in
+            if sql.hasPrefix(sqliteOnly) { return engine == "sqlite" }
+            if sql.hasPrefix(postgresOnly) { return engine == "postgres" }
+            return true
+        }
+    }
 
     public static var latest: Int { steps.count }
 

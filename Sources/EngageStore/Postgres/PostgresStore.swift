@@ -113,7 +113,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         if version == Migrations.latest { return version }
         try await conn.liveTransaction(logger: logger) { tx in
             while version < Migrations.latest {
-                for sql in Migrations.steps[version] { try await tx.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
+                for sql in Migrations.statements(version, engine: "postgres") { try await tx.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
                 version += 1
                 try await tx.liveQuery("INSERT INTO engage_schema (version) VALUES (\(version))", logger: logger)
             }

@@ -75,7 +75,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
                 throw StoreError("the database \(self.path) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
             }
             while version < Migrations.latest {
-                for sql in Migrations.steps[version] { try db.execute(sql: sql) }
+                for sql in Migrations.statements(version, engine: "sqlite") { try db.execute(sql: sql) }
                 version += 1
                 try db.execute(sql: "INSERT INTO engage_schema(version) VALUES (?)", arguments: [version])
             }

@@ -1,28 +1,6 @@
 import EngageCore
 import Foundation
 
-/// What a user may do: viewers read, analysts also import, admins also manage users.
-/// What a user may do. `advocate`: an employee sharing content (their own page and the
-/// content library only); `viewer`: every report; `analyst`: also imports and links;
-/// `admin`: also users and content approval.
-public enum Role: String, Sendable, CaseIterable, Comparable {
-    case advocate, viewer, analyst, admin
-
-    var rank: Int { Role.allCases.firstIndex(of: self)! }
-    public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
-}
-
-public struct User: Sendable, Equatable {
-    public var id: Int
-    public var name: String
-    public var role: Role
-    public var passwordHash: String
-    /// Raised to end every session of the user (logout everywhere, password change).
-    public var sessionEpoch: Int
-    /// The employee this user is (advocates share as this employee).
-    public var employeeID: String?
-}
-
 public struct APIToken: Sendable, Equatable {
     public var id: Int
     public var name: String
@@ -73,64 +51,6 @@ public struct WebData: Sendable {
     public let store: any Store
 
     public init(store: any Store) { self.store = store }
-
-    // MARK: users
-
-    static let userColumns = "user_id, name, role, password_hash, session_epoch, employee_id"
-
-    static func user(_ r: [StoreValue]) -> User? {
-        guard let id = r[0].int, let name = r[1].text, let role = r[2].text.flatMap(Role.init), let hash = r[3].text else { return nil }
-        return User(id: id, name: name, role: role, passwordHash: hash, sessionEpoch: r[4].int ?? 0, employeeID: r[5].text)
-    }
-
-    /// Adds a user; a taken name is a `StoreError`.
-    public func addUser(name: String, role: Role, passwordHash: String, now: Int64) async throws {
-        if try await user(named: name) != nil { throw StoreError("a user named '\(name)' already exists") }
-        try await store.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-                                [.text(name), .text(role.rawValue), .text(passwordHash), .int(Int(now))])
-    }
-
-    public func user(named name: String) async throws -> User? {
-        try await store.execute("SELECT \(Self.userColumns) FROM users WHERE name = ?1", [.text(name)]).first.flatMap(Self.user)
-    }
-
-    public func user(id: Int) async throws -> User? {
-        try await store.execute("SELECT \(Self.userColumns) FROM users WHERE user_id = ?1", [.int(id)]).first.flatMap(Self.user)
-    }
-
-    public func users() async throws -> [User] {
-        try await store.execute("SELECT \(Self.userColumns) FROM users ORDER BY name COLLATE BINARY").compactMap(Self.user)
-    }
-
-    public func setRole(userID: Int, role: Role) async throws {
-        try await store.execute("UPDATE users SET role = ?1 WHERE user_id = ?2", [.text(role.rawValue), .int(userID)])
-    }
-
-    /// Links a user to an employee (nil: no longer). An unknown employee is a `StoreError`.
-    public func setEmployee(userID: Int, employeeID: String?) async throws {
-        if let e = employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
-            throw StoreError("no employee '\(e)' (import employees.csv first)")
-        }
-        try await store.execute("UPDATE users SET employee_id = ?1 WHERE user_id = ?2", [employeeID.map { .text($0) } ?? .null, .int(userID)])
-    }
-
-    public func setPassword(userID: Int, passwordHash: String) async throws {
-        try await store.execute("UPDATE users SET password_hash = ?1, session_epoch = session_epoch + 1 WHERE user_id = ?2",
-                                [.text(passwordHash), .int(userID)])
-    }
-
-    /// Ends every session of the user.
-    public func endSessions(userID: Int) async throws {
-        try await store.execute("UPDATE users SET session_epoch = session_epoch + 1 WHERE user_id = ?1", [.int(userID)])
-    }
-
-    public func deleteUser(id: Int) async throws {
-        try await store.execute("DELETE FROM users WHERE user_id = ?1", [.int(id)])
-    }
-
-    public func userCount() async throws -> Int {
-        try await store.execute("SELECT COUNT(*) FROM users").first?.first?.int ?? 0
-    }
 
     // MARK: API tokens (only a hash of each is stored)
 
