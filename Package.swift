@@ -40,7 +40,9 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
         // CSV readers -> validated rows -> store, one transaction per import.
-        .target(name: "EngageImport", dependencies: ["EngageCore", "EngageStore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "EngageImport", dependencies: [
+            "EngageCore", "EngageStore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // Report models and renderers (JSON, Markdown, CSV, HTML with SVG charts).
         .target(name: "EngageReports", dependencies: ["EngageCore", "EngageStore"]),
         // HTTP: API, dashboard pages, auth (Hummingbird 2).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EngageCore
+import EngageReports
 import EngageStore
 import Foundation
 
@@ -59,6 +60,9 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
         printError("engage: \(e.description)")
         throw ExitCode(1)
     } catch let e as PeriodTooLong {
+        printError("engage: \(e.description)")
+        throw ExitCode(1)
+    } catch let e as ThresholdBelowSetting {
         printError("engage: \(e.description)")
         throw ExitCode(1)
     }

@@ -92,38 +92,29 @@ public struct Exporter: Sendable {
         return out
     }
 
-    /// responses.csv: one row per anonymous response, one column per item id of every
-    /// survey's questionnaire (yes/no items as yes/no, scored items by option id), plus
-    /// enps and comment; in the order the importer reads.
+    /// responses.csv: one row per stored response (its key as response_id; no strata or
+    /// date: none is stored), one column per item id of every survey's questionnaire
+    /// (yes/no items as yes/no, scored items by option id), plus enps and comment; in the
+    /// order the importer reads. The groups go out as survey_tallies.csv.
     func exportResponses(to path: String) async throws -> ImportSummary.FileResult {
         let started = Date()
+        let data = SurveyData(store: store)
         var items: [String] = []
-        for row in try await store.execute("SELECT questionnaire FROM surveys ORDER BY survey_id COLLATE BINARY") {
-            for i in Questionnaire(jsonText: row[0].text ?? "")?.items ?? [] where !items.contains(i.id) { items.append(i.id) }
+        let surveys = try await data.surveys()
+        for s in surveys {
+            for i in Questionnaire(jsonText: s.questionnaireJSON)?.items ?? [] where !items.contains(i.id) { items.append(i.id) }
         }
         let head = ["survey_id", "response_id", "department", "is_manager", "age_band", "gender", "date", "enps", "comment"]
         var text = (head + items).joined(separator: ",") + "\n"
-        let rows = try await store.execute("""
-            SELECT r.response_id, r.survey_id, r.department, r.is_manager, r.age_band, r.gender, r.day, a.item_id, a.answer
-            FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id
-            ORDER BY r.response_id COLLATE BINARY, a.item_id COLLATE BINARY
-            """)
         var count = 0
-        var i = 0
-        while i < rows.count {
-            let id = rows[i][0]
-            var answers: [String: StoreValue] = [:]
-            let first = rows[i]
-            while i < rows.count, rows[i][0] == id {
-                answers[rows[i][7].text ?? ""] = rows[i][8]
-                i += 1
+        for s in surveys.sorted(by: { $0.id < $1.id }) {
+            for (i, v) in try await data.vectors(surveyID: s.id).enumerated() {
+                var cells = [Self.field(.text(s.id), .text), Self.field(.text("v\(i + 1)"), .text), "", "", "", "", "",
+                             Self.field(v.answers["enps"].map { .text($0) } ?? .null, .text), Self.field(v.comment.map { .text($0) } ?? .null, .text)]
+                cells += items.map { Self.field(v.answers[$0].map { .text($0) } ?? .null, .text) }
+                text += cells.joined(separator: ",") + "\n"
+                count += 1
             }
-            var cells = [Self.field(first[1], .text), Self.field(id, .text), Self.field(first[2], .text), Self.field(first[3], .bool),
-                         Self.field(first[4], .text), Self.field(first[5], .text), Self.field(first[6], .date),
-                         Self.field(answers["enps"] ?? .null, .text), Self.field(answers["comment"] ?? .null, .text)]
-            cells += items.map { Self.field(answers[$0] ?? .null, .text) }
-            text += cells.joined(separator: ",") + "\n"
-            count += 1
         }
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch { throw StoreError("cannot write \(path)") }
         return .init(file: "responses.csv", rows: count, seconds: Date().timeIntervalSince(started))

@@ -187,7 +187,7 @@ struct TableImport {
         case let r as MessageRow: return r.messageID
         case let r as SessionRow: return r.sessionID
         case let r as CostRow: return "\(r.date) \(r.amountCents)"
-        case let r as SurveyResponse: return idOf(r.response)
+        case let r as SurveyResponse: return r.responseID
         case let r as [StoreValue]: return r.first.map { v -> String in
             switch v {
             case .text(let t): return t

@@ -33,7 +33,7 @@ struct API {
             guard let id = q.string("survey") else { throw APIError(.badRequest, "name the survey: ?survey=ID") }
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
             var builder = SurveyReportBuilder(store: app.store)
-            builder.threshold = try q.int("threshold", in: 3...1000) ?? 5
+            builder.threshold = try q.int("threshold", in: 3...1000)  // can only raise the configured one
             return json(try await builder.build(surveyID: id).json)
         }
         api.get("links") { request, context in

@@ -22,16 +22,22 @@ public enum EngageMetrics {
 }
 
 /// One structured log line per request when it is answered: request id (from Hummingbird's
-/// logger metadata), method, path, status, duration.
+/// logger metadata), method, path (survey tokens left out), status, duration.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = EngageContext
+
+    /// The path as logged: a survey link's token never is (it would name the employee, and
+    /// its time would tie them to an answer), only the route.
+    static func loggedPath(_ path: String) -> String {
+        path.hasPrefix("/s/") ? "/s/{token}" : path
+    }
 
     func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         func log(_ status: Int) {
             let ms = (ContinuousClock.now - started) / .milliseconds(1)
             context.logger.info("request", metadata: [
-                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)",
+                "method": "\(request.method)", "path": "\(Self.loggedPath(request.uri.path))", "status": "\(status)",
                 "duration_ms": "\(String(format: "%.1f", ms))",
             ])
         }
@@ -84,6 +90,8 @@ struct ErrorMiddleware: RouterMiddleware {
             // data beyond the documented limits (imported before they were enforced)
             return APIError(.unprocessableContent, e.description)
         case let e as PeriodTooLong:
+            return APIError(.badRequest, e.description)
+        case let e as ThresholdBelowSetting:
             return APIError(.badRequest, e.description)
         case let e as StoreError:
             context.logger.error("store error: \(e.description)")
@@ -158,7 +166,9 @@ public enum EngageServerApp {
         logger.logLevel = .info
         let state = try await ServerState(store: store, config: config)
         let app = application(state: state, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // stopped in reverse order: the HTTP server first, then the last survey batches
+        let surveys = SurveyReleaseService(box: state.ballots, today: { state.today() })
+        let group = ServiceGroup(configuration: .init(services: [surveys, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // redirects answered in the channel pipeline are not requests the server waits for:
         // their clicks still being committed are written before the process ends

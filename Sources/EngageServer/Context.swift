@@ -32,3 +32,12 @@ public struct EngageContext: RequestContext {
 
     public var maxUploadSize: Int { bodyLimit }
 }
+
+extension EngageContext {
+    /// This context without its principal (pages that must not show who is signed in).
+    var anonymous: EngageContext {
+        var c = self
+        c.principal = nil
+        return c
+    }
+}

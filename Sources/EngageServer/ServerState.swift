@@ -22,6 +22,7 @@ public final class ServerState: Sendable {
     let clicks: ClickWriter
     let links: LinkCache
     let salt: VisitorSalt
+    let ballots: SurveyBallotBox
     private let occurrence = OccurrenceCounter()
 
     static let sessionCookie = "engage_session"
@@ -37,6 +38,7 @@ public final class ServerState: Sendable {
         clicks = ClickWriter(store: store)
         links = LinkCache(store: store)
         salt = VisitorSalt(web: web)
+        ballots = SurveyBallotBox(store: store)
         security = Security(secret: try await web.setting("session_secret", orInit: { Security.randomToken(bytes: 48) }))
         guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }
         templates = try await MustacheLibrary(directory: dir)
@@ -87,5 +89,18 @@ final class OccurrenceCounter: @unchecked Sendable {
         defer { lock.unlock() }
         value += 1
         return value
+    }
+}
+
+extension ServerState {
+    /// Survey answers waiting in memory for a batch (counts only; tests and status).
+    public func ballotsWaiting(_ surveyID: String) async -> (answers: Int, groups: [String: Int]) {
+        await ballots.waitingCount(surveyID)
+    }
+
+    /// Releases what is due now (closed waves: all they can); what the release service
+    /// does every half minute and, with `stopping`, when the server stops.
+    public func releaseSurveys(stopping: Bool) async {
+        await ballots.tick(today: today(), stopping: stopping)
     }
 }

@@ -10,8 +10,9 @@ import Hummingbird
 /// or closed link gets a friendly page; a second submit changes nothing.
 extension Pages {
     func registerSurveys(on router: Router<EngageContext>) {
-        router.get("s/{token}") { request, context in try await surveyForm(request, context, chosen: [:], missing: []) }
-        router.post("s/{token}") { request, context in try await surveySubmit(request, context) }
+        // the answering page is the same for everyone: nothing of any signed-in session
+        router.get("s/{token}") { request, context in try await surveyForm(request, context.anonymous, chosen: [:], missing: []) }
+        router.post("s/{token}") { request, context in try await surveySubmit(request, context.anonymous) }
         router.get("surveys") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.viewer)
@@ -33,7 +34,7 @@ extension Pages {
             let id = context.parameters.get("id") ?? ""
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
             var builder = SurveyReportBuilder(store: app.store)
-            builder.threshold = try q.int("threshold", in: 3...1000) ?? 5
+            builder.threshold = try q.int("threshold", in: 3...1000)  // can only raise the configured one
             let report = try await builder.build(surveyID: id)
             let content = "<style>\(SurveyHTMLRenderer.css)</style>" + SurveyHTMLRenderer(lang: context.lang).body(report)
             return try page(request, context, title: report.name, current: "/surveys", content: content)
@@ -41,7 +42,7 @@ extension Pages {
     }
 
     enum SurveyLink {
-        case open(SurveyRecord, Questionnaire, tokenHash: String)
+        case open(SurveyRecord, Questionnaire, SurveyInvitation, tokenHash: String)
         case page(Response)
     }
 
@@ -57,17 +58,20 @@ extension Pages {
               let survey = try await data.survey(id: invitation.surveyID), let q = Questionnaire(jsonText: survey.questionnaireJSON) else {
             return try notice(t["survey_unknown_title"], t["survey_unknown"], .notFound)
         }
-        if invitation.used { return try notice(t["survey_thanks_title"], t["survey_used"], .ok) }
+        let waiting = await app.ballots.isWaiting(Security.tokenHash(token))
+        if invitation.used || waiting {
+            return try notice(t["survey_thanks_title"], t["survey_used"], .ok)
+        }
         if survey.closedAt != nil || survey.closesOn.map({ $0 < app.today() }) == true {
             return try notice(t["survey_closed_title"], t["survey_closed"], .gone)
         }
-        return .open(survey, q, tokenHash: Security.tokenHash(token))
+        return .open(survey, q, invitation, tokenHash: Security.tokenHash(token))
     }
 
     func surveyForm(_ request: Request, _ context: EngageContext, chosen: [String: String], missing: Set<String>,
                     status: HTTPResponse.Status = .ok) async throws -> Response {
         let link = try await surveyLink(request, context)
-        guard case .open(_, let q, _) = link else {
+        guard case .open(_, let q, _, _) = link else {
             if case .page(let r) = link { return r }
             throw APIError.notFound
         }
@@ -80,7 +84,9 @@ extension Pages {
             return ["number": i + 1, "text": item.text.in_(lang), "missing": missing.contains(item.id),
                     "options": options.map { ["name": item.id, "value": $0.0, "label": $0.1, "checked": chosen[item.id] == $0.0] }]
         }
-        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items]
+        let others = ((try? await SurveyData(store: app.store).threshold()) ?? SurveyData.defaultThreshold) - 1
+        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items,
+                                   "intro": String(format: t["survey_intro"], others)]
         if let e = q.enps { data["enps"] = ["text": e.in_(lang), "scores": Array(0...10)] as [String: Any] }
         if let c = q.comments { data["comments"] = ["text": c.in_(lang), "value": chosen["comment"] ?? ""] }
         let content = try render("survey_form", data, context)
@@ -90,38 +96,36 @@ extension Pages {
 
     func surveySubmit(_ request: Request, _ context: EngageContext) async throws -> Response {
         let link = try await surveyLink(request, context)
-        guard case .open(_, let q, let tokenHash) = link else {
+        guard case .open(let survey, let q, let invitation, let tokenHash) = link else {
             if case .page(let r) = link { return r }
             throw APIError.notFound
         }
         let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
-        var answers: [(itemID: String, answer: String, points: Double)] = []
+        var answers: SurveyAnswers = [:]
         var missing: Set<String> = []
         var chosen: [String: String] = [:]
         for item in q.items {
             let value = form[item.id] ?? ""
             chosen[item.id] = value
-            switch q.method {
-            case .yesNo:
-                guard value == "yes" || value == "no" else { missing.insert(item.id); continue }
-                answers.append((item.id, value, value == "yes" ? 1 : 0))
-            case .scored:
-                guard let o = item.options.first(where: { $0.id == value }) else { missing.insert(item.id); continue }
-                answers.append((item.id, o.id, o.points))
-            }
+            guard SurveyTally.points(q, item: item, answer: value) != nil else { missing.insert(item.id); continue }
+            answers[item.id] = value
         }
         if q.enps != nil, let v = form["enps"], let score = Int(v), (0...10).contains(score) {
-            answers.append(("enps", String(score), Double(score)))
+            answers["enps"] = String(score)
         }
+        var comment: String?
         if q.comments != nil, let c = form["comment"]?.trimmingCharacters(in: .whitespacesAndNewlines), !c.isEmpty {
             chosen["comment"] = c
-            answers.append(("comment", String(c.prefix(4000)), 0))
+            comment = String(c.prefix(4000))
         }
         if !missing.isEmpty { return try await surveyForm(request, context, chosen: chosen, missing: missing, status: .unprocessableContent) }
         let t = UIText(lang: context.lang)
-        let stored = try await SurveyData(store: app.store).submit(tokenHash: tokenHash, answers: answers, responseID: "w-" + Security.randomToken(bytes: 12),
-                                                                   claim: Security.randomToken(bytes: 12), today: app.today())
-        let text = stored ? t["survey_thanks"] : t["survey_used"]
+        // held in memory until a batch of at least the threshold joins the results: nothing
+        // of this answer is written now
+        let taken = await app.ballots.submit(surveyID: survey.id, tokenHash: tokenHash, strata: invitation.strata,
+                                             vector: SurveyVector(answers: answers, comment: comment))
+        let threshold = (try? await SurveyData(store: app.store).threshold()) ?? SurveyData.defaultThreshold
+        let text = taken ? String(format: t["survey_thanks"], threshold - 1) : t["survey_used"]
         return try page(request, context, title: t["survey_thanks_title"], current: "",
                         content: "<section class=\"survey\"><h1>\(htmlEscape(t["survey_thanks_title"]))</h1><p>\(htmlEscape(text))</p></section>")
     }

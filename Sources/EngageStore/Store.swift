@@ -56,6 +56,9 @@ public protocol Store: Sendable {
     @discardableResult
     func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]]
 
+    /// Like `execute`, returning the rows of every statement (in order).
+    func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]]
+
     /// Like `execute`, for best-effort writes (a token's last use, an old salt's removal):
     /// returns nil instead of waiting when the write lock is held (an import on SQLite).
     func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]?
@@ -152,6 +155,9 @@ public protocol ImportSession: AnyObject, Sendable {
     /// Rows of any other table: each row is the key values, then the column values. Returns
     /// the indices of rows that repeat a key this import already wrote.
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int]
+    /// Adds each row's last value to `column` of the row with the same key (a new key starts
+    /// from 0): for additive tallies. Each row is the key values, then the amount.
+    func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws
     /// The values of `column` in `table` (stored, or written by this import): for checking
     /// references such as `employee_id`.
     func knownKeys(table: String, column: String) async throws -> Set<String>

@@ -6,6 +6,9 @@ public protocol StoreMaintenance: Store {
     func rollupSnapshot() async throws -> [String]
     /// Runs one SQL statement written for this engine.
     func executeForTests(_ sql: String) async throws
+    /// Applies migrations up to `target` only (tests of a migration over older data).
+    @discardableResult
+    func migrate(upTo target: Int) async throws -> Int
     /// The column names of a table (for schema checks, e.g. survey anonymity).
     func columns(of table: String) async throws -> [String]
 }

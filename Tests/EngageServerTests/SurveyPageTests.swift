@@ -35,7 +35,10 @@ import Testing
 
     static let form: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-    @Test func anInvitationIsAnsweredOnceAndKeepsNoTraceOfWho() async throws {
+    /// An answer is taken and held: nothing of it is written (no row, no claimed link), a
+    /// second Send is refused, and a wave that closes with fewer than the threshold waiting
+    /// drops them — their links work again.
+    @Test func anAnswerIsHeldAndKeepsNoTraceOfWho() async throws {
         try await withInvitations { f, client, tokens in
             #expect(tokens.keys.sorted() == ["e1", "e3"], "e2 had left")
             let token = try #require(tokens["e1"])
@@ -48,66 +51,61 @@ import Testing
             #expect(page.status == .ok)
             #expect(page.text.components(separatedBy: "<fieldset").count - 1 == 14, "12 statements, the eNPS question, the comment")
             #expect(page.text.contains("I look forward to starting my working day."))
+            #expect(page.text.contains("together with at least 4 other people"))
             let ru = try await client.execute(uri: "/s/\(token)", method: .get, headers: [.acceptLanguage: "ru"])
             #expect(ru.text.contains("Я с удовольствием начинаю рабочий день.") && ru.text.contains("> Да</label>"))
 
-            // an incomplete form is shown again with what was chosen; nothing is stored
+            // an incomplete form is shown again with what was chosen; nothing is taken
             let partial = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: "q01=yes&q02=no"))
             #expect(partial.status == .unprocessableContent)
             #expect(partial.text.contains(#"value="yes" required checked"#))
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
 
             let sent = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form,
                                                 body: ByteBuffer(string: Self.answers(yes: 9) + "&enps=10&comment=More+%3Cb%3Ecoffee%3C%2Fb%3E"))
-            #expect(sent.status == .ok && sent.text.contains("Your answers are saved."))
-            let stored = try await f.store.execute("SELECT department, is_manager, age_band, gender, day, import_id FROM survey_responses")
-            #expect(stored == [[.text("Sales"), .int(0), .text("35-44"), .text("f"), .int(Int(testNow / 86_400)), .int(0)]])
-            let sums = try await f.store.execute("SELECT SUM(points), COUNT(*) FROM survey_answers WHERE item_id LIKE 'q%'")
-            #expect(sums.first?[0].double == 9 && sums.first?[1] == .int(12))
-            let extra = try await f.store.execute("SELECT item_id, answer FROM survey_answers WHERE item_id IN ('enps', 'comment') ORDER BY item_id")
-            #expect(extra == [[.text("comment"), .text("More <b>coffee</b>")], [.text("enps"), .text("10")]])
-            #expect(try await f.store.execute("SELECT used, claim FROM survey_invitations WHERE employee_id = 'e1'") == [[.int(1), .null]])
+            #expect(sent.status == .ok && sent.text.contains("your answers are taken") && sent.text.contains("at least 4 other"))
+            // nothing written: no answer, no used link, no tally
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_vectors") == [[.int(0)]])
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_tallies") == [[.int(0)]])
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_invitations WHERE used = 1") == [[.int(0)]])
 
-            // the link is spent: a friendly page, and a second submit changes nothing
+            // the link is spent while its answer waits: a friendly page, and a second Send is not taken
             let again = try await client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 0)))
             #expect(again.status == .ok && again.text.contains("already been used"))
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(1)]])
             #expect(try await client.execute(uri: "/s/\(token)", method: .get).text.contains("already been used"))
-            #expect(try await SurveyData(store: f.store).notAnswered(surveyID: "autumn") == ["e3"])
+            #expect(await f.state.ballotsWaiting("autumn").answers == 1)
+
+            // closed with one answer waiting: it is dropped (one answer alone would be that person's)
+            try await SurveyData(store: f.store).close(surveyID: "autumn", now: testNow)
+            await f.state.releaseSurveys(stopping: false)
+            #expect(await f.state.ballotsWaiting("autumn").answers == 0)
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_vectors") == [[.int(0)]])
 
             let unknown = try await client.execute(uri: "/s/notarealtokenatall1234", method: .get)
             #expect(unknown.status == .notFound && unknown.text.contains("not valid"))
         }
     }
 
-    @Test func aTokenAnsweredTwiceAtOnceStoresOneResponse() async throws {
+    @Test func aTokenAnsweredTwiceAtOnceIsTakenOnce() async throws {
         try await withInvitations { f, client, tokens in
             let token = try #require(tokens["e3"])
             let body = Self.answers(yes: 12)
             async let a = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
             async let b = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
             async let c = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
-            let statuses = try await [a.status, b.status, c.status]
-            #expect(statuses.allSatisfy { $0 == .ok })
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(1)]])
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_answers") == [[.int(12)]])
-            // and with the store alone, racing claims: still one
+            let texts = try await [a.text, b.text, c.text]
+            #expect(texts.filter { $0.contains("your answers are taken") }.count == 1)
+            #expect(await f.state.ballotsWaiting("autumn").answers == 1)
+            // two instances holding the same link's answer: releasing both stores one
             let data = SurveyData(store: f.store)
-            try await data.create(id: "race", name: "Race", questionnaire: try QuestionnaireFile.load(
-                path: Self.root.appendingPathComponent("questionnaires/express-12.yaml").path), now: testNow, closesOn: nil)
-            let made = try await data.invite(surveyID: "race", department: "Sales", now: testNow, token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
-            let hash = ServerSecurity.tokenHash(made[0].token)
-            let results = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for i in 0..<8 {
-                    group.addTask {
-                        try await data.submit(tokenHash: hash, answers: [("q01", "yes", 1)], responseID: "race-\(i)", claim: "claim-\(i)",
-                                              today: LocalDate(dayNumber: Int(testNow / 86_400)))
-                    }
+            let hash = ServerSecurity.tokenHash(token)
+            let results = try await withThrowingTaskGroup(of: Set<String>.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await data.release(surveyID: "autumn", [SurveyBallot(tokenHash: hash, vector: SurveyVector(answers: ["q01": "yes"]))]) }
                 }
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                return try await group.reduce(into: [Set<String>]()) { $0.append($1) }
             }
-            #expect(results.filter { $0 }.count == 1)
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses WHERE survey_id = 'race'") == [[.int(1)]])
+            #expect(results.filter { !$0.isEmpty }.count == 1)
+            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_vectors") == [[.int(1)]])
         }
     }
 
@@ -149,7 +147,7 @@ import Testing
             try await SurveyData(store: f.store).close(surveyID: "autumn", now: testNow)
             let r = try await client.execute(uri: "/s/\(tokens["e1"]!)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 3)))
             #expect(r.status == .gone)
-            #expect(try await f.store.execute("SELECT COUNT(*) FROM survey_responses") == [[.int(0)]])
+            #expect(await f.state.ballotsWaiting("autumn").answers == 0)
         }
     }
 }

@@ -62,7 +62,7 @@ struct SurveyReportCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The survey's id (see engage survey list).") var survey: String
     @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
-    @Option(help: "Anonymity threshold: smallest group shown (never below 3).") var threshold = 5
+    @Option(help: "Raise the anonymity threshold for this report (smallest group shown); it cannot go below the configured one (engage config survey-threshold).") var threshold: Int?
     @Option(help: "Language of the html report: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
 

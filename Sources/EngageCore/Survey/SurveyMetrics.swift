@@ -105,9 +105,15 @@ public enum Survey {
     /// 95 % interval of a mean of per-person values (Student's t): each respondent's 12
     /// answers are one observation, not twelve. nil below 2 people.
     public static func meanInterval(_ xs: [Double]) -> Interval? {
-        guard xs.count >= 2 else { return nil }
-        let m = xs.reduce(0, +) / Double(xs.count)
-        let half = tQuantile975(df: Double(xs.count - 1)) * (variance(xs) / Double(xs.count)).squareRoot()
+        meanInterval(n: xs.count, sum: xs.reduce(0, +), sumOfSquares: xs.reduce(0) { $0 + $1 * $1 })
+    }
+
+    /// The same interval from a group's tally: n, Σx and Σx² (what is stored per group).
+    public static func meanInterval(n: Int, sum: Double, sumOfSquares: Double) -> Interval? {
+        guard n >= 2 else { return nil }
+        let m = sum / Double(n)
+        let variance = max(0, (sumOfSquares - sum * sum / Double(n)) / Double(n - 1))
+        let half = tQuantile975(df: Double(n - 1)) * (variance / Double(n)).squareRoot()
         return Interval(low: m - half, high: m + half)
     }
 

@@ -177,6 +177,19 @@ enum AdvocacyTables {
             guard let a = v["attended"]?.int, let i = v["invited"]?.int, a > i else { return nil }
             return ("attended", "\(a) is more than the \(i) invited")
         }]),
+        // survey groups as stored (engage export writes them; docs/privacy.md): additive
+        // tallies per breakdown, and comments per department
+        TableSpec(file: "survey_tallies.csv", table: "survey_tallies", key: ["survey_id", "dimension", "grp", "measure"], fields: [
+            FieldSpec("survey_id", .text, required: true, references: (table: "surveys", column: "survey_id", noun: "survey")),
+            FieldSpec("dimension", .oneOf(["department", "role", "age_band", "gender"]), required: true),
+            FieldSpec("group", .text, required: true, column: "grp"), FieldSpec("measure", .text, required: true),
+            FieldSpec("value", .score(max: 1_000_000_000_000), required: true),
+        ], idColumn: "measure"),
+        TableSpec(file: "survey_comments.csv", table: "survey_comments", key: ["comment_key"], fields: [
+            FieldSpec("comment_key", .text, required: true),
+            FieldSpec("survey_id", .text, required: true, references: (table: "surveys", column: "survey_id", noun: "survey")),
+            FieldSpec("department", .text, required: true), FieldSpec("text", .text, required: true),
+        ], idColumn: "comment_key"),
     ]
 
     static let files = specs.map(\.file)

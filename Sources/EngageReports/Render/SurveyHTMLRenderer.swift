@@ -78,8 +78,8 @@ public struct SurveyHTMLRenderer: Sendable {
             s += "</tbody></table></div>"
         }
 
-        if q.comments != nil, !hidden, r.respondents >= Survey.commentsMinimum, !r.overall.comments.isEmpty {
-            s += "<h2>\(htmlEscape(l["comments"]))</h2><ul>" + r.overall.comments.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
+        if q.comments != nil, !hidden, let comments = r.overall.comments, !comments.isEmpty {
+            s += "<h2>\(htmlEscape(l["comments"]))</h2><ul>" + comments.map { "<li>\(htmlEscape($0))</li>" }.joined() + "</ul>"
         }
         s += "<h2>\(htmlEscape(l["coverage"]))</h2>"
         s += r.warnings.isEmpty ? "<p>\(htmlEscape(l["no_warnings"]))</p>" : "<div class=\"warn\" role=\"alert\"><ul>" + r.warnings.map { "<li><code>\(htmlEscape($0))</code></li>" }.joined() + "</ul></div>"

@@ -16,8 +16,12 @@ public struct SurveyReport: Sendable {
         public var totalPoints = 0.0
         public var enps: Double?
         public var enpsAnswers = 0
-        /// Shown only when the group has at least `Survey.commentsMinimum` respondents.
-        public var comments: [String] = []
+        /// Shown only for the whole survey and for departments (never for two breakdowns,
+        /// whose lists could be intersected), and only for groups of at least
+        /// `Survey.commentsMinimum` respondents; nil where not shown.
+        public var comments: [String]?
+        /// The group's sums (what is stored for a group).
+        public var tally = SurveyTally()
     }
 
     public struct Stratum: Sendable {
@@ -73,10 +77,20 @@ public struct SurveyReport: Sendable {
     }
 }
 
+/// A requested anonymity threshold below the configured one (a request can only raise it).
+public struct ThresholdBelowSetting: Error, CustomStringConvertible, Sendable {
+    public var requested: Int
+    public var configured: Int
+    public var description: String {
+        "threshold \(requested) is below this instance's anonymity threshold (\(configured)): a request can only raise it (an admin sets it with engage config survey-threshold)"
+    }
+}
+
 public struct SurveyReportBuilder: Sendable {
     public let store: any Store
-    /// Groups with fewer respondents are never shown (never below 3).
-    public var threshold = 5
+    /// A threshold asked for by a request: it can only raise the configured one
+    /// (`SurveyData.threshold()`); nil uses the configured one.
+    public var threshold: Int?
     public init(store: any Store) { self.store = store }
 
     public static let dimensions = ["department", "role", "age_band", "gender"]
@@ -87,20 +101,28 @@ public struct SurveyReportBuilder: Sendable {
         let data = SurveyData(store: store)
         guard let survey = try await data.survey(id: surveyID) else { throw StoreError("no survey '\(surveyID)' (see engage survey create)") }
         guard let q = Questionnaire(jsonText: survey.questionnaireJSON) else { throw StoreError("survey '\(surveyID)' has an unreadable questionnaire") }
-        let t = Survey.threshold(threshold)
-        let responses = try await data.responses(surveyID: surveyID)
+        let configured = try await data.threshold()
+        if let requested = threshold, requested < configured { throw ThresholdBelowSetting(requested: requested, configured: configured) }
+        let t = max(configured, threshold ?? configured)
+        // the stored responses (answers only) give the whole survey; groups come from tallies
+        let vectors = Self.canonical(try await data.vectors(surveyID: surveyID))
+        var all = SurveyTally()
+        for v in vectors { all.add(v.answers, q) }
         var r = SurveyReport(surveyID: survey.id, name: survey.name, questionnaire: q, threshold: t,
-                             overall: Self.group("all", responses, q))
-        r.respondents = responses.count
+                             overall: Self.group("all", all, q, comments: vectors.compactMap(\.comment)))
+        r.respondents = vectors.count
 
         // reliability: KR-20 over the yes/no items, Cronbach's α per component
+        func points(_ v: SurveyVector, _ item: Questionnaire.Item) -> Double {
+            v.answers[item.id].flatMap { SurveyTally.points(q, item: item, answer: $0) } ?? 0
+        }
         switch q.method {
         case .yesNo:
-            r.reliability["all"] = Survey.kr20(responses.map { resp in q.items.map { (resp.points[$0.id] ?? 0) > 0 } })
+            r.reliability["all"] = Survey.kr20(vectors.map { v in q.items.map { points(v, $0) > 0 } })
         case .scored:
             for c in q.components {
-                let ids = q.items.filter { $0.component == c.id }.map(\.id)
-                r.reliability[c.id] = Survey.cronbachAlpha(responses.map { resp in ids.map { resp.points[$0] ?? 0 } })
+                let items = q.items.filter { $0.component == c.id }
+                r.reliability[c.id] = Survey.cronbachAlpha(vectors.map { v in items.map { points(v, $0) } })
             }
         }
 
@@ -117,43 +139,42 @@ public struct SurveyReportBuilder: Sendable {
             for (dim, k) in zip(Self.dimensions, keys) { if let k, !k.isEmpty { headcount[dim, default: [:]][k, default: 0] += 1 } }
         }
 
+        let tallies = try await data.tallies(surveyID: surveyID)
+        let departmentComments = try await data.departmentComments(surveyID: surveyID)
         for dim in Self.dimensions {
-            var by: [String: [SurveyResponseRecord]] = [:]
-            for resp in responses {
-                let k: String? = switch dim {
-                case "department": resp.department
-                case "role": Self.role(resp.isManager)
-                case "age_band": resp.ageBand
-                default: resp.gender
-                }
-                if let k, !k.isEmpty { by[k, default: []].append(resp) }
-            }
+            let by = tallies[dim] ?? [:]
             let keys = Set(by.keys).union(headcount[dim]?.keys ?? [:].keys)
-            let hidden = Survey.suppressed(Dictionary(uniqueKeysWithValues: keys.map { ($0, by[$0]?.count ?? 0) }), threshold: t)
+            let counts = Dictionary(uniqueKeysWithValues: keys.map { ($0, by[$0]?.n ?? 0) })
+            // small groups, and the next smallest with them; a group without answers looks
+            // the same as a small one
+            let hidden = Survey.suppressed(counts, threshold: t).union(counts.filter { $0.value < t }.map(\.key))
             var groups: [SurveyReport.Group] = []
             for k in keys.sorted() {
-                let members = by[k] ?? []
-                var g = hidden.contains(k) ? SurveyReport.Group(key: k, respondents: members.count, suppressed: true) : Self.group(k, members, q)
+                let n = counts[k] ?? 0
+                var g = hidden.contains(k) ? SurveyReport.Group(key: k, respondents: n)
+                    : Self.group(k, by[k] ?? SurveyTally(), q, comments: dim == "department" ? departmentComments[k] ?? [] : nil)
                 g.suppressed = hidden.contains(k)
                 groups.append(g)
-                r.strata.append(.init(dimension: dim, group: k, headcount: headcount[dim]?[k] ?? 0, respondents: members.count, suppressed: hidden.contains(k)))
+                r.strata.append(.init(dimension: dim, group: k, headcount: headcount[dim]?[k] ?? 0, respondents: n, suppressed: hidden.contains(k)))
             }
             r.breakdowns.append((dim, groups))
         }
         r.warnings = Self.coverageWarnings(r, headcount: headcount)
-        r.perPerson = Self.perPerson(responses, q)
+        r.perPerson = Self.perPerson(vectors, q)
 
         // waves of the same method, up to this one, with the change since the one before
         var previous: [Double]?
         for s in try await data.surveys() where s.createdAt <= survey.createdAt {
             guard let wq = Questionnaire(jsonText: s.questionnaireJSON), wq.method == q.method else { continue }
-            let resp = s.id == survey.id ? responses : try await data.responses(surveyID: s.id)
-            let g = Self.group(s.id, resp, wq)
-            let values = Self.perPerson(resp, wq)
+            let wv = s.id == survey.id ? vectors : Self.canonical(try await data.vectors(surveyID: s.id))
+            var tally = SurveyTally()
+            for v in wv { tally.add(v.answers, wq) }
+            let g = Self.group(s.id, tally, wq, comments: nil)
+            let values = Self.perPerson(wv, wq)
             var w = SurveyReport.Wave(surveyID: s.id, name: s.name, date: LocalDate(dayNumber: Int(s.createdAt / 86_400)),
-                                      questionnaire: "\(wq.id) v\(wq.version)", value: resp.count < t ? nil : (q.method == .yesNo ? g.engagementPct : g.index),
-                                      respondents: resp.count, comparable: wq.id == q.id && wq.version == q.version)
-            if let p = previous, resp.count >= t, p.count >= t { w.change = Survey.differenceInterval(p, values) }
+                                      questionnaire: "\(wq.id) v\(wq.version)", value: wv.count < t ? nil : (q.method == .yesNo ? g.engagementPct : g.index),
+                                      respondents: wv.count, comparable: wq.id == q.id && wq.version == q.version)
+            if let p = previous, wv.count >= t, p.count >= t { w.change = Survey.differenceInterval(p, values) }
             previous = values
             r.trend.append(w)
         }
@@ -194,58 +215,65 @@ public struct SurveyReportBuilder: Sendable {
         return r
     }
 
+    /// Responses in an order of their content (their keys are random): floating-point sums
+    /// then come out the same on every engine and after a move.
+    static func canonical(_ vectors: [SurveyVector]) -> [SurveyVector] {
+        vectors.map { ($0.answersJSON, $0) }.sorted { ($0.0, $0.1.comment ?? "") < ($1.0, $1.1.comment ?? "") }.map(\.1)
+    }
+
     /// Each respondent's value: express, the % of yes; scored, the total points.
-    static func perPerson(_ members: [SurveyResponseRecord], _ q: Questionnaire) -> [Double] {
-        members.map { m in
-            let total = q.items.reduce(0.0) { $0 + (m.points[$1.id] ?? 0) }
-            return q.method == .yesNo ? total / Double(max(1, q.items.count)) * 100 : total
+    static func perPerson(_ vectors: [SurveyVector], _ q: Questionnaire) -> [Double] {
+        vectors.map { v in
+            var one = SurveyTally()
+            one.add(v.answers, q)
+            return q.method == .yesNo ? one.personSum / Double(max(1, q.items.count)) * 100 : one.personSum
         }
     }
 
-    /// The index of the questionnaire's method over `members` (nothing when empty).
-    static func group(_ key: String, _ members: [SurveyResponseRecord], _ q: Questionnaire) -> SurveyReport.Group {
-        var g = SurveyReport.Group(key: key, respondents: members.count)
-        guard !members.isEmpty else { return g }
+    /// The index of the questionnaire's method over a group's tally (nothing when empty).
+    /// `comments`: the group's comments, where a group shows them at all.
+    static func group(_ key: String, _ tally: SurveyTally, _ q: Questionnaire, comments: [String]?) -> SurveyReport.Group {
+        var g = SurveyReport.Group(key: key, respondents: tally.n)
+        g.tally = tally
+        guard tally.n > 0 else { return g }
         if q.enps != nil {
-            let scores = members.compactMap { $0.points["enps"] }
-            g.enps = Survey.enps(scores)
-            g.enpsAnswers = scores.count
+            g.enps = tally.enps
+            g.enpsAnswers = tally.enpsAnswers
         }
-        if q.comments != nil, members.count >= Survey.commentsMinimum {
+        if q.comments != nil, let comments {
             // sorted, so their order says nothing about when or by whom
-            g.comments = members.compactMap(\.comment).filter { !$0.isEmpty }.sorted()
+            g.comments = tally.n >= Survey.commentsMinimum ? comments.filter { !$0.isEmpty }.sorted() : nil
         }
         switch q.method {
         case .yesNo:
-            let k = q.items.count
-            let perPerson = members.map { m in q.items.reduce(0.0) { $0 + (m.points[$1.id] ?? 0) } }
-            g.totalPoints = perPerson.reduce(0, +)
-            g.engagementPct = Survey.engagementPct(yes: Int(perPerson.reduce(0, +).rounded()), respondents: members.count, items: k)
-            g.interval = Survey.meanInterval(perPerson.map { $0 / Double(k) * 100 })
+            let k = Double(max(1, q.items.count)), scale = 100 / k
+            g.totalPoints = tally.personSum
+            g.engagementPct = Survey.engagementPct(yes: Int(tally.personSum.rounded()), respondents: tally.n, items: q.items.count)
+            g.interval = Survey.meanInterval(n: tally.n, sum: tally.personSum * scale, sumOfSquares: tally.personSquares * scale * scale)
         case .scored:
             for c in q.components {
-                let ids = q.items.filter { $0.component == c.id }.map(\.id)
-                let sums = members.map { m in ids.reduce(0.0) { $0 + (m.points[$1] ?? 0) } }
-                g.componentMeans[c.id] = sums.reduce(0, +) / Double(sums.count)
+                g.componentMeans[c.id] = q.items.filter { $0.component == c.id }.reduce(0.0) { $0 + (tally.itemSums[$1.id] ?? 0) } / Double(tally.n)
             }
             g.index = q.components.reduce(0.0) { $0 + (g.componentMeans[$1.id] ?? 0) }
         }
         return g
     }
 
-    /// The coverage rules of METRICS.md §4 as warning codes with their subject.
+    /// The coverage rules of METRICS.md §4 as warning codes with their subject. A group
+    /// below the threshold is named as such, whether it has no answers or a few: the two
+    /// must look the same.
     static func coverageWarnings(_ r: SurveyReport, headcount: [String: [String: Int]]) -> [String] {
         var out: [String] = []
         if let rate = r.responseRatePct, rate < 50 { out.append("response_rate_below_50") }
         if r.headcount == 0 { out.append("no_headcount") }
-        for s in r.strata where s.headcount > 0 && s.respondents == 0 {
-            out.append("\(s.dimension)_without_answers: \(s.group)")
+        for s in r.strata where s.headcount > 0 && s.suppressed {
+            out.append("\(s.dimension)_below_threshold: \(s.group)")
         }
         for dim in ["role", "age_band", "gender"] {
             let strata = r.strata.filter { $0.dimension == dim }
             let hc = strata.reduce(0) { $0 + $1.headcount }, resp = strata.reduce(0) { $0 + $1.respondents }
             guard hc > 0, resp > 0 else { continue }
-            for s in strata where s.respondents > 0 && s.headcount > 0 {
+            for s in strata where s.respondents > 0 && s.headcount > 0 && !s.suppressed {
                 // far below its share: under half of what its headcount would give
                 if Double(s.respondents) / Double(resp) < 0.5 * Double(s.headcount) / Double(hc) { out.append("\(dim)_under_represented: \(s.group)") }
             }
@@ -292,7 +320,7 @@ extension SurveyReport {
         var extra: [(String, JSONValue)] = []
         if questionnaire.enps != nil { extra.append(("enps", .from(g.enps))) }
         if questionnaire.comments != nil {
-            extra.append(("comments", g.respondents >= Survey.commentsMinimum ? .array(g.comments.map(JSONValue.string)) : .null))
+            extra.append(("comments", g.comments.map { .array($0.map(JSONValue.string)) } ?? .null))
         }
         return extra
     }

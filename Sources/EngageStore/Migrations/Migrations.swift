@@ -237,7 +237,91 @@ public enum Migrations {
             "\(postgresOnly)CREATE UNIQUE INDEX users_by_uid ON users(uid)",
             "\(postgresOnly)CREATE UNIQUE INDEX users_by_name_key ON users(name_key)",
         ],
+        // 8: survey answers that cannot be traced (DESIGN.md, survey anonymity; docs/privacy.md).
+        // A response is kept as its answers only (`survey_vectors`: a random key, no strata,
+        // no time, no order); groups by department, role, age band and gender are additive
+        // tallies per dimension (`survey_tallies`), never a joint vector of strata; comments
+        // are kept per department only (`survey_comments`). The old tables are converted and
+        // dropped (their pages overwritten: secure_delete). `settings.survey_threshold` is the
+        // anonymity threshold; changes to it are written to `audit_log`.
+        [
+            """
+            CREATE TABLE survey_vectors (
+                vector_key TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id), answers TEXT NOT NULL,
+                comment TEXT, import_id INTEGER NOT NULL) WITHOUT ROWID
+            """,
+            "CREATE INDEX survey_vectors_survey ON survey_vectors(survey_id)",
+            """
+            CREATE TABLE survey_tallies (
+                survey_id TEXT NOT NULL REFERENCES surveys(survey_id), dimension TEXT NOT NULL, grp TEXT NOT NULL,
+                measure TEXT NOT NULL, value REAL NOT NULL, import_id INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (survey_id, dimension, grp, measure)) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE survey_comments (
+                comment_key TEXT PRIMARY KEY, survey_id TEXT NOT NULL REFERENCES surveys(survey_id), department TEXT NOT NULL,
+                text TEXT NOT NULL, import_id INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID
+            """,
+            "CREATE TABLE audit_log (at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)",
+            """
+            \(sqliteOnly)INSERT INTO survey_vectors (vector_key, survey_id, answers, comment, import_id)
+            SELECT lower(hex(randomblob(16))), r.survey_id,
+                   COALESCE((SELECT json_group_object(a.item_id, a.answer) FROM survey_answers a WHERE a.response_id = r.response_id AND a.item_id <> 'comment'), '{}'),
+                   (SELECT a.answer FROM survey_answers a WHERE a.response_id = r.response_id AND a.item_id = 'comment'), r.import_id
+            FROM survey_responses r
+            """,
+            """
+            \(postgresOnly)INSERT INTO survey_vectors (vector_key, survey_id, answers, comment, import_id)
+            SELECT md5(random()::text || clock_timestamp()::text || r.response_id), r.survey_id,
+                   COALESCE((SELECT json_object_agg(a.item_id, a.answer)::text FROM survey_answers a WHERE a.response_id = r.response_id AND a.item_id <> 'comment'), '{}'),
+                   (SELECT a.answer FROM survey_answers a WHERE a.response_id = r.response_id AND a.item_id = 'comment'), r.import_id
+            FROM survey_responses r
+            """,
+            """
+            INSERT INTO survey_tallies (survey_id, dimension, grp, measure, value)
+            WITH strata (response_id, survey_id, dimension, grp) AS (\(strataOfResponses)),
+                 totals (response_id, total) AS (
+                     SELECT response_id, SUM(points) FROM survey_answers WHERE item_id NOT IN ('enps', 'comment') GROUP BY response_id)
+            SELECT s.survey_id, s.dimension, s.grp, 'n', COUNT(*) FROM strata s GROUP BY s.survey_id, s.dimension, s.grp
+            UNION ALL
+            SELECT s.survey_id, s.dimension, s.grp, 'person', SUM(COALESCE(t.total, 0)) FROM strata s LEFT JOIN totals t ON t.response_id = s.response_id
+            GROUP BY s.survey_id, s.dimension, s.grp
+            UNION ALL
+            SELECT s.survey_id, s.dimension, s.grp, 'person2', SUM(COALESCE(t.total, 0) * COALESCE(t.total, 0)) FROM strata s
+            LEFT JOIN totals t ON t.response_id = s.response_id GROUP BY s.survey_id, s.dimension, s.grp
+            UNION ALL
+            SELECT s.survey_id, s.dimension, s.grp, 'sum:' || a.item_id, SUM(a.points) FROM strata s
+            JOIN survey_answers a ON a.response_id = s.response_id AND a.item_id NOT IN ('enps', 'comment')
+            GROUP BY s.survey_id, s.dimension, s.grp, a.item_id
+            UNION ALL
+            SELECT s.survey_id, s.dimension, s.grp, 'count:' || a.item_id || '=' || a.answer, COUNT(*) FROM strata s
+            JOIN survey_answers a ON a.response_id = s.response_id AND a.item_id <> 'comment'
+            GROUP BY s.survey_id, s.dimension, s.grp, a.item_id, a.answer
+            """,
+            """
+            \(sqliteOnly)INSERT INTO survey_comments (comment_key, survey_id, department, text)
+            SELECT lower(hex(randomblob(16))), r.survey_id, r.department, a.answer FROM survey_responses r
+            JOIN survey_answers a ON a.response_id = r.response_id AND a.item_id = 'comment'
+            WHERE r.department IS NOT NULL AND r.department <> ''
+            """,
+            """
+            \(postgresOnly)INSERT INTO survey_comments (comment_key, survey_id, department, text)
+            SELECT md5(random()::text || clock_timestamp()::text || r.response_id), r.survey_id, r.department, a.answer FROM survey_responses r
+            JOIN survey_answers a ON a.response_id = r.response_id AND a.item_id = 'comment'
+            WHERE r.department IS NOT NULL AND r.department <> ''
+            """,
+            "DROP TABLE survey_answers",
+            "DROP TABLE survey_responses",
+        ],
     ]
+
+    /// The (response, survey, dimension, group) rows of the old joint-strata responses.
+    static let strataOfResponses = """
+        SELECT response_id, survey_id, 'department', department FROM survey_responses WHERE department IS NOT NULL AND department <> ''
+        UNION ALL SELECT response_id, survey_id, 'role', CASE WHEN is_manager = 1 THEN 'manager' ELSE 'staff' END FROM survey_responses WHERE is_manager IS NOT NULL
+        UNION ALL SELECT response_id, survey_id, 'age_band', age_band FROM survey_responses WHERE age_band IS NOT NULL AND age_band <> ''
+        UNION ALL SELECT response_id, survey_id, 'gender', gender FROM survey_responses WHERE gender IS NOT NULL AND gender <> ''
+        """
 
     /// Statements that only one engine runs start with one of these markers.
     static let sqliteOnly = "-- sqlite only\n"
@@ -258,5 +342,5 @@ public enum Migrations {
     public static let dataTables = ["accounts", "account_daily", "account_periods", "posts", "post_rollup", "costs", "messages",
                                     "sessions", "imports", "employees", "invitations", "content", "shares", "links", "clicks",
                                     "leads", "ssi", "candidates", "emv_rates", "surveys",
-                                    "survey_invitations", "survey_responses", "survey_answers", "hr_metrics", "events"]
+                                    "survey_invitations", "survey_vectors", "survey_tallies", "survey_comments", "hr_metrics", "events"]
 }

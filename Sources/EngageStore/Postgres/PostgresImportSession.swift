@@ -141,6 +141,22 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
+        try await guarded {
+            let sql = SQLiteImportSession.incrementSQL(table, key: key, column: column)
+            for r in rows {
+                _ = try await store.rows(sql, r.map { v -> PGValue in
+                    switch v {
+                    case .null: return .text(nil)
+                    case .int(let i): return .int(i)
+                    case .double(let d): return .double(d)
+                    case .text(let t): return .text(t)
+                    }
+                }, on: conn)
+            }
+        }
+    }
+
     func knownKeys(table: String, column: String) async throws -> Set<String> {
         try await guarded {
             var out: Set<String> = []

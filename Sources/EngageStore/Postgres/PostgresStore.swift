@@ -84,14 +84,19 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     @discardableResult
-    public func migrate() async throws -> Int {
-        try await guarded {
+    public func migrate() async throws -> Int { try await migrate(upTo: Migrations.latest) }
+
+    /// Applies migrations up to `target` only (tests of a migration over older data).
+    @discardableResult
+    public func migrate(upTo version: Int) async throws -> Int {
+        let upTo = version
+        return try await guarded {
             try await ping()
             return try await client.withConnection { conn in
                 // two instances starting at once: one migrates, the other waits and finds it done
                 try await conn.liveQuery("SELECT pg_advisory_lock(\(PostgresDialect.migrationLock(schema: target.schema)))", logger: logger)
                 do {
-                    let v = try await migrateLocked(conn)
+                    let v = try await migrateLocked(conn, upTo: min(upTo, Migrations.latest))
                     try await conn.liveQuery("SELECT pg_advisory_unlock(\(PostgresDialect.migrationLock(schema: target.schema)))", logger: logger)
                     return v
                 } catch {
@@ -102,7 +107,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    private func migrateLocked(_ conn: PostgresConnection) async throws -> Int {
+    private func migrateLocked(_ conn: PostgresConnection, upTo last: Int) async throws -> Int {
         if let schema = target.schema { try await conn.liveQuery(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
         try await conn.liveQuery("CREATE TABLE IF NOT EXISTS engage_schema (version BIGINT NOT NULL)", logger: logger)
         var version = 0
@@ -110,9 +115,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
         guard version <= Migrations.latest else {
             throw StoreError("the database \(target.display) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
         }
-        if version == Migrations.latest { return version }
+        if version >= last { return version }
         try await conn.liveTransaction(logger: logger) { tx in
-            while version < Migrations.latest {
+            while version < last {
                 for sql in Migrations.statements(version, engine: "postgres") { try await tx.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.migration(sql)), logger: logger) }
                 version += 1
                 try await tx.liveQuery("INSERT INTO engage_schema (version) VALUES (\(version))", logger: logger)
@@ -262,12 +267,16 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     @discardableResult
     public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+        try await executeAll(statements).last ?? []
+    }
+
+    public func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
         try await guarded {
             try await client.withConnection { conn in
                 try await conn.liveTransaction(logger: logger) { conn in
-                    var out: [[StoreValue]] = []
+                    var all: [[[StoreValue]]] = []
                     for st in statements {
-                        out = []
+                        var out: [[StoreValue]] = []
                         let sql = st.sql.replacingOccurrences(of: "COLLATE BINARY", with: "COLLATE \"C\"")
                         let binds: [PGValue] = st.binds.map {
                             switch $0 {
@@ -278,8 +287,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
                             }
                         }
                         for try await row in try await rows(sql, binds, on: conn) { out.append(try Self.values(row)) }
+                        all.append(out)
                     }
-                    return out
+                    return all
                 }
             }
         }

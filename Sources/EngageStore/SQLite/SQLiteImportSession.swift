@@ -131,6 +131,20 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
+        let sql = Self.incrementSQL(table, key: key, column: column)
+        try await queue.writeWithoutTransaction { db in
+            let st = try db.raw(sql)
+            for r in rows { try st.runOnce(r) }
+        }
+    }
+
+    static func incrementSQL(_ table: String, key: [String], column: String) -> String {
+        let all = key + [column]
+        return "INSERT INTO \(table) (\(all.joined(separator: ", "))) VALUES (\((1...all.count).map { "?\($0)" }.joined(separator: ", "))) "
+            + "ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(column) = \(table).\(column) + excluded.\(column)"
+    }
+
     func knownKeys(table: String, column: String) async throws -> Set<String> {
         try await queue.writeWithoutTransaction { db in
             let st = try db.raw("SELECT DISTINCT \(column) FROM \(table) WHERE \(column) IS NOT NULL")

@@ -67,14 +67,19 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     // MARK: migrations
 
     @discardableResult
-    public func migrate() async throws -> Int {
+    public func migrate() async throws -> Int { try await migrate(upTo: Migrations.latest) }
+
+    /// Applies migrations up to `target` only (tests of a migration over older data).
+    @discardableResult
+    public func migrate(upTo version: Int) async throws -> Int {
+        let target = version
         let v: Int = try await write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS engage_schema (version INTEGER NOT NULL)")
             var version = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM engage_schema") ?? 0
             guard version <= Migrations.latest else {
                 throw StoreError("the database \(self.path) has schema version \(version), newer than this Engage knows (\(Migrations.latest)); upgrade Engage")
             }
-            while version < Migrations.latest {
+            while version < min(target, Migrations.latest) {
                 for sql in Migrations.statements(version, engine: "sqlite") { try db.execute(sql: sql) }
                 version += 1
                 try db.execute(sql: "INSERT INTO engage_schema(version) VALUES (?)", arguments: [version])
@@ -310,18 +315,22 @@ extension SQLiteStore {
         // SELECTs only: a read, which takes no write lock
         let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }
         let run = Self.runner(statements)
-        return readOnly ? try await read(run) : try await write(run)
+        return (readOnly ? try await read(run) : try await write(run)).last ?? []
+    }
+
+    public func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
+        try await write(Self.runner(statements))
     }
 
     public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
         let run = Self.runner(statements)
         do {
-            return try await pool.writeWithoutTransaction { db -> [[StoreValue]]? in
+            return try await pool.writeWithoutTransaction { db -> [[[StoreValue]]]? in
                 // wait a moment at most for the lock, then give up
                 sqlite3_busy_timeout(db.sqliteConnection, 100)
                 defer { sqlite3_busy_timeout(db.sqliteConnection, 60_000) }
                 do {
-                    var out: [[StoreValue]] = []
+                    var out: [[[StoreValue]]] = []
                     try db.inTransaction(.immediate) {
                         out = try run(db)
                         return .commit
@@ -330,15 +339,16 @@ extension SQLiteStore {
                 } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
                     return nil
                 }
-            }
+            }.map { $0.last ?? [] }
         } catch {
             throw mapped(error)
         }
     }
 
-    static func runner(_ statements: [SQLStatement]) -> @Sendable (Database) throws -> [[StoreValue]] {
+    /// Runs `statements` on `db`; the rows of each.
+    static func runner(_ statements: [SQLStatement]) -> @Sendable (Database) throws -> [[[StoreValue]]] {
         { db in
-            var out: [[StoreValue]] = []
+            var all: [[[StoreValue]]] = []
             for st in statements {
                 let args = StatementArguments(st.binds.map { v -> (any DatabaseValueConvertible)? in
                     switch v {
@@ -348,7 +358,7 @@ extension SQLiteStore {
                     case .text(let t): return t
                     }
                 })
-                out = try Row.fetchAll(db, sql: st.sql, arguments: args).map { row in
+                all.append(try Row.fetchAll(db, sql: st.sql, arguments: args).map { row in
                     (0..<row.count).map { i -> StoreValue in
                         switch row[i] as DatabaseValue {
                         case let v where v.isNull: return .null
@@ -361,9 +371,9 @@ extension SQLiteStore {
                             }
                         }
                     }
-                }
+                })
             }
-            return out
+            return all
         }
     }
 
@@ -391,6 +401,11 @@ extension SQLiteStore {
         } catch {
             throw mapped(error)
         }
+    }
+
+    /// Copies the WAL into the database file and empties it (backups, tests).
+    public func checkpoint() async throws {
+        do { try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch { throw mapped(error) }
     }
 
     /// Clicks waiting in the spool (tests).

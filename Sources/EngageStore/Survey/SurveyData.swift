@@ -1,4 +1,5 @@
 import EngageCore
+import Foundation
 
 /// A survey wave: a name, the questionnaire it runs (kept whole, as JSON), its dates.
 public struct SurveyRecord: Sendable, Equatable {
@@ -10,18 +11,53 @@ public struct SurveyRecord: Sendable, Equatable {
     public var closedAt: Int64?
 }
 
-/// One anonymous response: the strata copied at invitation (or given with an imported
-/// response), its date if known, and the points of each item.
-public struct SurveyResponseRecord: Sendable, Equatable {
-    public var department: String?
-    public var isManager: Bool?
-    public var ageBand: String?
-    public var gender: String?
-    public var day: LocalDate?
-    /// item id → points (yes/no items: 1 or 0; `enps`: the 0–10 score)
-    public var points: [String: Double]
-    /// The free-text comment, if the questionnaire asks for one and it was given.
-    public var comment: String? = nil
+/// One stored response: its answers and comment, nothing else (DESIGN.md, survey anonymity).
+public struct SurveyVector: Sendable, Equatable {
+    public var answers: SurveyAnswers
+    public var comment: String?
+    public init(answers: SurveyAnswers, comment: String? = nil) {
+        self.answers = answers
+        self.comment = comment
+    }
+
+    /// The answers as stored: a JSON object, keys sorted.
+    public var answersJSON: String {
+        JSONTextEncoding.object(answers)
+    }
+
+    public init?(answersJSON: String, comment: String?) {
+        guard let data = answersJSON.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        var out: SurveyAnswers = [:]
+        for (k, v) in object {
+            if let s = v as? String { out[k] = s } else if let n = v as? NSNumber { out[k] = n.stringValue }
+        }
+        answers = out
+        self.comment = comment
+    }
+}
+
+/// A flat JSON object of strings, keys sorted (no JSONSerialization: its output order and
+/// escaping differ between platforms).
+enum JSONTextEncoding {
+    static func object(_ d: [String: String]) -> String {
+        "{" + d.sorted { $0.key < $1.key }.map { string($0.key) + ":" + string($0.value) }.joined(separator: ",") + "}"
+    }
+
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
 }
 
 /// Surveys, invitations and responses in the SQL both engines accept.
@@ -53,33 +89,49 @@ public struct SurveyData: Sendable {
         try await store.execute("SELECT \(Self.columns) FROM surveys ORDER BY created_at, survey_id COLLATE BINARY").map(Self.record)
     }
 
-    /// Every response of a survey with its points per item (no response id leaves here).
-    public func responses(surveyID: String) async throws -> [SurveyResponseRecord] {
-        let rows = try await store.execute("""
-            SELECT r.response_id, r.department, r.is_manager, r.age_band, r.gender, r.day, a.item_id, a.points, a.answer
-            FROM survey_responses r JOIN survey_answers a ON a.response_id = r.response_id
-            WHERE r.survey_id = ?1 ORDER BY r.response_id COLLATE BINARY
-            """, [.text(surveyID)])
-        var out: [SurveyResponseRecord] = []
-        var current: String?
-        for r in rows {
-            let id = r[0].text ?? ""
-            if id != current {
-                current = id
-                out.append(SurveyResponseRecord(department: r[1].text, isManager: r[2].int.map { $0 != 0 }, ageBand: r[3].text, gender: r[4].text,
-                                                day: r[5].int.map(LocalDate.init(dayNumber:)), points: [:]))
-            }
-            if r[6].text == "comment" { out[out.count - 1].comment = r[8].text; continue }
-            out[out.count - 1].points[r[6].text ?? ""] = r[7].double ?? Double(r[7].int ?? 0)
+    /// Every stored response of a survey, in key order (random: it says nothing of when).
+    public func vectors(surveyID: String) async throws -> [SurveyVector] {
+        try await store.execute("SELECT answers, comment FROM survey_vectors WHERE survey_id = ?1 ORDER BY vector_key COLLATE BINARY",
+                                [.text(surveyID)]).compactMap { SurveyVector(answersJSON: $0[0].text ?? "{}", comment: $0[1].text) }
+    }
+
+    /// The survey's group tallies: dimension → group → tally.
+    public func tallies(surveyID: String) async throws -> [String: [String: SurveyTally]] {
+        var measures: [String: [String: [(String, Double)]]] = [:]
+        for r in try await store.execute("SELECT dimension, grp, measure, value FROM survey_tallies WHERE survey_id = ?1", [.text(surveyID)]) {
+            measures[r[0].text ?? "", default: [:]][r[1].text ?? "", default: []].append((r[2].text ?? "", r[3].double ?? 0))
+        }
+        return measures.mapValues { $0.mapValues(SurveyTally.init(measures:)) }
+    }
+
+    /// Comments kept per department (the only breakdown comments are shown by).
+    public func departmentComments(surveyID: String) async throws -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for r in try await store.execute("SELECT department, text FROM survey_comments WHERE survey_id = ?1", [.text(surveyID)]) {
+            out[r[0].text ?? "", default: []].append(r[1].text ?? "")
         }
         return out
     }
 }
 
-/// An invitation as the answering page needs it (no employee).
+/// An invitation as the answering page needs it: its survey, whether it was used, and
+/// the strata its answers count in (no employee).
 public struct SurveyInvitation: Sendable, Equatable {
     public var surveyID: String
     public var used: Bool
+    /// dimension (department, role, age_band, gender) → group, where known.
+    public var strata: [String: String]
+}
+
+/// One answer released from memory into the results: the invitation it claims, and what
+/// is stored of it (under a fresh random key).
+public struct SurveyBallot: Sendable {
+    public var tokenHash: String
+    public var vector: SurveyVector
+    public init(tokenHash: String, vector: SurveyVector) {
+        self.tokenHash = tokenHash
+        self.vector = vector
+    }
 }
 
 extension SurveyData {
@@ -133,33 +185,96 @@ extension SurveyData {
     }
 
     public func invitation(tokenHash: String) async throws -> SurveyInvitation? {
-        try await store.execute("SELECT survey_id, used FROM survey_invitations WHERE token_hash = ?1", [.text(tokenHash)]).first.map {
-            SurveyInvitation(surveyID: $0[0].text ?? "", used: ($0[1].int ?? 0) != 0)
+        try await store.execute("SELECT survey_id, used, department, is_manager, age_band, gender FROM survey_invitations WHERE token_hash = ?1",
+                                [.text(tokenHash)]).first.map { r in
+            var strata: [String: String] = [:]
+            if let d = r[2].text, !d.isEmpty { strata["department"] = d }
+            if let m = r[3].int { strata["role"] = m != 0 ? "manager" : "staff" }
+            if let a = r[4].text, !a.isEmpty { strata["age_band"] = a }
+            if let g = r[5].text, !g.isEmpty { strata["gender"] = g }
+            return SurveyInvitation(surveyID: r[0].text ?? "", used: (r[1].int ?? 0) != 0, strata: strata)
         }
     }
 
-    /// Stores one web answer, once: in one transaction the token is claimed (marked used,
-    /// with a random claim only this call knows), the response is copied from the
-    /// invitation's strata with today's date and a random id, the answers are added, and
-    /// the claim is cleared. A second submission — even a concurrent one — claims nothing
-    /// and stores nothing. Returns whether this call stored the response.
-    public func submit(tokenHash: String, answers: [(itemID: String, answer: String, points: Double)], responseID: String,
-                       claim: String, today: LocalDate) async throws -> Bool {
-        var statements = [
-            SQLStatement("UPDATE survey_invitations SET used = 1, claim = ?2 WHERE token_hash = ?1 AND used = 0", [.text(tokenHash), .text(claim)]),
-            SQLStatement("""
-                INSERT INTO survey_responses (response_id, survey_id, department, is_manager, age_band, gender, day, import_id)
-                SELECT ?1, survey_id, department, is_manager, age_band, gender, ?2, 0 FROM survey_invitations WHERE token_hash = ?3 AND claim = ?4
-                """, [.text(responseID), .int(today.dayNumber), .text(tokenHash), .text(claim)]),
-        ]
-        for a in answers {
+    /// Releases a batch of answers into the results, in one transaction: each ballot's
+    /// invitation is claimed (marked used, unless it already is: another instance took the
+    /// same link) and, for those claimed, the answers are stored under new random keys in
+    /// a shuffled order — no token, employee, strata or time goes with them. Returns the
+    /// token hashes that were claimed (the rest were answered already and are dropped).
+    public func release(surveyID: String, _ ballots: [SurveyBallot]) async throws -> Set<String> {
+        guard !ballots.isEmpty else { return [] }
+        let batch = Self.randomKey()
+        var statements: [SQLStatement] = []
+        for b in ballots.shuffled() {
+            statements.append(SQLStatement("UPDATE survey_invitations SET used = 1, claim = ?1 WHERE token_hash = ?2 AND survey_id = ?3 AND used = 0",
+                                           [.text(batch), .text(b.tokenHash), .text(surveyID)]))
             statements.append(SQLStatement("""
-                INSERT INTO survey_answers (response_id, item_id, answer, points, import_id)
-                SELECT response_id, ?2, ?3, ?4, 0 FROM survey_responses WHERE response_id = ?1
-                """, [.text(responseID), .text(a.itemID), .text(a.answer), .double(a.points)]))
+                INSERT INTO survey_vectors (vector_key, survey_id, answers, comment, import_id)
+                SELECT ?1, ?2, ?3, ?4, 0 FROM survey_invitations WHERE token_hash = ?5 AND claim = ?6
+                """, [.text(Self.randomKey()), .text(surveyID), .text(b.vector.answersJSON), b.vector.comment.map { .text($0) } ?? .null,
+                      .text(b.tokenHash), .text(batch)]))
         }
-        statements.append(SQLStatement("UPDATE survey_invitations SET claim = NULL WHERE token_hash = ?1", [.text(tokenHash)]))
-        statements.append(SQLStatement("SELECT COUNT(*) FROM survey_responses WHERE response_id = ?1", [.text(responseID)]))
-        return (try await store.execute(statements).first?.first?.int ?? 0) == 1
+        statements.append(SQLStatement("SELECT token_hash FROM survey_invitations WHERE claim = ?1", [.text(batch)]))
+        statements.append(SQLStatement("UPDATE survey_invitations SET claim = NULL WHERE claim = ?1", [.text(batch)]))
+        let results = try await store.executeAll(statements)
+        return Set(results[results.count - 2].compactMap { $0.first?.text })
+    }
+
+    /// Adds a released batch of one group (at least the threshold of people) to its tally,
+    /// and, for a department, their comments (each under a random key).
+    public func addToGroup(surveyID: String, dimension: String, group: String, tally: SurveyTally, comments: [String]) async throws {
+        var statements = tally.measures.map { m, v in
+            SQLStatement("""
+                INSERT INTO survey_tallies (survey_id, dimension, grp, measure, value) VALUES (?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT (survey_id, dimension, grp, measure) DO UPDATE SET value = survey_tallies.value + excluded.value
+                """, [.text(surveyID), .text(dimension), .text(group), .text(m), .double(v)])
+        }
+        if dimension == "department" {
+            statements += comments.shuffled().map {
+                SQLStatement("INSERT INTO survey_comments (comment_key, survey_id, department, text) VALUES (?1, ?2, ?3, ?4)",
+                             [.text(Self.randomKey()), .text(surveyID), .text(group), .text($0)])
+            }
+        }
+        try await store.execute(statements)
+    }
+
+    /// A fresh random key for a stored comment (imports too).
+    public static func newKey() -> String { randomKey() }
+
+    /// 128 random bits, hex: the key of a stored answer or comment.
+    static func randomKey() -> String {
+        var g = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &g)) }.joined()
+    }
+}
+
+extension SurveyData {
+    /// The anonymity threshold (`settings.survey_threshold`, default 5, never below 3): the
+    /// smallest group shown, and the smallest batch of answers released into the results.
+    public static let thresholdSetting = "survey_threshold"
+    public static let defaultThreshold = 5
+
+    public func threshold() async throws -> Int {
+        let v = try await WebData(store: store).setting(Self.thresholdSetting).flatMap(Int.init) ?? Self.defaultThreshold
+        return Survey.threshold(v)
+    }
+
+    /// Sets the threshold (at least 3) and writes who did it to the audit log.
+    public func setThreshold(_ value: Int, actor: String, now: Int64) async throws {
+        guard value >= 3, value <= 1000 else { throw StoreError("the anonymity threshold is a whole number from 3 to 1000") }
+        let old = try await threshold()
+        try await store.execute([
+            SQLStatement("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                         [.text(Self.thresholdSetting), .text(String(value))]),
+            SQLStatement("INSERT INTO audit_log (at, actor, action, detail) VALUES (?1, ?2, 'survey_threshold', ?3)",
+                         [.int(Int(now)), .text(actor), .text("\(old) → \(value)")]),
+        ])
+    }
+
+    /// The audit log, newest first.
+    public func auditLog() async throws -> [(at: Int64, actor: String, action: String, detail: String)] {
+        try await store.execute("SELECT at, actor, action, detail FROM audit_log ORDER BY at DESC").map {
+            (Int64($0[0].int ?? 0), $0[1].text ?? "", $0[2].text ?? "", $0[3].text ?? "")
+        }
     }
 }
