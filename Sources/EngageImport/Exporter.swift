@@ -131,8 +131,7 @@ public struct Exporter: Sendable {
         case (.double(let d), _): return "\(d)"
         case (.text(let s), _):
             if kind == .text, s.isEmpty { return "" }
-            return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            return CSVText.cell(s)
         }
     }
 }

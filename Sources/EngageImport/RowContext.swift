@@ -110,7 +110,9 @@ final class RowContext {
             if required { fail(c, name, "a value is required") }
             return nil
         }
-        return reader.string(c)
+        // an apostrophe that kept a spreadsheet from running the text as a formula is not
+        // part of it (CSVText: what engage export writes)
+        return CSVText.restored(reader.string(c))
     }
 
     func count(_ c: Int?, _ name: String, required: Bool = false) -> Int? {

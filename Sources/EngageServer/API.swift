@@ -58,7 +58,7 @@ struct API {
         api.get("accounts/{id}") { request, context in
             try context.require(.viewer)
             _ = try QueryReader(request, allowed: [])
-            let id = context.parameters.get("id") ?? ""
+            let id = context.param("id")
             guard let a = try await app.store.accounts().first(where: { $0.accountID == id }) else {
                 throw APIError(.notFound, "no account with id '\(id)'")
             }
@@ -72,7 +72,7 @@ struct API {
         api.post("import") { request, context in
             try context.require(.analyst)
             try checkCSRFIfCookie(request, context)
-            return try await importUpload(request, context)
+            return try await app.withUploadPlace { try await importUpload(request, context) }
         }
     }
 

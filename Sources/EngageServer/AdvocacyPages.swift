@@ -11,7 +11,7 @@ extension Pages {
     func registerAdvocacy(on router: Router<EngageContext>) {
         router.get("advocacy") { request, context in try await advocacyPage(request, context, section: .funnel) }
         router.get("advocacy/{section}") { request, context in
-            guard let section = AdvocacyHTMLRenderer.Section(rawValue: context.parameters.get("section") ?? "") else {
+            guard let section = AdvocacyHTMLRenderer.Section(rawValue: context.param("section")) else {
                 throw APIError(.notFound, "no such advocacy page")
             }
             return try await advocacyPage(request, context, section: section)

@@ -55,6 +55,21 @@ struct AccessLogMiddleware: RouterMiddleware {
     }
 }
 
+/// Headers every answer gets: nothing dynamic is kept in a cache (pages and API answers
+/// hold what only a signed-in user may see), and no address of ours goes out as a referrer
+/// (a survey link's would name its token).
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = EngageContext
+
+    func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        response.headers[.referrerPolicy] = request.uri.path.hasPrefix("/s/") ? "no-referrer" : "same-origin"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        return response
+    }
+}
+
 /// Turns every error into a response: JSON for `/api/` (and anything asking for JSON), an
 /// error page otherwise. Bad input is a 4xx; a database that cannot be reached is a 503;
 /// anything else is logged and answered as a 500 without details.
@@ -67,7 +82,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let e = Self.classify(error, context: context)
-            let wantsJSON = request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz"
+            let wantsJSON = request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" || request.uri.path == "/metrics"
                 || (request.headers[.accept]?.contains("application/json") ?? false)
             if wantsJSON { return try e.response(from: request, context: context) }
             if e.status == .unauthorized { return .redirect(to: "/login", type: .found) }
@@ -115,18 +130,21 @@ public enum EngageServerApp {
         let api = API(app: state)
         let pages = Pages(app: state, api: api)
         router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
         router.add(middleware: AuthMiddleware(app: state))
 
         router.get("healthz") { _, _ in
-            do {
-                _ = try await state.store.execute("SELECT 1")
-                return json(.object([("status", .string("ok")), ("database", .string(state.store.engine))]))
-            } catch {
-                return json(.object([("status", .string("unavailable")), ("database", .string(state.store.engine))]), status: .serviceUnavailable)
+            if let problem = await state.store.healthProblem() {
+                return json(.object([("status", .string("unavailable")), ("database", .string(state.store.engine)), ("problem", .string(problem))]),
+                            status: .serviceUnavailable)
             }
+            return json(.object([("status", .string("ok")), ("database", .string(state.store.engine))]))
         }
-        router.get("metrics") { _, _ in
+        // request counts and timings are for the people who run the server: an admin token
+        // (engage token create --role admin --name prometheus) or an admin's session
+        router.get("metrics") { _, context in
+            try context.require(.admin)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: EngageMetrics.registry.emitToBuffer())))
@@ -155,10 +173,16 @@ public enum EngageServerApp {
     /// The application on `config.host:config.port`; `run()` it, or hand it to a
     /// ServiceGroup: SIGTERM/SIGINT stop it gracefully (in-flight requests finish).
     public static func application(state: ServerState, logger: Logger) -> some ApplicationProtocol {
-        Application(router: router(state: state),
-                    server: .http1(configuration: .init(additionalChannelHandlers: [RedirectHandler(app: state)])),
-                    configuration: .init(address: .hostname(state.config.host, port: state.config.port), serverName: "engage"),
-                    logger: logger)
+        let c = state.config
+        return Application(
+            router: router(state: state),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestTimeoutHandler(header: .seconds(c.headerTimeoutSeconds), body: .seconds(c.bodyTimeoutSeconds)),
+                                            RedirectHandler(app: state)],
+                idleTimeout: .seconds(c.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(c.host, port: c.port), serverName: "engage",
+                                 availableConnectionsDelegate: .maximum(c.maxConnections, logger: logger)),
+            logger: logger)
     }
 
     public static func serve(store: any Store, config: ServerConfig) async throws {

@@ -42,6 +42,7 @@ extension HTTPField.Name {
     static let csrfToken = HTTPField.Name("X-CSRF-Token")!
     static let forwardedProto = HTTPField.Name("X-Forwarded-Proto")!
     static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }
 
 extension EngageContext {

@@ -90,12 +90,13 @@ extension Pages {
         let (p, form) = try await checkedForm(request, context, role: .advocate)
         let t = UIText(lang: context.lang)
         let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let url = (form["url"] ?? "").trimmingCharacters(in: .whitespaces)
+        let rawURL = form["url"] ?? ""
         // an advocate suggests as themself; analysts and admins may suggest for an employee
         let employee = p.role >= .analyst ? form["employee"].flatMap { $0.isEmpty ? nil : $0 } : p.employeeID
         do {
             guard (1...300).contains(title.count) else { throw APIError(.unprocessableContent, "title: 1 to 300 characters") }
-            guard UTMBuilder.isWebURL(url) else { throw APIError(.unprocessableContent, "url: an http:// or https:// address") }
+            let url: String
+            do { url = try UTMBuilder.target(rawURL) } catch let e as UTMBuilder.Refused { throw APIError(.unprocessableContent, "url: \(e.description)") }
             if p.role == .advocate, p.employeeID == nil { throw APIError(.unprocessableContent, t["no_employee"]) }
             try await ContentData(store: app.store).submit(id: "c-" + Security.randomToken(bytes: 6), title: title, url: url, by: employee, now: app.config.now())
             return try await contentPage(request, context, message: t["item_submitted"], error: nil)
@@ -109,7 +110,7 @@ extension Pages {
     func changeContent(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         let (_, form) = try await checkedForm(request, context, role: .admin)
-        let id = context.parameters.get("id") ?? ""
+        let id = context.param("id")
         guard let status = form["status"], ContentData.statuses.contains(status) else {
             throw APIError(.unprocessableContent, "status: one of \(ContentData.statuses.joined(separator: ", "))")
         }

@@ -41,3 +41,12 @@ extension EngageContext {
         return c
     }
 }
+
+extension EngageContext {
+    /// A path parameter, percent-decoded (`/accounts/%D0%BA%D0%BE%D1%84%D0%B5_1` names
+    /// `кофе_1`); empty when missing.
+    func param(_ name: String) -> String {
+        let raw = parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+}

@@ -27,7 +27,7 @@ struct Pages {
             return r
         }
         router.get("lang/{code}") { request, context in
-            let code = context.parameters.get("code") ?? "en"
+            let code = context.param("code")
             guard let lang = Language(rawValue: code) else { throw APIError(.notFound, "no such language") }
             var r = Response.redirect(to: localPath(request.uri.queryParameters.get("back")), type: .found)
             r.setCookie(app.cookie(ServerState.langCookie, lang.rawValue, request: request, maxAge: 365 * 86_400))
@@ -43,7 +43,11 @@ struct Pages {
             return try page(request, context, title: UIText(lang: context.lang)["import"], current: "/import",
                             content: importContent(context, summary: nil))
         }
-        router.post("import") { request, context in try await importPost(request, context) }
+        router.post("import") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.analyst)
+            return try await app.withUploadPlace { try await importPost(request, context) }
+        }
         router.get("users") { request, context in
             try context.require(.admin)
             return try await usersPage(request, context, message: nil, error: nil)
@@ -232,7 +236,7 @@ struct Pages {
     func accountPage(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let id = context.parameters.get("id") ?? ""
+        let id = context.param("id")
         let q = try QueryReader(request, allowed: ["from", "to"])
         guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
             throw APIError(.notFound, "no account with id '\(id)'")
@@ -426,7 +430,7 @@ extension Pages {
     /// Changes a user's role, resets their password, or removes them; never leaves the
     /// instance without an admin. Each ends the user's sessions.
     func changeUser(_ request: Request, _ context: EngageContext, action: String) async throws -> Response {
-        let uid = context.parameters.get("id") ?? ""
+        let uid = context.param("id")
         let done = ["role": "user_changed", "password": "password_changed", "delete": "user_removed"][action] ?? "user_changed"
         return try await userForm(request, context, done: done) { form in
             switch action {
@@ -480,10 +484,4 @@ func percentEncode(_ s: String) -> String {
     return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
 }
 
-func csvCell(_ s: String) -> String {
-    var v = s
-    // a cell a spreadsheet would run as a formula is quoted with a leading apostrophe
-    if let f = v.first, "=+-@".contains(f), Double(v) == nil { v = "'" + v }
-    if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) { return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-    return v
-}
+func csvCell(_ s: String) -> String { CSVText.cell(s) }

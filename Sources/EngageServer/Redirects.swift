@@ -150,7 +150,7 @@ struct Redirects {
 
     func register(on router: Router<EngageContext>) {
         router.get("r/{code}") { request, context in
-            let code = context.parameters.get("code") ?? ""
+            let code = context.param("code")
             let now = app.config.now()
             guard code.count <= 64, let target = try await app.links.target(code, now: now) else {
                 return Pages.html("<!doctype html><meta charset=\"utf-8\"><title>Not found</title><p>This link does not exist. · Такой ссылки нет.</p>\n",

@@ -12,6 +12,16 @@ public struct ServerConfig: Sendable {
     public var publicURL: String?
     /// Largest request body accepted (CSV uploads included), in bytes.
     public var maxBodyBytes = 64 * 1024 * 1024
+    /// Uploads read at once (more are answered 429).
+    public var maxConcurrentUploads = 2
+    /// Open connections at most; past it, new ones wait in the listen queue.
+    public var maxConnections = 1_000
+    /// A connection silent this long is closed.
+    public var idleTimeoutSeconds: Int64 = 75
+    /// A request head must arrive this soon after the connection opens (or the last answer).
+    public var headerTimeoutSeconds: Int64 = 30
+    /// A request body must arrive this soon after its head.
+    public var bodyTimeoutSeconds: Int64 = 300
     /// Largest JSON/form body, in bytes.
     public var maxFormBytes = 64 * 1024
     /// bcrypt cost for new passwords.

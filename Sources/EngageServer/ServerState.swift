@@ -23,6 +23,7 @@ public final class ServerState: Sendable {
     let links: LinkCache
     let salt: VisitorSalt
     let ballots: SurveyBallotBox
+    let uploads: UploadGate
     private let occurrence = OccurrenceCounter()
 
     static let sessionCookie = "engage_session"
@@ -39,6 +40,7 @@ public final class ServerState: Sendable {
         links = LinkCache(store: store)
         salt = VisitorSalt(web: web)
         ballots = SurveyBallotBox(store: store)
+        uploads = UploadGate(limit: config.maxConcurrentUploads)
         security = Security(secret: try await web.setting("session_secret", orInit: { Security.randomToken(bytes: 48) }))
         guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }
         templates = try await MustacheLibrary(directory: dir)

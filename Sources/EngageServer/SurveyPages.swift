@@ -31,7 +31,7 @@ extension Pages {
             if let r = signedIn(request, context) { return r }
             try context.require(.viewer)
             let q = try QueryReader(request, allowed: ["threshold"])
-            let id = context.parameters.get("id") ?? ""
+            let id = context.param("id")
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
             var builder = SurveyReportBuilder(store: app.store)
             builder.threshold = try q.int("threshold", in: 3...1000)  // can only raise the configured one
@@ -48,7 +48,7 @@ extension Pages {
 
     func surveyLink(_ request: Request, _ context: EngageContext) async throws -> SurveyLink {
         let t = UIText(lang: context.lang)
-        let token = context.parameters.get("token") ?? ""
+        let token = context.param("token")
         let data = SurveyData(store: app.store)
         func notice(_ title: String, _ text: String, _ status: HTTPResponse.Status) throws -> SurveyLink {
             .page(try page(request, context, title: title, current: "", content: "<section class=\"survey\"><h1>\(htmlEscape(title))</h1><p>\(htmlEscape(text))</p></section>",
@@ -85,7 +85,7 @@ extension Pages {
                     "options": options.map { ["name": item.id, "value": $0.0, "label": $0.1, "checked": chosen[item.id] == $0.0] }]
         }
         let others = ((try? await SurveyData(store: app.store).threshold()) ?? SurveyData.defaultThreshold) - 1
-        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.parameters.get("token") ?? "", "items": items,
+        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.param("token"), "items": items,
                                    "intro": String(format: t["survey_intro"], others)]
         if let e = q.enps { data["enps"] = ["text": e.in_(lang), "scores": Array(0...10)] as [String: Any] }
         if let c = q.comments { data["comments"] = ["text": c.in_(lang), "value": chosen["comment"] ?? ""] }

@@ -44,6 +44,10 @@ public protocol Store: Sendable {
     /// Σ costs without an account, dated in the period, in cents (nil when none).
     func unassignedCostsCents(period: Period) async throws -> Int?
 
+    /// Why the store cannot take writes now (unreachable, or — SQLite — the disk holding the
+    /// file nearly full), or nil when it is healthy. For `/healthz`.
+    func healthProblem() async -> String?
+
     /// Row counts by table, for status output and tests.
     func counts() async throws -> [String: Int]
 

@@ -80,7 +80,7 @@ import Testing
                 "employees.csv:5:32: birth_year: 1700 is not a plausible year of birth",
                 "invitations.csv:2:1: employee_id: no employee 'e9' (in employees.csv of this import or an earlier one)",
                 "invitations.csv:3:25: joined_at: is earlier than invited_at",
-                "content.csv:4:5: url: expected an http:// or https:// address, got 'ftp://example.com/x'",
+                "content.csv:4:5: url: expected a web address: only http:// and https:// addresses, not 'ftp://example.com/x'",
                 "content.csv:4:27: status: expected one of submitted, approved, rejected, published, got 'draft'",
                 "clicks.csv:2:22: link_code: no tracked link 'nope' (in links.csv of this import or an earlier one)",
                 "ssi.csv:2:15: total: must be from 0 to 100, got 130.0",

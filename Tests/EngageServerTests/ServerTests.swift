@@ -96,13 +96,13 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
 @Suite struct APITests {
     let march = "from=2026-03-01&to=2026-03-31"
 
-    @Test func healthAndMetricsAnswerWithoutSignIn() async throws {
-        try await withFixture { _, client in
+    @Test func healthAnswersWithoutSignInMetricsForAnAdmin() async throws {
+        try await withFixture { f, client in
             let h = try await client.execute(uri: "/healthz", method: .get)
             #expect(h.status == .ok)
             #expect(h.jsonObject["status"] as? String == "ok")
             _ = try await client.execute(uri: "/api/v1/accounts", method: .get)
-            let m = try await client.execute(uri: "/metrics", method: .get)
+            let m = try await client.execute(uri: "/metrics", method: .get, headers: bearer(f.adminToken))
             #expect(m.status == .ok)
             #expect(m.text.contains("http_server_request_duration"))
             let css = try await client.execute(uri: "/static/app.css", method: .get)

@@ -104,7 +104,7 @@ struct SurveyInviteCommand: AsyncParsableCommand {
                                                                  token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
             let who = try await employeeContacts(store)
             let base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-            func cell(_ s: String) -> String { s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+            let cell = CSVText.cell
             var csv = "employee_id,name,email,link\n"
             for (e, token) in made { csv += [e, who[e]?.0 ?? "", who[e]?.1 ?? "", "\(base)/s/\(token)"].map(cell).joined(separator: ",") + "\n" }
             if let output {
@@ -129,7 +129,9 @@ struct SurveyRemindersCommand: AsyncParsableCommand {
             let store = try await database.open()
             let who = try await employeeContacts(store)
             print("employee_id,name,email")
-            for e in try await SurveyData(store: store).notAnswered(surveyID: survey) { print("\(e),\(who[e]?.0 ?? ""),\(who[e]?.1 ?? "")") }
+            for e in try await SurveyData(store: store).notAnswered(surveyID: survey) {
+                print([e, who[e]?.0 ?? "", who[e]?.1 ?? ""].map(CSVText.cell).joined(separator: ","))
+            }
         }
     }
 }

@@ -72,9 +72,9 @@ extension TableImport {
                     }
                 case .url:
                     if let t = ctx.text(c, f.name, required: f.required) {
-                        if UTMBuilder.isWebURL(t) { v[f.name] = .text(t) } else {
-                            ctx.fail(c, f.name, "expected an http:// or https:// address, got '\(t.prefix(60))'")
-                        }
+                        do { v[f.name] = .text(try UTMBuilder.target(t)) } catch let e as UTMBuilder.Refused {
+                            ctx.fail(c, f.name, "expected a web address: \(e.description)")
+                        } catch {}
                     }
                 }
                 if let r = f.references, let id = v[f.name]?.text, refs[r.table + "." + r.column]?.contains(id) != true {

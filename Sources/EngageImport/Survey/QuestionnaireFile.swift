@@ -19,9 +19,23 @@ public enum QuestionnaireFile {
         return try parse(text, file: path)
     }
 
+    /// Largest questionnaire file, in bytes, and most values in it once YAML aliases are
+    /// expanded (an alias bomb — nested `*a` references — is refused before it expands).
+    static let maxBytes = 256 * 1024, maxNodes = 20_000
+
     public static func parse(_ source: String, file: String) throws -> Questionnaire {
+        guard source.utf8.count <= maxBytes else { throw Refused(file: file, problems: ["larger than \(maxBytes / 1024) KiB"]) }
         let root: Any?
-        do { root = try Yams.load(yaml: source) } catch {
+        do {
+            // composing shares aliased nodes; counting them with a budget stops at once
+            var budget = maxNodes
+            if let node = try Yams.compose(yaml: source), !fits(node, &budget) {
+                throw Refused(file: file, problems: ["more than \(maxNodes) values once its aliases are expanded (a YAML alias bomb?)"])
+            }
+            root = try Yams.load(yaml: source)
+        } catch let e as Refused {
+            throw e
+        } catch {
             throw Refused(file: file, problems: ["not valid YAML or JSON: \(error)"])
         }
         guard let doc = root as? [String: Any] else { throw Refused(file: file, problems: ["expected a mapping at the top (id, version, method, title, items)"]) }
@@ -76,5 +90,19 @@ public enum QuestionnaireFile {
         let rules = q.problems()
         if !rules.isEmpty { throw Refused(file: file, problems: rules) }
         return q
+    }
+
+    /// False once more than `budget` nodes have been seen.
+    static func fits(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .mapping(let m):
+            for (k, v) in m { guard fits(k, &budget), fits(v, &budget) else { return false } }
+        case .sequence(let items):
+            for n in items { guard fits(n, &budget) else { return false } }
+        default: break
+        }
+        return true
     }
 }

@@ -74,7 +74,7 @@ public struct ClickTables: Sendable {
         out.reserveCapacity((links.count + employees.count) * 40)
         for (name, rs) in [("link", links), ("employee", employees)] {
             for r in rs {
-                let key = r.key.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + r.key.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : r.key
+                let key = CSVText.cell(r.key)
                 out += "\(name),\(key),\(r.date),\(r.clicks),\(r.uniqueVisitors)\n"
             }
         }

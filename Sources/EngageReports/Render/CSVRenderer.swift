@@ -5,9 +5,7 @@ import EngageCore
 public struct CSVRenderer: Sendable {
     public init() {}
 
-    static func field(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    static func field(_ s: String) -> String { CSVText.cell(s) }
 
     static func text(_ v: JSONValue) -> String {
         switch v {

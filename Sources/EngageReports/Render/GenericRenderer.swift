@@ -1,3 +1,4 @@
+import EngageCore
 import Foundation
 
 /// Markdown, CSV and HTML for reports without a layout of their own: the JSON's scalar keys
@@ -60,9 +61,7 @@ public struct GenericRenderer: Sendable {
     }
 
     public func csv(_ v: JSONValue) -> String {
-        func q(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
+        let q = CSVText.cell
         return tables(v).map { t in
             "# \(t.name)\n" + t.header.map(q).joined(separator: ",") + "\n" + t.rows.map { $0.map(q).joined(separator: ",") + "\n" }.joined()
         }.joined(separator: "\n")

@@ -295,6 +295,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
+    public func healthProblem() async -> String? {
+        do { _ = try await execute("SELECT 1"); return nil } catch { return "\(error)" }
+    }
+
     /// Row locks only: nothing an import holds makes these wait.
     public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
         try await execute(statements)

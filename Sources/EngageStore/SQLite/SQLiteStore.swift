@@ -17,6 +17,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     let pool: DatabasePool
     let configuration: Configuration
     private let importLock = AsyncLock()
+    private var _minimumFreeBytes = SQLiteStore.defaultMinimumFreeBytes
+    private let freeBytesLock = NSLock()
     let clicks: SQLiteClickSpool
 
     public init(path: String) throws {
@@ -401,6 +403,24 @@ extension SQLiteStore {
         } catch {
             throw mapped(error)
         }
+    }
+
+    /// Free space below which the store reports itself unhealthy: an import or a click
+    /// batch could no longer be written.
+    public static let defaultMinimumFreeBytes: UInt64 = 64 << 20
+    public var minimumFreeBytes: UInt64 {
+        get { freeBytesLock.withLock { _minimumFreeBytes } }
+        set { freeBytesLock.withLock { _minimumFreeBytes = newValue } }
+    }
+
+    public func healthProblem() async -> String? {
+        do { _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") } } catch { return "\(mapped(error))" }
+        var fs = statvfs()
+        let dir = (path as NSString).deletingLastPathComponent
+        guard statvfs(dir.isEmpty ? "." : dir, &fs) == 0 else { return "cannot read the free space of the database's disk" }
+        let free = UInt64(fs.f_bavail) * UInt64(fs.f_frsize)
+        let needed = minimumFreeBytes
+        return free < needed ? "the disk holding the database has \(free >> 20) MiB free (at least \(needed >> 20) needed)" : nil
     }
 
     /// Copies the WAL into the database file and empties it (backups, tests).
