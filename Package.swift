@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "EngageStoreTests", dependencies: ["EngageCore", "EngageStore", "EngageImport", "EngageTestSupport"]),
         .testTarget(name: "EngageImportTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageTestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "EngageServerTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",

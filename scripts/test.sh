@@ -25,12 +25,17 @@ if [ -z "${ENGAGE_TEST_POSTGRES_URL:-}" ]; then
   source scripts/throwaway-postgres.sh
 fi
 export ENGAGE_REQUIRE_POSTGRES=1
+# the hostile-CSV fuzz target (HostileCSVTests) runs this many cases
+export ENGAGE_FUZZ_COUNT="${ENGAGE_FUZZ_COUNT:-2000}"
 # a hang fails the run instead of eating CI's time
 timeout --kill-after=30 2400 swift test "$@"
 
-# The dashboard in a real headless Chromium (skipped when a filter narrows the run).
+# The dashboard in a real headless Chromium, the API fuzzed against its OpenAPI document,
+# kill -9 during redirects (skipped when a filter narrows the run).
 if [ $# -eq 0 ]; then
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
+  command -v schemathesis >/dev/null 2>&1 || python3 -m pip install -q schemathesis
   timeout --kill-after=10 600 python3 scripts/browser_test.py "$(swift build --show-bin-path)/engage" --out .build/browser-test
   timeout --kill-after=10 300 python3 scripts/redirect_durability_test.py "$(swift build --show-bin-path)/engage"
+  timeout --kill-after=10 900 python3 scripts/schemathesis_test.py "$(swift build --show-bin-path)/engage" --out .build/schemathesis
 fi

@@ -76,12 +76,24 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = EngageContext
     let pages: Pages
+    let routes: RouteTable
 
     func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let e = Self.classify(error, context: context)
+            var e = Self.classify(error, context: context)
+            // a path we serve, asked with a method we do not: 405 with the methods we do
+            var allow: [String] = []
+            if (error as? HTTPResponseError)?.status == .notFound, !(error is APIError) {
+                allow = routes.methods(for: request.uri.path)
+                if !allow.isEmpty { e = APIError(.methodNotAllowed, "this address answers \(allow.joined(separator: ", ")) only") }
+            }
+            if !allow.isEmpty {
+                var r = try e.response(from: request, context: context)
+                r.headers[.allow] = allow.joined(separator: ", ")
+                return r
+            }
             let wantsJSON = request.uri.path.hasPrefix("/api/") || request.uri.path == "/healthz" || request.uri.path == "/metrics"
                 || (request.headers[.accept]?.contains("application/json") ?? false)
             if wantsJSON { return try e.response(from: request, context: context) }
@@ -118,11 +130,33 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
+/// The routes the router serves (path template → methods), for 405 answers.
+final class RouteTable: @unchecked Sendable {
+    private let lock = NSLock()
+    private var routes: [(segments: [Substring], method: String)] = []
+
+    func set(_ list: [(String, HTTPRequest.Method)]) {
+        lock.withLock { routes = list.map { ($0.0.split(separator: "/"), $0.1.rawValue) } }
+    }
+
+    /// The methods served at `path` (its segments matched against the templates).
+    func methods(for path: String) -> [String] {
+        let parts = path.split(separator: "/")
+        let found = lock.withLock {
+            routes.filter { r in
+                r.segments.count == parts.count && zip(r.segments, parts).allSatisfy { t, p in t.hasPrefix("{") || t.hasPrefix(":") || t == "*" || t == p }
+            }.map(\.method)
+        }
+        return Array(Set(found)).sorted()
+    }
+}
+
 /// Builds `engage serve`'s application over a migrated store.
 public enum EngageServerApp {
     public static func router(state: ServerState) -> Router<EngageContext> {
         _ = EngageMetrics.registry
-        let router = Router(context: EngageContext.self)
+        let router = Router(context: EngageContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteTable()
         // tracked-link redirects first: they need none of the page and API middleware
         // (their clicks are their log; they are counted by engage_redirects_total)
         Redirects(app: state).register(on: router)
@@ -131,7 +165,7 @@ public enum EngageServerApp {
         let pages = Pages(app: state, api: api)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: ErrorMiddleware(pages: pages, routes: routes))
         router.add(middleware: AuthMiddleware(app: state))
 
         router.get("healthz") { _, _ in
@@ -167,6 +201,7 @@ public enum EngageServerApp {
         }
         api.register(on: router)
         pages.register(on: router)
+        routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
 

@@ -29,8 +29,10 @@ struct QueryReader {
         return d
     }
 
+    /// A whole number in `range`; absent: nil. Present but empty is an error (no form sends
+    /// an empty number).
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let s = string(name), !s.isEmpty else { return nil }
+        guard let s = string(name) else { return nil }
         guard let v = Int(s), range.contains(v) else {
             throw APIError(.badRequest, "\(name): '\(s)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -38,7 +40,7 @@ struct QueryReader {
     }
 
     func oneOf(_ name: String, _ values: [String]) throws -> String? {
-        guard let s = string(name), !s.isEmpty else { return nil }
+        guard let s = string(name) else { return nil }
         guard values.contains(s) else { throw APIError(.badRequest, "\(name): '\(s)' is not one of \(values.joined(separator: ", "))") }
         return s
     }
