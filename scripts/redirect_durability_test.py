@@ -7,29 +7,11 @@ Creates a tracked link in a fresh SQLite file, starts `engage serve`, follows th
 times (each answer must be a 302 to the tagged target), kills the server with SIGKILL at
 once, restarts it and checks that all N clicks are stored and the link still redirects.
 """
-import http.client, os, signal, socket, sqlite3, subprocess, sys, tempfile, time, urllib.request
+import http.client, os, signal, sqlite3, subprocess, sys, tempfile, time, urllib.request
+
+from serving import free_port, start
 
 N = 200
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
-
-
-def start(engage, db, port):
-    p = subprocess.Popen([engage, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return p
-        except Exception:
-            time.sleep(0.05)
-    p.kill()
-    raise SystemExit("FAIL - engage serve did not start")
 
 
 def main():

@@ -9,15 +9,9 @@ check (no 5xx, every status and body as documented, invalid input refused, valid
 accepted where OpenAPI can say what valid is, authentication required where documented) — a bounded number of examples per
 operation with a fixed seed, so a run is repeatable. Exits non-zero on any failure.
 """
-import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.request
+import argparse, os, shutil, subprocess, sys, tempfile
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from serving import free_port, start, stop
 
 
 def main():
@@ -36,16 +30,8 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(a.out, "serve.log"), "w")
-    server = subprocess.Popen([engage, "serve", "--db", db, "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    server = start(engage, db, port, log=log)
     try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("engage serve did not answer /healthz")
         st = shutil.which("schemathesis") or shutil.which("st")
         # every check but positive_data_acceptance: some rules span fields and OpenAPI cannot
         # say them (a period of at most 3,700 days; ?file= required for a raw CSV body; a
@@ -58,11 +44,7 @@ def main():
         print("running:", " ".join(c if not c.startswith("Authorization") else "Authorization: Bearer …" for c in cmd), flush=True)
         code = subprocess.run(cmd).returncode
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
     if code != 0:
         print(f"schemathesis found problems (exit {code}); the server's log is in {a.out}/serve.log", file=sys.stderr)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import EngageCore
-import EngageReports
 import EngageStore
 import Foundation
 
@@ -49,20 +48,12 @@ func emit(_ text: String, to output: String?) throws {
     }
 }
 
-/// Runs `body`, turning store and import errors into a one-line message and exit code 1.
+/// Runs `body`, turning the errors a user is meant to read (store, limits, user rules, …)
+/// into a one-line message and exit code 1.
 func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
-    } catch let e as StoreError {
-        printError("engage: \(e.description)")
-        throw ExitCode(1)
-    } catch let e as ArithmeticOverflow {
-        printError("engage: \(e.description)")
-        throw ExitCode(1)
-    } catch let e as PeriodTooLong {
-        printError("engage: \(e.description)")
-        throw ExitCode(1)
-    } catch let e as ThresholdBelowSetting {
+    } catch let e as any UserFacingError {
         printError("engage: \(e.description)")
         throw ExitCode(1)
     }

@@ -27,8 +27,12 @@ public enum Limits {
     }
 }
 
+/// An error whose `description` is the one line a user is shown (the CLI prints it and
+/// exits with status 1).
+public protocol UserFacingError: Error, CustomStringConvertible {}
+
 /// A sum that would pass the largest whole number Engage can hold (2^63 − 1).
-public struct ArithmeticOverflow: Error, CustomStringConvertible, Sendable, Equatable {
+public struct ArithmeticOverflow: UserFacingError, Sendable, Equatable {
     public var what: String
     public init(_ what: String = "a total") { self.what = what }
     public var description: String {

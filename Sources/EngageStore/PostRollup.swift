@@ -142,7 +142,7 @@ extension AccountFigures {
 }
 
 /// An account's day of posts past `Limits.maxDayTotal`: the import is refused.
-public struct DayTotalTooLarge: Error, CustomStringConvertible, Sendable {
+public struct DayTotalTooLarge: UserFacingError, Sendable {
     public var accountID: String
     public var date: LocalDate
     public var problem: String

@@ -1,7 +1,7 @@
 import EngageCore
 
 /// Errors of the store layer; `description` is the one line a user sees.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct StoreError: UserFacingError, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

@@ -182,6 +182,34 @@ import Testing
         }
     }
 
+    /// Before the fix a report built during an import saw its uncommitted rows and was
+    /// cached under its import id; the import was refused, the next one got the same id,
+    /// and the cached report served the refused data instead of the new.
+    @Test func aReportBuiltDuringARefusedImportIsNeverServedLater() async throws {
+        try await withFixture { f, client in
+            let march = "/api/v1/reports/social?from=2026-03-01&to=2026-03-31"
+            let started = Gate(), release = Gate()
+            let refused = Task {
+                try await f.store.withImport(source: "refused") { session in
+                    _ = try await session.upsert(accounts: [Account(accountID: "ghost", network: "vk")])
+                    await started.open()
+                    await release.wait()
+                    throw StoreError("refused on purpose")
+                }
+            }
+            await started.wait()
+            let during = try await client.execute(uri: march, method: .get, headers: bearer(f.viewerToken))
+            #expect(during.status == .ok && !during.text.contains("ghost"))
+            await release.open()
+            _ = try? await refused.value
+            guard case .success = try await importFiles(["accounts.csv": "account_id,network\nreal,vk\n"], into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("refused"); return
+            }
+            let after = try await client.execute(uri: march, method: .get, headers: bearer(f.viewerToken))
+            #expect(after.text.contains("\"real\"") && !after.text.contains("ghost"))
+        }
+    }
+
     /// Before the fix an import through the API ran on the server's only connection:
     /// sign-ins failed with 503 while it ran.
     @Test func signInsWorkDuringAnImport() async throws {
@@ -207,17 +235,3 @@ import Testing
     }
 }
 
-/// A one-shot signal between tasks.
-actor Gate {
-    private var isOpen = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-    func open() {
-        isOpen = true
-        for w in waiters { w.resume() }
-        waiters = []
-    }
-}

@@ -5,20 +5,6 @@ import EngageTestSupport
 import Foundation
 import Testing
 
-/// A one-shot signal between tasks.
-actor Gate {
-    private var isOpen = false
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-    func open() {
-        isOpen = true
-        for w in waiters { w.resume() }
-        waiters = []
-    }
-}
 
 /// An import in progress is invisible to everyone else and holds nobody up for long: before
 /// the fix, on SQLite, an import ran on the only connection, so readers saw its rows before

@@ -116,3 +116,19 @@ public let accountsCSV = """
     tg_comp,telegram,Comp,true,UTC
 
     """
+
+/// A one-shot signal between tasks (e.g. an import held open while others read).
+public actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    public init() {}
+    public func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+    public func open() {
+        isOpen = true
+        for w in waiters { w.resume() }
+        waiters = []
+    }
+}

@@ -47,13 +47,6 @@ struct UserCommand: AsyncParsableCommand {
 
 extension Role: ExpressibleByArgument {}
 
-/// A user problem as the one line the CLI prints.
-func reportingUserProblems<T>(_ body: () async throws -> T) async throws -> T {
-    try await reportingErrors {
-        do { return try await body() } catch let e as UserProblem { throw StoreError(e.description) }
-    }
-}
-
 struct UserAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add", abstract: "Add a user; the password is asked for (or read from standard input when it is not a terminal).")
@@ -64,7 +57,7 @@ struct UserAddCommand: AsyncParsableCommand {
     @Argument(help: "The user's login name.") var name: String
 
     func run() async throws {
-        try await reportingUserProblems {
+        try await reportingErrors {
             let store = try await database.open()
             _ = try Users.normalized(name)
             let password = try readPassword(prompt: "Password for \(name): ")
@@ -100,7 +93,7 @@ struct UserRoleCommand: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        try await reportingUserProblems {
+        try await reportingErrors {
             let users = Users(store: try await database.open())
             try await users.setRole(uid: try await namedUser(users, name).uid, role: role)
             print("\(name) is now \(role.rawValue)")
@@ -116,7 +109,7 @@ struct UserPasswordCommand: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        try await reportingUserProblems {
+        try await reportingErrors {
             let users = Users(store: try await database.open())
             let u = try await namedUser(users, name)
             let password = try readPassword(prompt: "New password for \(u.name): ")
@@ -133,7 +126,7 @@ struct UserRemoveCommand: AsyncParsableCommand {
     @Argument var name: String
 
     func run() async throws {
-        try await reportingUserProblems {
+        try await reportingErrors {
             let users = Users(store: try await database.open())
             try await users.remove(uid: try await namedUser(users, name).uid)
             print("removed \(name)")

@@ -83,7 +83,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
 /// A period `[from, to]`, both days inclusive.
 /// A report period longer than `Limits.maxPeriodDays`.
-public struct PeriodTooLong: Error, CustomStringConvertible, Sendable {
+public struct PeriodTooLong: UserFacingError, Sendable {
     public var days: Int
     public var description: String { "the period has \(days) days; a report covers at most \(Limits.maxPeriodDays) (about ten years)" }
 }

@@ -1,3 +1,4 @@
+import EngageCore
 import Foundation
 
 /// A JSON value with ordered object keys and explicit nulls, so reports print their keys
@@ -70,24 +71,5 @@ public indirect enum JSONValue: Sendable, Equatable {
         out += "\n" + String(repeating: " ", count: indent * level)
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += s
-            out += "\""
-            return
-        }
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
-    }
+    static func escape(_ s: String, into out: inout String) { JSONText.quote(s, into: &out) }
 }

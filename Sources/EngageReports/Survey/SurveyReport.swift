@@ -78,7 +78,7 @@ public struct SurveyReport: Sendable {
 }
 
 /// A requested anonymity threshold below the configured one (a request can only raise it).
-public struct ThresholdBelowSetting: Error, CustomStringConvertible, Sendable {
+public struct ThresholdBelowSetting: UserFacingError, Sendable {
     public var requested: Int
     public var configured: Int
     public var description: String {

@@ -24,7 +24,7 @@ public struct User: Sendable, Equatable {
 }
 
 /// Why a user could not be added or changed (the CLI prints it, the page shows it).
-public enum UserProblem: Error, CustomStringConvertible, Sendable, Equatable {
+public enum UserProblem: UserFacingError, Sendable, Equatable {
     case name(String)
     case password
     case nameTaken(String)

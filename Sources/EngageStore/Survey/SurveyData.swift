@@ -22,7 +22,7 @@ public struct SurveyVector: Sendable, Equatable {
 
     /// The answers as stored: a JSON object, keys sorted.
     public var answersJSON: String {
-        JSONTextEncoding.object(answers)
+        JSONText.object(answers)
     }
 
     public init?(answersJSON: String, comment: String?) {
@@ -33,30 +33,6 @@ public struct SurveyVector: Sendable, Equatable {
         }
         answers = out
         self.comment = comment
-    }
-}
-
-/// A flat JSON object of strings, keys sorted (no JSONSerialization: its output order and
-/// escaping differ between platforms).
-enum JSONTextEncoding {
-    static func object(_ d: [String: String]) -> String {
-        "{" + d.sorted { $0.key < $1.key }.map { string($0.key) + ":" + string($0.value) }.joined(separator: ",") + "}"
-    }
-
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
     }
 }
 
