@@ -149,6 +149,17 @@ struct Redirects {
     static let redirects = Metrics.Counter(label: "engage_redirects_total")
 
     func register(on router: Router<EngageContext>) {
+        // a link checker's HEAD sees the redirect; it is not a click
+        router.head("r/{code}") { _, context in
+            let code = context.param("code")
+            guard code.count <= 64, let target = try await app.links.target(code, now: app.config.now()) else {
+                return Response(status: .notFound)
+            }
+            var headers = HTTPFields()
+            headers[.location] = target
+            headers[.cacheControl] = "no-store"
+            return Response(status: .found, headers: headers)
+        }
         router.get("r/{code}") { request, context in
             let code = context.param("code")
             let now = app.config.now()

@@ -235,3 +235,20 @@ import Testing
     }
 }
 
+
+extension HardeningTests {
+    /// HEAD works wherever GET does (link checkers); on a tracked link it is not a click.
+    @Test func headSeesTheRedirectWithoutAClick() async throws {
+        try await withFixture { f, client in
+            _ = try await TrackedLinks.create(.init(target: "https://example.com/x", code: "headtest"), store: f.store, now: testNow)
+            let before = try await f.store.counts()["clicks"] ?? 0
+            let head = try await client.execute(uri: "/r/headtest", method: .head)
+            #expect(head.status == .found && head.headers[.location] == "https://example.com/x")
+            #expect(try await f.store.counts()["clicks"] == before)
+            let page = try await client.execute(uri: "/healthz", method: .head)
+            #expect(page.status == .ok)
+            let wrong = try await client.execute(uri: "/api/v1/accounts", method: .delete, headers: bearer(f.viewerToken))
+            #expect(wrong.status == .methodNotAllowed && wrong.headers[.allow]?.contains("GET") == true)
+        }
+    }
+}

@@ -18,7 +18,9 @@ actor SQLiteClickSpool {
     let spoolPath: String
     let configuration: Configuration
     /// How long a click batch waits for the database's write lock before it is spooled.
-    static let lockWait: TimeInterval = 0.2
+    static let lockWait: TimeInterval = 0.05
+    /// After the lock was found held, batches go straight to the spool for this long.
+    static let spoolFor: Duration = .milliseconds(500)
     /// Clicks moved in per batch written (bounds the time a drain adds to a redirect).
     static let chunk = 5_000
 
@@ -26,6 +28,8 @@ actor SQLiteClickSpool {
     private var spool: DatabaseQueue?
     /// Unknown at first (an earlier run may have left clicks): checked on the first drain.
     private var mayHoldClicks = true
+    /// Until when batches skip the database (its lock was held a moment ago).
+    private var lockedUntil: ContinuousClock.Instant?
 
     init(path: String, configuration: Configuration) {
         self.path = path
@@ -74,11 +78,14 @@ actor SQLiteClickSpool {
     func record(_ clicks: [ClickRow], readOwners: @Sendable ([String]) async throws -> [String: String]) async throws {
         guard !clicks.isEmpty else { return }
         do {
+            if let until = lockedUntil, ContinuousClock.now < until { throw DatabaseError(resultCode: .SQLITE_BUSY) }
             try await mainConnection().write { db in
                 let st = try db.raw(ClickRow.insertSQL)
                 for c in clicks { try st.runOnce(c.values) }
             }
+            lockedUntil = nil
         } catch where Self.isLocked(error) {
+            if lockedUntil == nil || ContinuousClock.now >= lockedUntil! { lockedUntil = ContinuousClock.now + Self.spoolFor }
             // the owner at click time, read from the last committed state (reads never wait)
             let owners = try await readOwners(Array(Set(clicks.map(\.code))))
             guard let spool = try spoolConnection(create: true) else { return }
