@@ -19,7 +19,8 @@ actor SQLiteClickSpool {
     let configuration: Configuration
     /// How long a click batch waits for the database's write lock before it is spooled.
     static let lockWait: TimeInterval = 0.05
-    /// After the lock was found held, batches go straight to the spool for this long.
+    /// After the lock was found held, batches do not wait for it for this long (they try
+    /// it once, and go to the spool if it is still held).
     static let spoolFor: Duration = .milliseconds(500)
     /// Clicks moved in per batch written (bounds the time a drain adds to a redirect).
     static let chunk = 5_000
@@ -28,7 +29,7 @@ actor SQLiteClickSpool {
     private var spool: DatabaseQueue?
     /// Unknown at first (an earlier run may have left clicks): checked on the first drain.
     private var mayHoldClicks = true
-    /// Until when batches skip the database (its lock was held a moment ago).
+    /// Until when batches do not wait for the lock (it was held a moment ago).
     private var lockedUntil: ContinuousClock.Instant?
 
     init(path: String, configuration: Configuration) {
@@ -78,10 +79,15 @@ actor SQLiteClickSpool {
     func record(_ clicks: [ClickRow], readOwners: @Sendable ([String]) async throws -> [String: String]) async throws {
         guard !clicks.isEmpty else { return }
         do {
-            if let until = lockedUntil, ContinuousClock.now < until { throw DatabaseError(resultCode: .SQLITE_BUSY) }
-            try await mainConnection().write { db in
-                let st = try db.raw(ClickRow.insertSQL)
-                for c in clicks { try st.runOnce(c.values) }
+            // just after the lock was found held, do not wait for it at all
+            let waitMs: Int32 = lockedUntil.map { ContinuousClock.now < $0 } == true ? 0 : Int32(Self.lockWait * 1000)
+            try await mainConnection().writeWithoutTransaction { db in
+                sqlite3_busy_timeout(db.sqliteConnection, waitMs)
+                try db.inTransaction(.immediate) {
+                    let st = try db.raw(ClickRow.insertSQL)
+                    for c in clicks { try st.runOnce(c.values) }
+                    return .commit
+                }
             }
             lockedUntil = nil
         } catch where Self.isLocked(error) {
