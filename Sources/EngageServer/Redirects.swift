@@ -108,8 +108,7 @@ final class LinkCache: @unchecked Sendable {
 
     func target(_ code: String, now: Int64) async throws -> String? {
         if let e = lock.withLock({ entries[code] }), e.until > now { return e.target }
-        let row = try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first
-        let target = row?.first?.text.flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
+        let target = try await WebData(store: store).linkTarget(code: code).flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
         lock.withLock {
             if entries.count > 100_000 { entries.removeAll() }
             entries[code] = (target, now + (target == nil ? 5 : 60))

@@ -151,9 +151,5 @@ struct SurveyCloseCommand: AsyncParsableCommand {
 
 /// employee_id → (name, email), for invitation and reminder lists.
 func employeeContacts(_ store: any Store) async throws -> [String: (String, String)] {
-    var who: [String: (String, String)] = [:]
-    for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
-        who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
-    }
-    return who
+    try await Employees(store: store).contacts().mapValues { ($0.name, $0.email) }
 }

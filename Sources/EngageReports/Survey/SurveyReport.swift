@@ -129,13 +129,11 @@ public struct SurveyReportBuilder: Sendable {
         // headcount as of the survey's day, by stratum
         let day = LocalDate(dayNumber: Int(survey.createdAt / 86_400))
         let year = day.components.year
-        let employees = try await store.execute("SELECT department, is_manager, birth_year, gender, hired_on, left_on FROM employees")
         var headcount: [String: [String: Int]] = [:]
-        for e in employees {
-            let hired = e[4].int.map(LocalDate.init(dayNumber:)), left = e[5].int.map(LocalDate.init(dayNumber:))
-            guard hired.map({ $0 <= day }) ?? true, left.map({ $0 >= day }) ?? true else { continue }
+        for e in try await Employees(store: store).strata() {
+            guard e.hiredOn.map({ $0 <= day }) ?? true, e.leftOn.map({ $0 >= day }) ?? true else { continue }
             r.headcount += 1
-            let keys: [String?] = [e[0].text, Self.role(e[1].int.map { $0 != 0 }), e[2].int.map { Survey.ageBand(birthYear: $0, in: year) }, e[3].text]
+            let keys: [String?] = [e.department, Self.role(e.isManager), e.birthYear.map { Survey.ageBand(birthYear: $0, in: year) }, e.gender]
             for (dim, k) in zip(Self.dimensions, keys) { if let k, !k.isEmpty { headcount[dim, default: [:]][k, default: 0] += 1 } }
         }
 
@@ -179,37 +177,28 @@ public struct SurveyReportBuilder: Sendable {
             r.trend.append(w)
         }
 
-        r.events = try await store.execute("SELECT event_id, name, day, invited, attended FROM events ORDER BY day, event_id COLLATE BINARY").map {
-            ($0[0].text ?? "", $0[1].text, LocalDate(dayNumber: $0[2].int ?? 0), $0[3].int ?? 0, $0[4].int ?? 0)
-        }
+        r.events = try await data.events()
 
         // department value beside HR metrics (each department's latest period) and advocacy
         // participation (sharers in the 90 days before the survey / employed), over the
         // departments shown
         let shown = (r.breakdowns.first { $0.0 == "department" }?.1 ?? []).filter { !$0.suppressed && $0.respondents > 0 }
         let valueOf = Dictionary(uniqueKeysWithValues: shown.compactMap { g in (q.method == .yesNo ? g.engagementPct : g.index).map { (g.key, $0) } })
-        var latest: [String: [StoreValue]] = [:]
-        for row in try await store.execute("SELECT department, period, turnover_pct, absenteeism_pct, productivity FROM hr_metrics ORDER BY department, period") {
-            latest[row[0].text ?? ""] = row
-        }
-        for (i, metric) in ["turnover_pct", "absenteeism_pct", "productivity"].enumerated() {
+        let latest = try await data.latestHRMetrics()
+        let metrics: [(String, KeyPath<(turnoverPct: Double?, absenteeismPct: Double?, productivity: Double?), Double?>)] =
+            [("turnover_pct", \.turnoverPct), ("absenteeism_pct", \.absenteeismPct), ("productivity", \.productivity)]
+        for (metric, path) in metrics {
             let pairs = valueOf.keys.sorted().compactMap { d -> (String, Double, Double)? in
-                guard let v = valueOf[d], let o = latest[d]?[i + 2].double else { return nil }
+                guard let v = valueOf[d], let o = latest[d]?[keyPath: path] else { return nil }
                 return (d, v, o)
             }
             r.outcomes.append(.init(metric: metric, pairs: pairs))
         }
-        let since = survey.createdAt - 90 * 86_400
-        let participation = try await store.execute("""
-            SELECT e.department, COUNT(DISTINCT e.employee_id), COUNT(DISTINCT s.employee_id)
-            FROM employees e LEFT JOIN shares s ON s.employee_id = e.employee_id AND s.shared_at >= ?1 AND s.shared_at < ?2
-            WHERE e.department IS NOT NULL GROUP BY e.department
-            """, [.int(Int(since)), .int(Int(survey.createdAt))])
-        let pairs = participation.compactMap { row -> (String, Double, Double)? in
-            guard let d = row[0].text, let v = valueOf[d], let n = row[1].int, n > 0, let k = row[2].int else { return nil }
-            return (d, v, Double(k) / Double(n) * 100)
-        }.sorted { $0.0 < $1.0 }
-        if try await store.execute("SELECT COUNT(*) FROM shares").first?.first?.int ?? 0 > 0 {
+        if let sharing = try await Employees(store: store).sharingByDepartment(from: survey.createdAt - 90 * 86_400, to: survey.createdAt) {
+            let pairs = sharing.compactMap { s -> (String, Double, Double)? in
+                guard let v = valueOf[s.department], s.employees > 0 else { return nil }
+                return (s.department, v, Double(s.sharers) / Double(s.employees) * 100)
+            }.sorted { $0.0 < $1.0 }
             r.outcomes.append(.init(metric: "advocacy_participation_pct", pairs: pairs))
         }
         return r

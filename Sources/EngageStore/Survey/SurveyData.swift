@@ -225,6 +225,24 @@ extension SurveyData {
 }
 
 extension SurveyData {
+    /// Corporate events, by date.
+    public func events() async throws -> [(id: String, name: String?, date: LocalDate, invited: Int, attended: Int)] {
+        try await store.execute("SELECT event_id, name, day, invited, attended FROM events ORDER BY day, event_id COLLATE BINARY").map {
+            ($0[0].text ?? "", $0[1].text, LocalDate(dayNumber: $0[2].int ?? 0), $0[3].int ?? 0, $0[4].int ?? 0)
+        }
+    }
+
+    /// Each department's latest HR metrics (by period): department → (turnover %, absenteeism %, productivity).
+    public func latestHRMetrics() async throws -> [String: (turnoverPct: Double?, absenteeismPct: Double?, productivity: Double?)] {
+        var latest: [String: (Double?, Double?, Double?)] = [:]
+        for r in try await store.execute("SELECT department, period, turnover_pct, absenteeism_pct, productivity FROM hr_metrics ORDER BY department, period") {
+            latest[r[0].text ?? ""] = (r[2].double, r[3].double, r[4].double)
+        }
+        return latest
+    }
+}
+
+extension SurveyData {
     /// The anonymity threshold (`settings.survey_threshold`, default 5, never below 3): the
     /// smallest group shown, and the smallest batch of answers released into the results.
     public static let thresholdSetting = "survey_threshold"

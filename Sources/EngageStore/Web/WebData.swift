@@ -190,6 +190,11 @@ public struct WebData: Sendable {
         }
     }
 
+    /// The stored target of a tracked link.
+    public func linkTarget(code: String) async throws -> String? {
+        try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first?.first?.text
+    }
+
     /// Stores a tracked link (import_id 0: made by Engage, not imported). Unknown employee or
     /// content ids and taken codes are `StoreError`s.
     public func addLink(_ l: NewLink, now: Int64) async throws {
