@@ -14,13 +14,7 @@ import argparse, datetime, os, signal, socket, subprocess, sys, tempfile, time, 
 
 from playwright.sync_api import sync_playwright
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from serving import free_port
 
 
 def check(cond, message):
