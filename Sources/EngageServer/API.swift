@@ -175,7 +175,7 @@ struct API {
         query.descending = (try q.oneOf("order", ["asc", "desc"]) ?? "desc") == "desc"
         query.page = try q.int("page", in: 1...1_000_000) ?? 1
         query.perPage = try q.int("per_page", in: 1...500) ?? 50
-        let page = try await app.web.posts(query)
+        let page = try await app.posts.page(query)
         let ids = Array(Set(page.posts.map(\.accountID))).sorted()
         let figures = ids.isEmpty ? [:] : try await app.store.accountFigures(period: query.period, accountIDs: ids)
         return PostsPage(query: query, page: page, followers: figures.mapValues(\.followers))

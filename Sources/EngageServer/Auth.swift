@@ -14,7 +14,7 @@ struct AuthMiddleware: RouterMiddleware {
         context.lang = Self.language(request)
         if let auth = request.headers[.authorization] {
             guard auth.lowercased().hasPrefix("bearer "), case let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces),
-                  !token.isEmpty, let t = try await app.web.token(hash: Security.tokenHash(token), now: app.config.now())
+                  !token.isEmpty, let t = try await app.tokens.token(hash: Security.tokenHash(token), now: app.config.now())
             else { throw APIError(.unauthorized, "the API token is not valid") }
             context.principal = Principal(name: t.name, role: t.role, userID: nil, session: nil)
         } else if let cookie = request.cookies[ServerState.sessionCookie]?.value {

@@ -177,9 +177,9 @@ struct Pages {
         let nameKey = (try? Users.normalized(name).key) ?? name.lowercased()
         let pairKey = app.security.accountKey(nameKey + "|" + address), addressKey = app.security.addressKey(address)
         let accountKey = app.security.accountKey(nameKey)
-        let pairFailures = try await app.web.loginFailures(key: pairKey, since: since)
-        let addressFailures = try await app.web.loginFailures(key: addressKey, since: since)
-        let accountFailures = try await app.web.loginFailures(key: accountKey, since: since)
+        let pairFailures = try await app.signIns.count(key: pairKey, since: since)
+        let addressFailures = try await app.signIns.count(key: addressKey, since: since)
+        let accountFailures = try await app.signIns.count(key: accountKey, since: since)
         if pairFailures >= app.config.loginFailuresPerAccount || addressFailures >= app.config.loginFailuresPerAddress
             || accountFailures >= app.config.loginFailuresPerAccountEverywhere {
             return try await loginPage(request, context, name: name, error: t["too_many"], status: .tooManyRequests)
@@ -188,11 +188,11 @@ struct Pages {
         let user = try await app.users.user(named: name)
         let passwordOK = Security.verifyPassword(form["password"] ?? "", hash: user?.passwordHash ?? app.decoyHash)
         guard let user, passwordOK else {
-            try await app.web.recordLoginFailure(keys: [pairKey, addressKey, accountKey], at: now, keepSeconds: app.config.loginWindowSeconds)
+            try await app.signIns.record(keys: [pairKey, addressKey, accountKey], at: now, keepSeconds: app.config.loginWindowSeconds)
             return try await loginPage(request, context, name: name, error: t["bad_login"], status: .unauthorized)
         }
         // a sign-in writes nothing unless there are failures to forget (it works during an import)
-        if pairFailures > 0 { try? await app.web.clearLoginFailures(key: pairKey) }
+        if pairFailures > 0 { try? await app.signIns.clear(key: pairKey) }
         let next = localPath(form["next"])
         var r = Response.redirect(to: next, type: .found)
         r.setCookie(app.cookie(ServerState.sessionCookie, app.sessionValue(for: user), request: request, maxAge: Int(app.config.sessionSeconds)))
@@ -325,7 +325,7 @@ struct Pages {
         var page = 1
         while true {
             query.page = page
-            let p = try await app.web.posts(query)
+            let p = try await app.posts.page(query)
             for item in p.posts {
                 var post = item.post
                 post.followers = first.followers[item.accountID]?.on(post.date)

@@ -108,7 +108,7 @@ final class LinkCache: @unchecked Sendable {
 
     func target(_ code: String, now: Int64) async throws -> String? {
         if let e = lock.withLock({ entries[code] }), e.until > now { return e.target }
-        let target = try await WebData(store: store).linkTarget(code: code).flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
+        let target = try await Links(store: store).target(code: code).flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
         lock.withLock {
             if entries.count > 100_000 { entries.removeAll() }
             entries[code] = (target, now + (target == nil ? 5 : 60))
@@ -120,16 +120,16 @@ final class LinkCache: @unchecked Sendable {
 /// The random salt of each UTC day (shared by every instance through `settings`; earlier
 /// days' salts are deleted, so old visitor hashes can never be recomputed).
 final class VisitorSalt: @unchecked Sendable {
-    let web: WebData
+    let settings: Settings
     private let lock = NSLock()
     /// Today's HMAC, keyed once (copied per use: keying is two SHA-256 blocks).
     private var current: (day: Int, hmac: HMAC<SHA256>)?
-    init(web: WebData) { self.web = web }
+    init(settings: Settings) { self.settings = settings }
 
     func hash(address: String, userAgent: String, now: Int64) async throws -> String {
         if let h = cachedHash(address: address, userAgent: userAgent, now: now) { return h }
         let today = Int(now / 86_400)
-        let salt = try await web.visitorSalt(day: today) { Security.randomToken(bytes: 32) }
+        let salt = try await settings.visitorSalt(day: today) { Security.randomToken(bytes: 32) }
         let key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
         lock.withLock { current = (today, HMAC<SHA256>(key: key)) }
         return cachedHash(address: address, userAgent: userAgent, now: now)!

@@ -67,11 +67,11 @@ extension ServerState {
     /// it commits); a report is kept only when the version is the same after it was built,
     /// so a report never sits under a version whose data it does not show.
     func socialReport(period: Period, accountIDs: [String]?) async throws -> CachedReport {
-        let version = try await web.dataVersion()
+        let version = try await store.dataVersion()
         let key = ReportCache.Key(period: period, accountIDs: accountIDs ?? [], version: version)
         if let report = await reports.cached(key) { return CachedReport(report: report, key: key, cache: reports) }
         let report = try await SocialReportBuilder(store: store).build(period: period, accountIDs: accountIDs)
-        if try await web.dataVersion() == version { await reports.store(key, report) }
+        if try await store.dataVersion() == version { await reports.store(key, report) }
         return CachedReport(report: report, key: key, cache: reports)
     }
 }

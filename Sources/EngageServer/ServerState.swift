@@ -10,7 +10,10 @@ import Mustache
 /// cookies, login failures and tokens live in the database.
 public final class ServerState: Sendable {
     public let store: any Store
-    let web: WebData
+    let settings: Settings
+    let tokens: Tokens
+    let signIns: SignInFailures
+    let posts: Posts
     let users: Users
     /// A bcrypt hash of nothing anyone knows: a sign-in with an unknown name is checked
     /// against it, so it takes as long as one with a known name.
@@ -33,15 +36,18 @@ public final class ServerState: Sendable {
     public init(store: any Store, config: ServerConfig) async throws {
         self.store = store
         self.config = config
-        web = WebData(store: store)
+        settings = Settings(store: store)
+        tokens = Tokens(store: store)
+        signIns = SignInFailures(store: store)
+        posts = Posts(store: store)
         users = Users(store: store)
         decoyHash = Security.hashPassword(Security.randomToken(), cost: config.bcryptCost)
         clicks = ClickWriter(store: store)
         links = LinkCache(store: store)
-        salt = VisitorSalt(web: web)
+        salt = VisitorSalt(settings: settings)
         ballots = SurveyBallotBox(store: store)
         uploads = UploadGate(limit: config.maxConcurrentUploads)
-        security = Security(secret: try await web.setting("session_secret", orInit: { Security.randomToken(bytes: 48) }))
+        security = Security(secret: try await settings.value("session_secret", orInit: { Security.randomToken(bytes: 48) }))
         guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }
         templates = try await MustacheLibrary(directory: dir)
     }

@@ -39,7 +39,7 @@ public enum TrackedLinks {
             throw APIError(.unprocessableContent, "target: \(e.description)")
         }
         do {
-            try await WebData(store: store).addLink(.init(code: code, target: tagged, employeeID: r.employeeID, contentID: r.contentID,
+            try await Links(store: store).add(.init(code: code, target: tagged, employeeID: r.employeeID, contentID: r.contentID,
                                                           utmSource: tags.source, utmMedium: tags.medium, utmCampaign: tags.campaign,
                                                           utmContent: tags.content, utmTerm: tags.term), now: now)
         } catch let e as StoreError {

@@ -6,8 +6,10 @@ public struct StoreError: UserFacingError, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
-/// The one store API. Callers (import, reports, CLI, server) see only this protocol; the
-/// engine (SQLite now, PostgreSQL next) is chosen by `openStore(target:)`.
+/// The one store API: named operations, one per question the app asks (with the domain
+/// types of `Social/`, `Advocacy/`, `Surveys/`, `Access/`, `Employees.swift`, which run
+/// their SQL through `SQLExecutor`). The engine — SQLite or PostgreSQL — is chosen by
+/// `openStore(target:)`. No SQL is written outside this module.
 public protocol Store: Sendable {
     /// A short engine name for messages: `sqlite` or `postgres`.
     var engine: String { get }
@@ -54,6 +56,17 @@ public protocol Store: Sendable {
     /// Streams every row of `table` (its named columns, ordered by `orderBy`), for export.
     func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws
 
+    /// Stores tracked-link clicks; returns once they are durable (a redirect is answered
+    /// only then). Never waits long for an import: on SQLite, while another connection holds
+    /// the write lock, the clicks are committed to a spool file beside the database and
+    /// moved in with a later batch.
+    func recordClicks(_ clicks: [ClickRow]) async throws
+
+}
+
+/// SQL in the dialect both engines accept, for the named operations of this module and for
+/// its tests (`package`: not part of the API other modules build on).
+package protocol SQLExecutor: Sendable {
     /// Runs statements written in the SQL both engines accept (`?1, ?2, …` placeholders;
     /// `COLLATE BINARY` for byte-wise text order) in one transaction, and returns the rows
     /// of the last one. For the small tables of the web app (users, tokens, listings).
@@ -71,18 +84,24 @@ public protocol Store: Sendable {
     /// statement is prepared once). For appending many rows, such as tracked-link clicks.
     func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws
 
-    /// Stores tracked-link clicks; returns once they are durable (a redirect is answered
-    /// only then). Never waits long for an import: on SQLite, while another connection holds
-    /// the write lock, the clicks are committed to a spool file beside the database and
-    /// moved in with a later batch.
-    func recordClicks(_ clicks: [ClickRow]) async throws
-
     /// Per-day distinct counts: `sql` (portable, `?n` placeholders) selects `(day INTEGER,
     /// key TEXT, visitor TEXT)` rows ordered by day, key, visitor; the answer is one
     /// group per (day, key) with its rows and its distinct non-empty visitors, in that order.
     /// SQLite folds the ordered rows as they stream out of a covering index (no sort, no
     /// per-group b-tree); PostgreSQL aggregates them in the server.
     func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct]
+}
+
+extension Store {
+    /// The engine's SQL runner (every engine is one).
+    package var sql: any SQLExecutor { self as! any SQLExecutor }
+
+    @discardableResult
+    package func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] { try await sql.execute(statements) }
+    package func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] { try await sql.executeAll(statements) }
+    package func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? { try await sql.executeIfIdle(statements) }
+    package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws { try await self.sql.executeBatch(sql, rows: rows) }
+    package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] { try await self.sql.dailyDistinct(sql, binds) }
 }
 
 /// One (day, key) group of `Store.dailyDistinct`.
@@ -110,9 +129,16 @@ public struct SQLStatement: Sendable {
 }
 
 extension Store {
+
+    /// The id of the latest committed import: changes with every import (never seen before
+    /// its commit), so it keys cached reports.
+    public func dataVersion() async throws -> Int {
+        try await execute("SELECT COALESCE(MAX(import_id), 0) FROM imports").first?.first?.int ?? 0
+    }
+
     /// One portable statement in its own transaction; its rows.
     @discardableResult
-    public func execute(_ sql: String, _ binds: [StoreValue] = []) async throws -> [[StoreValue]] {
+    package func execute(_ sql: String, _ binds: [StoreValue] = []) async throws -> [[StoreValue]] {
         try await execute([SQLStatement(sql, binds)])
     }
 }

@@ -1,5 +1,5 @@
 /// Repairs and inspection that both engines offer beside the `Store` API.
-public protocol StoreMaintenance: Store {
+package protocol StoreMaintenance: Store {
     /// Rebuilds every account's rollup from its posts.
     func rebuildRollups() async throws
     /// Every rollup row as one line of text, in key order (for comparing rollups).
@@ -13,5 +13,5 @@ public protocol StoreMaintenance: Store {
     func columns(of table: String) async throws -> [String]
 }
 
-extension SQLiteStore: StoreMaintenance {}
-extension PostgresStore: StoreMaintenance {}
+extension SQLiteStore: StoreMaintenance, SQLExecutor {}
+extension PostgresStore: StoreMaintenance, SQLExecutor {}

@@ -97,7 +97,7 @@ import Testing
             guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { throw StoreError("sample refused") }
             let utc = try await AdvocacyReportBuilder(store: store).build(period: feb4)
             #expect(utc.timeZone == "UTC" && utc.advocateClicks == 0 && utc.brandClicks == 1)
-            try await WebData(store: store).setSetting(WebData.orgTimeZoneSetting, "Pacific/Kiritimati")
+            try await Settings(store: store).set(Settings.orgTimeZoneSetting, "Pacific/Kiritimati")
             let local = try await AdvocacyReportBuilder(store: store).build(period: feb4)
             #expect(local.json["timezone"] == .string("Pacific/Kiritimati"))
             #expect(local.advocateClicks == 2 && local.brandClicks == 0)

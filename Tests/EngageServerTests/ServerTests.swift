@@ -41,7 +41,7 @@ struct Fixture {
         configure(&config)
         let state = try await ServerState(store: store, config: config)
         var f = Fixture(store: store, state: state)
-        let web = WebData(store: store)
+        let web = Tokens(store: store)
         for (name, role) in [("vera", Role.viewer), ("alex", .analyst), ("ada", .admin)] {
             try await Users(store: store).add(name: name, role: role, passwordHash: ServerSecurity.hashPassword("password-\(name)", cost: 4), now: testNow)
         }
@@ -51,9 +51,9 @@ struct Fixture {
         return f
     }
 
-    static func token(_ web: WebData, _ role: Role) async throws -> String {
+    static func token(_ web: Tokens, _ role: Role) async throws -> String {
         let t = ServerSecurity.newAPIToken()
-        try await web.addToken(hash: ServerSecurity.tokenHash(t), name: "test-\(role.rawValue)", role: role, now: testNow)
+        try await web.add(hash: ServerSecurity.tokenHash(t), name: "test-\(role.rawValue)", role: role, now: testNow)
         return t
     }
 
@@ -567,10 +567,10 @@ func withFixture(_ configure: @escaping (inout ServerConfig) -> Void = { _ in },
     @Test func linkCodesFromTheCommandLineTagTheTarget() async throws {
         try await withStore(.sqlite) { store, dir in
             guard case .success = try await importFiles(advocacySampleFiles, into: store, dir: dir) else { Issue.record("refused"); return }
-            let web = WebData(store: store)
-            try await web.addLink(.init(code: "new1", target: "https://example.com/x?a=1", employeeID: "e1"), now: testNow)
-            await #expect(throws: StoreError.self) { try await web.addLink(.init(code: "new1", target: "https://example.com/"), now: testNow) }
-            await #expect(throws: StoreError.self) { try await web.addLink(.init(code: "new2", target: "https://example.com/", employeeID: "nobody"), now: testNow) }
+            let web = Links(store: store)
+            try await web.add(.init(code: "new1", target: "https://example.com/x?a=1", employeeID: "e1"), now: testNow)
+            await #expect(throws: StoreError.self) { try await web.add(.init(code: "new1", target: "https://example.com/"), now: testNow) }
+            await #expect(throws: StoreError.self) { try await web.add(.init(code: "new2", target: "https://example.com/", employeeID: "nobody"), now: testNow) }
         }
     }
 }

@@ -30,18 +30,17 @@ import Testing
     @Test(arguments: engines) func anImportIsInvisibleUntilItCommits(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             guard case .success = try await importFiles(["accounts.csv": accountsCSV], into: store, dir: dir) else { Issue.record("base refused"); return }
-            let web = WebData(store: store)
-            let version = try await web.dataVersion()
+            let version = try await store.dataVersion()
             let started = Gate(), release = Gate()
             let refused = heldImport(store, started: started, release: release, refuse: true)
             await started.wait()
             #expect(try await store.accounts().count == 2)
             #expect(try await store.counts()["accounts"] == 2)
-            #expect(try await web.dataVersion() == version)
+            #expect(try await store.dataVersion() == version)
             await release.open()
             await #expect(throws: StoreError.self) { try await refused.value }
             #expect(try await store.accounts().count == 2)
-            #expect(try await web.dataVersion() == version)
+            #expect(try await store.dataVersion() == version)
 
             let started2 = Gate(), release2 = Gate()
             let committed = heldImport(store, started: started2, release: release2, refuse: false)
@@ -50,7 +49,7 @@ import Testing
             await release2.open()
             try await committed.value
             #expect(try await store.accounts().count == 102)
-            #expect(try await web.dataVersion() > version)
+            #expect(try await store.dataVersion() > version)
         }
     }
 

@@ -60,7 +60,7 @@ public func freshTarget(_ engine: Engine, dir: String) throws -> String {
 
 /// A migrated store of `engine` (a temp SQLite file or a fresh PostgreSQL schema), and a
 /// folder for import files. The PostgreSQL schema is dropped afterwards.
-public func withStore<T>(_ engine: Engine = .sqlite, _ body: (any StoreMaintenance, String) async throws -> T) async throws -> T {
+package func withStore<T>(_ engine: Engine = .sqlite, _ body: (any StoreMaintenance, String) async throws -> T) async throws -> T {
     try await withTempDir { dir in
         let target = try freshTarget(engine, dir: dir)
         let store = try openStore(target: target) as! any StoreMaintenance

@@ -18,12 +18,12 @@ struct TimeZoneCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let web = WebData(store: try await database.open())
+            let settings = Settings(store: try await database.open())
             if let zone {
                 guard ZoneClock(identifier: zone) != nil else { throw StoreError("unknown time zone '\(zone)' (use an IANA name such as Europe/Moscow)") }
-                try await web.setSetting(WebData.orgTimeZoneSetting, zone)
+                try await settings.set(Settings.orgTimeZoneSetting, zone)
             }
-            print(try await web.setting(WebData.orgTimeZoneSetting) ?? "UTC")
+            print(try await settings.value(Settings.orgTimeZoneSetting) ?? "UTC")
         }
     }
 }

@@ -140,7 +140,7 @@ struct TokenListCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            for t in try await WebData(store: try await database.open()).tokens() { print("\(t.id)\t\(t.role.rawValue)\t\(t.name)") }
+            for t in try await Tokens(store: try await database.open()).all() { print("\(t.id)\t\(t.role.rawValue)\t\(t.name)") }
         }
     }
 }
@@ -152,7 +152,7 @@ struct TokenRevokeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try await WebData(store: try await database.open()).deleteToken(id: id)
+            try await Tokens(store: try await database.open()).delete(id: id)
             print("revoked token \(id)")
         }
     }
@@ -176,7 +176,7 @@ struct TokenCreateCommand: AsyncParsableCommand {
         try await reportingErrors {
             let store = try await database.open()
             let token = ServerSecurity.newAPIToken()
-            try await WebData(store: store).addToken(hash: ServerSecurity.tokenHash(token), name: name, role: role,
+            try await Tokens(store: store).add(hash: ServerSecurity.tokenHash(token), name: name, role: role,
                                                      now: Int64(Date().timeIntervalSince1970))
             print(token)
         }

@@ -94,7 +94,7 @@ public struct AdvocacyReportBuilder: Sendable {
     public func build(period: Period) async throws -> AdvocacyReport {
         try period.checkLength()
         let data = AdvocacyData(store: store)
-        let (zoneName, from, to, shift) = try await WebData(store: store).periodCut(period, override: timeZone)
+        let (zoneName, from, to, shift) = try await Settings(store: store).periodCut(period, override: timeZone)
         var r = AdvocacyReport(period: period)
         r.timeZone = zoneName
         let employees = try await data.employees(), invitations = try await data.invitations()

@@ -24,7 +24,7 @@ public struct ClickTables: Sendable {
 
     public static func build(store: any Store, period: Period, timeZone: String? = nil) async throws -> ClickTables {
         try period.checkLength()
-        let (zoneName, from, to, shift) = try await WebData(store: store).periodCut(period, override: timeZone)
+        let (zoneName, from, to, shift) = try await Settings(store: store).periodCut(period, override: timeZone)
         let data = AdvocacyData(store: store)
         func sorted(_ rows: [Row]) -> [Row] { rows.sorted { ($0.date, $0.key) < ($1.date, $1.key) } }
         let links = try await data.linkClickDays(from: from, to: to, shift: shift).map {

@@ -88,7 +88,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     /// Applies migrations up to `target` only (tests of a migration over older data).
     @discardableResult
-    public func migrate(upTo version: Int) async throws -> Int {
+    package func migrate(upTo version: Int) async throws -> Int {
         let upTo = version
         return try await guarded {
             try await ping()
@@ -242,7 +242,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     /// All rollup rows as text, for tests comparing incremental and rebuilt rollups.
-    public func rollupSnapshot() async throws -> [String] {
+    package func rollupSnapshot() async throws -> [String] {
         try await guarded {
             var out: [String] = []
             try await each("""
@@ -256,7 +256,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     /// Rebuilds every account's rollup from its posts.
-    public func rebuildRollups() async throws {
+    package func rebuildRollups() async throws {
         try await guarded {
             try await client.withConnection { conn in try await conn.liveTransaction(logger: logger) { conn in
                 let q = PostgresQueries(store: self, conn: conn)
@@ -266,11 +266,11 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     @discardableResult
-    public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+    package func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
         try await executeAll(statements).last ?? []
     }
 
-    public func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
+    package func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
         try await guarded {
             try await client.withConnection { conn in
                 try await conn.liveTransaction(logger: logger) { conn in
@@ -300,7 +300,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
     }
 
     /// Row locks only: nothing an import holds makes these wait.
-    public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
+    package func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
         try await execute(statements)
     }
 
@@ -310,7 +310,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try await executeBatch(ClickRow.insertSQL, rows: clicks.map(\.values))
     }
 
-    public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
+    package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         let rows = try await execute([SQLStatement("""
             SELECT q.day, q.key, COUNT(*), COUNT(DISTINCT NULLIF(q.visitor, '')) FROM (\(sql)) q(day, key, visitor)
             GROUP BY q.day, q.key ORDER BY q.day, q.key COLLATE BINARY
@@ -320,7 +320,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     /// One multi-row INSERT per chunk of rows: the statement's VALUES tuple repeated, its
     /// `?n` placeholders renumbered for each row.
-    public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
+    package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
         guard let first = rows.first, let values = sql.range(of: "VALUES", options: .caseInsensitive) else { return }
         let head = String(sql[..<values.upperBound])
         let rest = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
@@ -388,17 +388,17 @@ public final class PostgresStore: Store, @unchecked Sendable {
     public var importLockParts: (high: Int64, low: Int64) { PostgresDialect.lockParts(PostgresDialect.importLock(schema: target.schema)) }
 
     /// Runs one statement (tests only).
-    public func columns(of table: String) async throws -> [String] {
+    package func columns(of table: String) async throws -> [String] {
         try await execute("SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?1",
                           [.text(table)]).compactMap { $0.first?.text }
     }
 
-    public func executeForTests(_ sql: String) async throws {
+    package func executeForTests(_ sql: String) async throws {
         _ = try await textForTests(sql)
     }
 
     /// Runs one query and returns its first column as text, one element per row (tests only).
-    public func textForTests(_ sql: String) async throws -> [String?] {
+    package func textForTests(_ sql: String) async throws -> [String?] {
         try await guarded {
             var out: [String?] = []
             try await each(sql) { out.append(try $0.decode(String?.self)) }

@@ -73,7 +73,7 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     /// Applies migrations up to `target` only (tests of a migration over older data).
     @discardableResult
-    public func migrate(upTo version: Int) async throws -> Int {
+    package func migrate(upTo version: Int) async throws -> Int {
         let target = version
         let v: Int = try await write { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS engage_schema (version INTEGER NOT NULL)")
@@ -225,14 +225,14 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     /// Rebuilds the rollup of every account from the posts (a repair, and the reference
     /// the incremental rollup is tested against).
-    public func rebuildRollups() async throws {
+    package func rebuildRollups() async throws {
         try await write { db in
             for a in try Self.fetchAccounts(db) { try SQLiteImportSession.rebuildRollup(db, accountID: a.accountID) }
         }
     }
 
     /// All rollup rows, for tests comparing incremental and rebuilt rollups.
-    public func rollupSnapshot() async throws -> [String] {
+    package func rollupSnapshot() async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: """
                 SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' ||
@@ -261,15 +261,15 @@ actor AsyncLock {
 
 extension SQLiteStore {
     /// Runs one statement (tests only).
-    public func executeForTests(_ sql: String) async throws {
+    package func executeForTests(_ sql: String) async throws {
         try await write { db in try db.execute(sql: sql) }
     }
 
-    public func columns(of table: String) async throws -> [String] {
+    package func columns(of table: String) async throws -> [String] {
         try await execute("SELECT name FROM pragma_table_info(?1)", [.text(table)]).compactMap { $0.first?.text }
     }
 
-    public func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
+    package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         return try await read { db in
             let st = try db.raw(sql)
             for (i, v) in binds.enumerated() {
@@ -313,18 +313,18 @@ extension SQLiteStore {
     }
 
     @discardableResult
-    public func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
+    package func execute(_ statements: [SQLStatement]) async throws -> [[StoreValue]] {
         // SELECTs only: a read, which takes no write lock
         let readOnly = statements.allSatisfy { $0.sql.drop(while: \.isWhitespace).prefix(6).uppercased() == "SELECT" }
         let run = Self.runner(statements)
         return (readOnly ? try await read(run) : try await write(run)).last ?? []
     }
 
-    public func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
+    package func executeAll(_ statements: [SQLStatement]) async throws -> [[[StoreValue]]] {
         try await write(Self.runner(statements))
     }
 
-    public func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
+    package func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? {
         let run = Self.runner(statements)
         do {
             return try await pool.writeWithoutTransaction { db -> [[[StoreValue]]]? in
@@ -379,7 +379,7 @@ extension SQLiteStore {
         }
     }
 
-    public func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
+    package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
         try await write { db in
             let st = try db.raw(sql)
             for row in rows { try st.runOnce(row) }
@@ -408,7 +408,7 @@ extension SQLiteStore {
     /// Free space below which the store reports itself unhealthy: an import or a click
     /// batch could no longer be written.
     public static let defaultMinimumFreeBytes: UInt64 = 64 << 20
-    public var minimumFreeBytes: UInt64 {
+    package var minimumFreeBytes: UInt64 {
         get { freeBytesLock.withLock { _minimumFreeBytes } }
         set { freeBytesLock.withLock { _minimumFreeBytes = newValue } }
     }
@@ -424,15 +424,15 @@ extension SQLiteStore {
     }
 
     /// Copies the WAL into the database file and empties it (backups, tests).
-    public func checkpoint() async throws {
+    package func checkpoint() async throws {
         do { try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch { throw mapped(error) }
     }
 
     /// Clicks waiting in the spool (tests).
-    public func spooledClicks() async throws -> Int { try await clicks.spooledCount() }
+    package func spooledClicks() async throws -> Int { try await clicks.spooledCount() }
 
     /// Reads a PRAGMA's value as text (tests only).
-    public func pragmaForTests(_ name: String) async throws -> String? {
+    package func pragmaForTests(_ name: String) async throws -> String? {
         try await read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
     }
 }

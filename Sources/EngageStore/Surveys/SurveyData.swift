@@ -249,7 +249,7 @@ extension SurveyData {
     public static let defaultThreshold = 5
 
     public func threshold() async throws -> Int {
-        let v = try await WebData(store: store).setting(Self.thresholdSetting).flatMap(Int.init) ?? Self.defaultThreshold
+        let v = try await Settings(store: store).value(Self.thresholdSetting).flatMap(Int.init) ?? Self.defaultThreshold
         return Survey.threshold(v)
     }
 
