@@ -128,8 +128,8 @@ struct API {
         guard let target = try field("target"), !target.isEmpty else { throw APIError(.unprocessableContent, "target: required") }
         let tags = UTMBuilder.Tags(source: try field("utm_source"), medium: try field("utm_medium"), campaign: try field("utm_campaign"),
                                    content: try field("utm_content"), term: try field("utm_term"))
-        let made = try await TrackedLinks.create(.init(target: target, employeeID: try field("employee_id"), contentID: try field("content_id"),
-                                                       tags: tags, code: try field("code")), store: app.store, now: app.config.now())
+        let made = try await Links(store: app.store).create(.init(target: target, employeeID: try field("employee_id"), contentID: try field("content_id"),
+                                                       tags: tags, code: try field("code")), now: app.config.now())
         let link = LinkRecord(code: made.code, target: made.target, employeeID: try field("employee_id").flatMap { $0.isEmpty ? nil : $0 },
                               contentID: try field("content_id").flatMap { $0.isEmpty ? nil : $0 }, createdAt: app.config.now(), clicks: 0)
         return json(linkJSON(link, request: request), status: .created)

@@ -113,16 +113,9 @@ struct ErrorMiddleware: RouterMiddleware {
             case .contentTooLarge: return APIError(e.status, "the request body is larger than this server accepts")
             default: return APIError(e.status, (e as? HTTPError)?.body ?? e.status.reasonPhrase)
             }
-        case let e as ArithmeticOverflow:
-            // data beyond the documented limits (imported before they were enforced)
-            return APIError(.unprocessableContent, e.description)
-        case let e as PeriodTooLong:
-            return APIError(.badRequest, e.description)
-        case let e as ThresholdBelowSetting:
-            return APIError(.badRequest, e.description)
-        case let e as StoreError:
-            context.logger.error("store error: \(e.description)")
-            return APIError(.serviceUnavailable, "the database is not available: \(e.description)")
+        case let e as any UserFacingError:
+            if e.kind == .unavailable { context.logger.error("store error: \(e.description)") }
+            return APIError(e)
         default:
             context.logger.error("unexpected error: \(String(reflecting: error))")
             return APIError(.internalServerError, "internal error (logged with this request's id)")

@@ -102,8 +102,9 @@ extension Pages {
             return try await contentPage(request, context, message: t["item_submitted"], error: nil)
         } catch let e as APIError {
             return try await contentPage(request, context, message: nil, error: e, status: e.status)
-        } catch let e as StoreError {
-            return try await contentPage(request, context, message: nil, error: APIError(.unprocessableContent, e.description), status: .unprocessableContent)
+        } catch let e as any UserFacingError {
+            let a = APIError(e)
+            return try await contentPage(request, context, message: nil, error: a, status: a.status)
         }
     }
 
@@ -129,7 +130,7 @@ extension Pages {
         if let e = p.employeeID {
             let content = ContentData(store: app.store)
             let mine = try await content.links(employeeID: e, limit: 10_000)
-            // newest first: keep the oldest per item, the one TrackedLinks.personal hands out
+            // newest first: keep the oldest per item, the one Links.personal hands out
             let links = Dictionary(mine.compactMap { l in l.contentID.map { ($0, l) } }, uniquingKeysWith: { _, older in older })
             var made = 0
             var rows: [[String: Any]] = []
@@ -137,7 +138,7 @@ extension Pages {
                 // the advocate's links were read above; one is made only for an item without one
                 var link = links[item.id]
                 if link == nil {
-                    link = try await TrackedLinks.personal(employeeID: e, content: item, store: app.store, now: app.config.now())
+                    link = try await Links(store: app.store).personal(employeeID: e, content: item, now: app.config.now())
                     if link != nil { made += 1 }
                 }
                 guard let link else { continue }
@@ -181,11 +182,12 @@ extension Pages {
         let tags = UTMBuilder.Tags(source: form["utm_source"], medium: form["utm_medium"], campaign: form["utm_campaign"],
                                    content: form["utm_content"], term: form["utm_term"])
         do {
-            let made = try await TrackedLinks.create(.init(target: (form["target"] ?? "").trimmingCharacters(in: .whitespaces), employeeID: form["employee"],
-                                                           contentID: form["content"], tags: tags), store: app.store, now: app.config.now())
+            let made = try await Links(store: app.store).create(.init(target: (form["target"] ?? "").trimmingCharacters(in: .whitespaces), employeeID: form["employee"],
+                                                           contentID: form["content"], tags: tags), now: app.config.now())
             return try await linksPage(request, context, created: made, error: nil)
-        } catch let e as APIError {
-            return try await linksPage(request, context, created: nil, error: e, status: e.status)
+        } catch let e as any UserFacingError {
+            let a = APIError(e)
+            return try await linksPage(request, context, created: nil, error: a, status: a.status)
         }
     }
 }

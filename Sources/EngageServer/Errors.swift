@@ -1,3 +1,4 @@
+import EngageCore
 import EngageReports
 import Foundation
 import HTTPTypes
@@ -27,6 +28,17 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized, !request.uri.path.hasPrefix("/api/") { headers[.location] = "/login" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json + "\n")))
+    }
+
+    /// A domain refusal as the status its kind is answered with (the one mapping).
+    public init(_ e: any UserFacingError) {
+        switch e.kind {
+        case .badRequest: self.init(.badRequest, e.description)
+        case .invalid: self.init(.unprocessableContent, e.description)
+        case .notFound: self.init(.notFound, e.description)
+        case .conflict: self.init(.conflict, e.description)
+        case .unavailable: self.init(.serviceUnavailable, "the database is not available: \(e.description)")
+        }
     }
 
     static func badRequest(_ m: String) -> APIError { APIError(.badRequest, m) }

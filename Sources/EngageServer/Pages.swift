@@ -403,13 +403,9 @@ struct Pages {
             try await change(form)
             return try await usersPage(request, context, message: t[done], error: nil)
         } catch let e as UserProblem {
-            let status: HTTPResponse.Status = switch e {
-            case .nameTaken, .lastAdmin: .conflict
-            case .noSuchUser: .notFound
-            default: .unprocessableContent
-            }
-            let text = e == .lastAdmin ? t["last_admin"] : e.description
-            return try await usersPage(request, context, message: nil, error: APIError(status, text), status: status)
+            var a = APIError(e)
+            if e == .lastAdmin { a.message = t["last_admin"] }
+            return try await usersPage(request, context, message: nil, error: a, status: a.status)
         }
     }
 

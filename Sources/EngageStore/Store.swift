@@ -1,9 +1,18 @@
 import EngageCore
 
-/// Errors of the store layer; `description` is the one line a user sees.
+/// Errors of the store layer and its use cases; `description` is the one line a user sees,
+/// `kind` the refusal it is (by default: the database is not available).
 public struct StoreError: UserFacingError, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    public var kind: ErrorKind
+    public init(_ description: String, kind: ErrorKind = .unavailable) {
+        self.description = description
+        self.kind = kind
+    }
+
+    public static func invalid(_ d: String) -> StoreError { StoreError(d, kind: .invalid) }
+    public static func notFound(_ d: String) -> StoreError { StoreError(d, kind: .notFound) }
+    public static func conflict(_ d: String) -> StoreError { StoreError(d, kind: .conflict) }
 }
 
 /// The one store API: named operations, one per question the app asks (with the domain

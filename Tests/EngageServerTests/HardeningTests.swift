@@ -240,7 +240,7 @@ extension HardeningTests {
     /// HEAD works wherever GET does (link checkers); on a tracked link it is not a click.
     @Test func headSeesTheRedirectWithoutAClick() async throws {
         try await withFixture { f, client in
-            _ = try await TrackedLinks.create(.init(target: "https://example.com/x", code: "headtest"), store: f.store, now: testNow)
+            _ = try await Links(store: f.store).create(.init(target: "https://example.com/x", code: "headtest"), now: testNow)
             let before = try await f.store.counts()["clicks"] ?? 0
             let head = try await client.execute(uri: "/r/headtest", method: .head)
             #expect(head.status == .found && head.headers[.location] == "https://example.com/x")

@@ -28,12 +28,10 @@ struct LinkCreateCommand: AsyncParsableCommand {
         try await reportingErrors {
             let tags = UTMBuilder.Tags(source: utmSource, medium: utmMedium, campaign: utmCampaign, content: utmContent, term: utmTerm)
             let store = try await database.open()
-            do {
-                let made = try await TrackedLinks.create(.init(target: target, employeeID: employee, contentID: content, tags: tags, code: code),
-                                                         store: store, now: Int64(Date().timeIntervalSince1970))
-                print(made.code)
-                print(made.target)
-            } catch let e as APIError { throw StoreError(e.message) }
+            let made = try await Links(store: store).create(.init(target: target, employeeID: employee, contentID: content, tags: tags, code: code),
+                                                            now: Int64(Date().timeIntervalSince1970))
+            print(made.code)
+            print(made.target)
         }
     }
 }

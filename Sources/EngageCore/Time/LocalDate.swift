@@ -86,6 +86,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 public struct PeriodTooLong: UserFacingError, Sendable {
     public var days: Int
     public var description: String { "the period has \(days) days; a report covers at most \(Limits.maxPeriodDays) (about ten years)" }
+    public var kind: ErrorKind { .badRequest }
 }
 
 public struct Period: Hashable, Sendable {

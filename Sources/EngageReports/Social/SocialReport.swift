@@ -48,7 +48,7 @@ public struct SocialReportBuilder: Sendable {
         let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? true }
         if let ids = accountIDs {
             let known = Set(accounts.map(\.accountID))
-            if let missing = ids.first(where: { !known.contains($0) }) { throw StoreError("unknown account '\(missing)'") }
+            if let missing = ids.first(where: { !known.contains($0) }) { throw StoreError.notFound("unknown account '\(missing)'") }
         }
         let figures = try await store.accountFigures(period: period, accountIDs: accountIDs)
         let previousFigures = try await store.accountFigures(period: period.previous, accountIDs: accountIDs)

@@ -84,6 +84,7 @@ public struct ThresholdBelowSetting: UserFacingError, Sendable {
     public var description: String {
         "threshold \(requested) is below this instance's anonymity threshold (\(configured)): a request can only raise it (an admin sets it with engage config survey-threshold)"
     }
+    public var kind: ErrorKind { .badRequest }
 }
 
 public struct SurveyReportBuilder: Sendable {
@@ -99,7 +100,7 @@ public struct SurveyReportBuilder: Sendable {
 
     public func build(surveyID: String) async throws -> SurveyReport {
         let data = SurveyData(store: store)
-        guard let survey = try await data.survey(id: surveyID) else { throw StoreError("no survey '\(surveyID)' (see engage survey create)") }
+        guard let survey = try await data.survey(id: surveyID) else { throw StoreError.notFound("no survey '\(surveyID)' (see engage survey create)") }
         guard let q = Questionnaire(jsonText: survey.questionnaireJSON) else { throw StoreError("survey '\(surveyID)' has an unreadable questionnaire") }
         let configured = try await data.threshold()
         if let requested = threshold, requested < configured { throw ThresholdBelowSetting(requested: requested, configured: configured) }

@@ -53,7 +53,7 @@ public struct Settings: Sendable {
     public func periodCut(_ period: Period, override: String?) async throws -> (zone: String, from: Int64, to: Int64, shift: Int) {
         var zoneName = "UTC"
         if let override { zoneName = override } else if let set = try await value(Self.orgTimeZoneSetting) { zoneName = set }
-        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError("unknown time zone '\(zoneName)'") }
+        guard var clock = ZoneClock(identifier: zoneName) else { throw StoreError.invalid("unknown time zone '\(zoneName)'") }
         let from = clock.startOfDay(period.from), to = clock.startOfDay(period.to.adding(days: 1))
         // days within the period are cut at the offset of its first day (exact for zones
         // without daylight saving time, such as Russia's; within an hour around a change)

@@ -42,6 +42,14 @@ public enum UserProblem: UserFacingError, Sendable, Equatable {
         case .lastAdmin: return "the last admin cannot be removed or demoted"
         }
     }
+
+    public var kind: ErrorKind {
+        switch self {
+        case .nameTaken, .lastAdmin: return .conflict
+        case .noSuchUser: return .notFound
+        default: return .invalid
+        }
+    }
 }
 
 /// Dashboard users (the `users` table): the use cases of the CLI and the users page, with

@@ -72,8 +72,8 @@ public struct ContentData: Sendable {
 
     /// A new item, status `submitted`, submitted now by `employeeID`.
     public func submit(id: String, title: String, url: String, by employeeID: String?, now: Int64) async throws {
-        if let e = employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
-            throw StoreError("no employee '\(e)' (import employees.csv first)")
+        if let e = employeeID, try await !Employees(store: store).exists(e) {
+            throw StoreError.invalid("employee: no employee '\(e)' (import employees.csv first)")
         }
         try await store.execute("""
             INSERT INTO content (content_id, title, url, submitted_by, submitted_at, status, import_id)
@@ -85,7 +85,7 @@ public struct ContentData: Sendable {
     /// publishing an item approves it too. Returns false when there is no such item.
     @discardableResult
     public func setStatus(id: String, status: String, now: Int64) async throws -> Bool {
-        guard Self.statuses.contains(status) else { throw StoreError("status: one of \(Self.statuses.joined(separator: ", "))") }
+        guard Self.statuses.contains(status) else { throw StoreError.invalid("status: one of \(Self.statuses.joined(separator: ", "))") }
         guard try await item(id: id) != nil else { return false }
         let t = StoreValue.int(Int(now))
         switch status {

@@ -5,7 +5,6 @@ public struct Links: Sendable {
     public let store: any Store
     public init(store: any Store) { self.store = store }
 
-
     public struct NewLink: Sendable {
         public var code: String
         public var target: String
@@ -31,17 +30,17 @@ public struct Links: Sendable {
         try await store.execute("SELECT target FROM links WHERE link_code = ?1", [.text(code)]).first?.first?.text
     }
 
-    /// Stores a tracked link (import_id 0: made by Engage, not imported). Unknown employee or
-    /// content ids and taken codes are `StoreError`s.
+    /// Stores a tracked link as given (import_id 0: made by Engage, not imported). An unknown
+    /// employee or content item is `.invalid`, a taken code `.conflict`.
     public func add(_ l: NewLink, now: Int64) async throws {
-        if let e = l.employeeID, try await store.execute("SELECT 1 FROM employees WHERE employee_id = ?1", [.text(e)]).isEmpty {
-            throw StoreError("no employee '\(e)' (import employees.csv first)")
+        if let e = l.employeeID, try await !Employees(store: store).exists(e) {
+            throw StoreError.invalid("employee_id: no employee '\(e)' (import employees.csv first)")
         }
         if let c = l.contentID, try await store.execute("SELECT 1 FROM content WHERE content_id = ?1", [.text(c)]).isEmpty {
-            throw StoreError("no content item '\(c)' (import content.csv first)")
+            throw StoreError.invalid("content_id: no content item '\(c)' (import content.csv first)")
         }
         if try await !store.execute("SELECT 1 FROM links WHERE link_code = ?1", [.text(l.code)]).isEmpty {
-            throw StoreError("the link code '\(l.code)' is taken")
+            throw StoreError.conflict("code: the link code '\(l.code)' is taken")
         }
         func v(_ s: String?) -> StoreValue { s.map { .text($0) } ?? .null }
         try await store.execute("""
@@ -49,6 +48,69 @@ public struct Links: Sendable {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)
             """, [.text(l.code), .text(l.target), v(l.employeeID), v(l.contentID), v(l.utmSource), v(l.utmMedium), v(l.utmCampaign),
                   v(l.utmContent), v(l.utmTerm), .int(Int(now))])
+    }
+
+    // MARK: making a link (the one way for `engage link create`, the Links page, the API)
+
+    /// What a user asks for: a target, its owner and content, UTM tags, maybe a code.
+    public struct Request: Sendable {
+        public var target: String
+        public var employeeID: String?
+        public var contentID: String?
+        public var tags: UTMBuilder.Tags
+        public var code: String?
+        public init(target: String, employeeID: String? = nil, contentID: String? = nil, tags: UTMBuilder.Tags = .init(), code: String? = nil) {
+            self.target = target
+            self.employeeID = employeeID.flatMap { $0.isEmpty ? nil : $0 }
+            self.contentID = contentID.flatMap { $0.isEmpty ? nil : $0 }
+            self.tags = tags
+            self.code = code.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Makes a tracked link: the target must be a web address (`UTMBuilder.target`: no open
+    /// redirect — only signed-in users make links), the UTM tags are added to it, the code is
+    /// random unless given. Returns the code and the tagged target. A bad code or target, an
+    /// unknown employee or content item: `.invalid`; a taken code: `.conflict`.
+    public func create(_ r: Request, now: Int64) async throws -> (code: String, target: String) {
+        if let code = r.code, !(1...64).contains(code.count) || !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            throw StoreError.invalid("code: 1 to 64 letters, digits, - or _")
+        }
+        let code = r.code ?? Self.newCode()
+        // an advocate's link carries its code as utm_content unless told otherwise, so leads
+        // coming through it are credited to the advocate (METRICS.md §3, leads by rep)
+        var tags = r.tags
+        if tags.content?.isEmpty ?? true, r.employeeID != nil { tags.content = code }
+        let tagged: String
+        do { tagged = try UTMBuilder.tag(r.target, tags) } catch let e as UTMBuilder.Refused {
+            throw StoreError.invalid("target: \(e.description)")
+        }
+        try await add(.init(code: code, target: tagged, employeeID: r.employeeID, contentID: r.contentID, utmSource: tags.source,
+                            utmMedium: tags.medium, utmCampaign: tags.campaign, utmContent: tags.content, utmTerm: tags.term), now: now)
+        return (code, tagged)
+    }
+
+    /// The advocate's own link for a content item: made the first time it is asked for, with
+    /// utm_medium `advocacy`, utm_campaign the content id and utm_content the link's code (so
+    /// leads carrying it are credited to the advocate).
+    public func personal(employeeID: String, content: ContentRecord, now: Int64) async throws -> LinkRecord? {
+        let data = ContentData(store: store)
+        if let l = try await data.link(employeeID: employeeID, contentID: content.id) { return l }
+        guard let url = content.url, UTMBuilder.isWebURL(url) else { return nil }
+        let code = Self.newCode()
+        let tags = UTMBuilder.Tags(source: "employee", medium: "advocacy", campaign: content.id, content: code)
+        _ = try await create(Request(target: url, employeeID: employeeID, contentID: content.id, tags: tags, code: code), now: now)
+        return try await data.link(employeeID: employeeID, contentID: content.id)
+    }
+
+    /// A short random code: 8 characters of base64url (48 random bits).
+    public static func newCode() -> String {
+        var g = SystemRandomNumberGenerator()
+        let bytes = (0..<6).map { _ in UInt8.random(in: 0...255, using: &g) }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        var bits: UInt64 = 0
+        for b in bytes { bits = bits << 8 | UInt64(b) }
+        return String((0..<8).reversed().map { alphabet[Int((bits >> (UInt64($0) * 6)) & 63)] })
     }
 }
 

@@ -42,7 +42,7 @@ public struct SurveyData: Sendable {
     public init(store: any Store) { self.store = store }
 
     public func create(id: String, name: String, questionnaire: Questionnaire, now: Int64, closesOn: LocalDate?) async throws {
-        if try await survey(id: id) != nil { throw StoreError("a survey with id '\(id)' already exists") }
+        if try await survey(id: id) != nil { throw StoreError.conflict("a survey with id '\(id)' already exists") }
         try await store.execute("""
             INSERT INTO surveys (survey_id, name, questionnaire_id, questionnaire_version, method, questionnaire, created_at, closes_on, import_id)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)
@@ -117,8 +117,8 @@ extension SurveyData {
     /// token) pairs — the only time a token is seen.
     public func invite(surveyID: String, department: String?, now: Int64, token: () -> String,
                        hash: (String) -> String) async throws -> [(employeeID: String, token: String)] {
-        guard let survey = try await survey(id: surveyID) else { throw StoreError("no survey '\(surveyID)'") }
-        if survey.closedAt != nil { throw StoreError("survey '\(surveyID)' is closed") }
+        guard let survey = try await survey(id: surveyID) else { throw StoreError.notFound("no survey '\(surveyID)'") }
+        if survey.closedAt != nil { throw StoreError.conflict("survey '\(surveyID)' is closed") }
         let today = LocalDate(dayNumber: Int(now / 86_400))
         var binds: [StoreValue] = [.text(surveyID), .int(today.dayNumber)]
         var filter = ""
@@ -156,7 +156,7 @@ extension SurveyData {
     }
 
     public func close(surveyID: String, now: Int64) async throws {
-        guard try await survey(id: surveyID) != nil else { throw StoreError("no survey '\(surveyID)'") }
+        guard try await survey(id: surveyID) != nil else { throw StoreError.notFound("no survey '\(surveyID)'") }
         try await store.execute("UPDATE surveys SET closed_at = COALESCE(closed_at, ?1) WHERE survey_id = ?2", [.int(Int(now)), .text(surveyID)])
     }
 
@@ -255,7 +255,7 @@ extension SurveyData {
 
     /// Sets the threshold (at least 3) and writes who did it to the audit log.
     public func setThreshold(_ value: Int, actor: String, now: Int64) async throws {
-        guard value >= 3, value <= 1000 else { throw StoreError("the anonymity threshold is a whole number from 3 to 1000") }
+        guard value >= 3, value <= 1000 else { throw StoreError.invalid("the anonymity threshold is a whole number from 3 to 1000") }
         let old = try await threshold()
         try await store.execute([
             SQLStatement("INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
