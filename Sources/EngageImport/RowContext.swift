@@ -161,7 +161,7 @@ final class RowContext {
         return v
     }
 
-    var latestDay: LocalDate { LocalDate(dayNumber: Int(now / 86_400) + 1) }
+    var latestDay: LocalDate { LocalDate(dayNumber: LocalDate(utcInstant: now).dayNumber + 1) }
 
     func date(_ c: Int?, _ name: String, required: Bool = false) -> LocalDate? {
         guard let c, !reader.isEmpty(c) else {
@@ -190,7 +190,7 @@ final class RowContext {
             return nil
         }
         let v = clock.instant(t)
-        guard v <= now + 86_400 else {
+        guard v <= now + LocalDate.secondsPerDay else {
             fail(c, name, "'\(shown(c))' is in the future (more than a day ahead)")
             return nil
         }

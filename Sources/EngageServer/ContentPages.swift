@@ -30,7 +30,7 @@ extension Pages {
 
     func time(_ t: Int64?) -> String {
         guard let t else { return "" }
-        return LocalDate(dayNumber: Int(t / 86_400)).description
+        return LocalDate(utcInstant: t).description
     }
 
     /// The form's CSRF token must match the session.

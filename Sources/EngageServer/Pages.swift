@@ -30,7 +30,7 @@ struct Pages {
             let code = context.param("code")
             guard let lang = Language(rawValue: code) else { throw APIError(.notFound, "no such language") }
             var r = Response.redirect(to: localPath(request.uri.queryParameters.get("back")), type: .found)
-            r.setCookie(app.cookie(ServerState.langCookie, lang.rawValue, request: request, maxAge: 365 * 86_400))
+            r.setCookie(app.cookie(ServerState.langCookie, lang.rawValue, request: request, maxAge: Int(365 * LocalDate.secondsPerDay)))
             return r
         }
         router.get("/") { request, context in try await overview(request, context) }

@@ -128,7 +128,7 @@ final class VisitorSalt: @unchecked Sendable {
 
     func hash(address: String, userAgent: String, now: Int64) async throws -> String {
         if let h = cachedHash(address: address, userAgent: userAgent, now: now) { return h }
-        let today = Int(now / 86_400)
+        let today = LocalDate(utcInstant: now).dayNumber
         let salt = try await settings.visitorSalt(day: today) { Security.randomToken(bytes: 32) }
         let key = SymmetricKey(data: SHA256.hash(data: Data(salt.utf8)))
         lock.withLock { current = (today, HMAC<SHA256>(key: key)) }
@@ -137,7 +137,7 @@ final class VisitorSalt: @unchecked Sendable {
 
     /// The hash when today's salt is already known here (no database needed), else nil.
     func cachedHash(address: String, userAgent: String, now: Int64) -> String? {
-        guard var h = lock.withLock({ current?.day == Int(now / 86_400) ? current?.hmac : nil }) else { return nil }
+        guard var h = lock.withLock({ current?.day == LocalDate(utcInstant: now).dayNumber ? current?.hmac : nil }) else { return nil }
         h.update(data: Data((address + "\n" + userAgent).utf8))
         return Security.base64url(Data(h.finalize()).prefix(16))
     }

@@ -1,3 +1,4 @@
+import EngageCore
 import Foundation
 
 /// How `engage serve` runs.
@@ -27,7 +28,7 @@ public struct ServerConfig: Sendable {
     /// bcrypt cost for new passwords.
     public var bcryptCost: UInt8 = 12
     /// Session lifetime, seconds.
-    public var sessionSeconds: Int64 = 14 * 86_400
+    public var sessionSeconds: Int64 = 14 * LocalDate.secondsPerDay
     /// Login attempts: at most this many failures per account, and per address, in the window.
     /// (Per account means: per account from one address.)
     public var loginFailuresPerAccount = 5

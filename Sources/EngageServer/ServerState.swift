@@ -84,7 +84,7 @@ public final class ServerState: Sendable {
     /// Keeps server clicks of the same link, second and visitor apart (their key's last part).
     func nextOccurrence() -> Int { occurrence.next() }
 
-    func today() -> LocalDate { LocalDate(dayNumber: Int(config.now() / 86_400)) }
+    func today() -> LocalDate { LocalDate(utcInstant: config.now()) }
 }
 
 /// A process-wide counter starting at a random point (so instances do not collide).

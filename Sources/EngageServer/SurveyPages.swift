@@ -23,7 +23,7 @@ extension Pages {
             if surveys.isEmpty { content += "<p>\(htmlEscape(t["no_surveys"]))</p>" }
             content += "<ul>" + surveys.reversed().map { s in
                 let q = Questionnaire(jsonText: s.questionnaireJSON)
-                return "<li><a href=\"/surveys/\(htmlEscape(percentEncode(s.id)))\">\(htmlEscape(s.name))</a> <span class=\"muted\">· \(htmlEscape(q.map { "\($0.id) v\($0.version)" } ?? "")) · \(LocalDate(dayNumber: Int(s.createdAt / 86_400)))\(s.closedAt != nil ? " · " + l["status"] : "")</span></li>"
+                return "<li><a href=\"/surveys/\(htmlEscape(percentEncode(s.id)))\">\(htmlEscape(s.name))</a> <span class=\"muted\">· \(htmlEscape(q.map { "\($0.id) v\($0.version)" } ?? "")) · \(LocalDate(utcInstant: s.createdAt))\(s.closedAt != nil ? " · " + l["status"] : "")</span></li>"
             }.joined() + "</ul>"
             return try page(request, context, title: t["surveys"], current: "/surveys", content: content)
         }

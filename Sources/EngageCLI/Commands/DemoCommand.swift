@@ -15,7 +15,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let yesterday = LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400 - 1)
+            let yesterday = LocalDate.utcToday.adding(days: -1)
             var data = DemoData(endingOn: yesterday, seed: seed)
             let counts = try data.write(to: out)
             print("wrote \(counts.values.reduce(0, +)) rows to \(out)/ (\(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")

@@ -57,7 +57,7 @@ struct SocialReportCommand: AsyncParsableCommand {
     }
 
     func resolvedPeriod() -> Period {
-        Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
+        Period.resolve(from: from?.date, to: to?.date, today: LocalDate.utcToday)
     }
 
     func write(_ text: String) throws { try emit(text, to: output) }
@@ -86,7 +86,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try await database.open()
-            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
+            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate.utcToday)
             var builder = AdvocacyReportBuilder(store: store)
             builder.minSharesForEngagers = minShares
             let report = try await builder.build(period: period)
@@ -121,7 +121,7 @@ struct ClickTablesCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let store = try await database.open()
-            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate(dayNumber: Int(Date().timeIntervalSince1970) / 86_400))
+            let period = Period.resolve(from: from?.date, to: to?.date, today: LocalDate.utcToday)
             let tables = try await ClickTables.build(store: store, period: period)
             let text = format == .json ? tables.jsonText : tables.csv
             try emit(text, to: output)

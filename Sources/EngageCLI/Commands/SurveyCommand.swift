@@ -29,7 +29,7 @@ struct SurveyCreateCommand: AsyncParsableCommand {
             let q: Questionnaire
             do { q = try QuestionnaireFile.load(path: questionnaire) } catch let e as QuestionnaireFile.Refused { throw StoreError(e.description) }
             let now = Int64(Date().timeIntervalSince1970)
-            let surveyID = id ?? "\(q.id)-\(LocalDate(dayNumber: Int(now / 86_400)))"
+            let surveyID = id ?? "\(q.id)-\(LocalDate(utcInstant: now))"
             guard (1...64).contains(surveyID.count), surveyID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
                 throw StoreError("--id: 1 to 64 letters, digits, - or _")
             }

@@ -31,9 +31,9 @@ extension DemoData {
     /// The advocacy files (CONTRACT.md §1), keyed by file name, with rows consistent with
     /// the social data (same brand, same LinkedIn/VK/Telegram accounts, same year).
     mutating func advocacyFiles() -> [String: [String]] {
-        let yearStart = Int64(firstDay.dayNumber) * 86_400
-        func at(_ dayIndex: Int, hour: Int = 9) -> Int64 { yearStart + Int64(dayIndex) * 86_400 + Int64(hour) * 3600 + Int64(rng.int(0...3599)) }
-        let end = Int64(lastDay.dayNumber + 1) * 86_400
+        let yearStart = firstDay.startUTC
+        func at(_ dayIndex: Int, hour: Int = 9) -> Int64 { yearStart + Int64(dayIndex) * LocalDate.secondsPerDay + Int64(hour) * 3600 + Int64(rng.int(0...3599)) }
+        let end = lastDay.adding(days: 1).startUTC
 
         // employees: most hired before the year, some during it; a few leave
         var staff: [DemoEmployee] = []
@@ -82,8 +82,8 @@ extension DemoData {
             let title = "\(Self.storyTitles[n % Self.storyTitles.count])\(n > Self.storyTitles.count ? " (\(n / Self.storyTitles.count + 1))" : "")"
             let status = rng.uniform() < 0.12 ? "rejected" : (day > 355 ? "submitted" : (rng.uniform() < 0.8 ? "published" : "approved"))
             let submitted = at(day, hour: 10)
-            let approved = status == "approved" || status == "published" ? submitted + Int64(rng.int(3600...3 * 86_400)) : nil
-            let published = status == "published" ? approved.map { $0 + Int64(rng.int(3600...2 * 86_400)) } : nil
+            let approved = status == "approved" || status == "published" ? submitted + Int64(rng.int(3600...3 * Int(LocalDate.secondsPerDay))) : nil
+            let published = status == "published" ? approved.map { $0 + Int64(rng.int(3600...2 * Int(LocalDate.secondsPerDay))) } : nil
             content.append(["k\(n)", csv(title), "https://zerno.example/stories/\(n)", author?.id ?? "", submitted.isoUTC, status,
                             approved.map { min($0, end - 1).isoUTC } ?? "", published.map { min($0, end - 1).isoUTC } ?? ""].joined(separator: ","))
             if status == "approved" || status == "published" { shareable.append(("k\(n)", day + 2, rng.lognormal(0, 0.5) * (fromEmployee ? 1.3 : 1))) }
@@ -149,7 +149,7 @@ extension DemoData {
             let rep = rng.pick(sales).id
             let closes = rng.uniform() < 0.75
             let won = closes && rng.uniform() < winRate
-            let closed = closes ? created + Int64(rng.lognormal(log(closeDays), 0.5) * 86_400) : nil
+            let closed = closes ? created + Int64(rng.lognormal(log(closeDays), 0.5) * Double(LocalDate.secondsPerDay)) : nil
             let stage = closed.map { $0 < end ? (won ? "won" : "lost") : "negotiation" } ?? "qualified"
             let closedText = closed.flatMap { $0 < end ? $0.isoUTC : nil } ?? ""
             let value = won && !closedText.isEmpty ? String(format: "%.2f", rng.lognormal(log(180_000), 0.7)) : ""
@@ -187,7 +187,7 @@ extension DemoData {
             let referrer = source == "referral" ? staff.filter { $0.hiredOn.dayNumber - firstDay.dayNumber < day }.randomElement(using: &rng)?.id ?? "" : ""
             let hired = rng.uniform() < (source == "referral" ? 0.4 : 0.18)
             let days = rng.lognormal(log(source == "referral" ? 18 : 30), 0.4)
-            let accepted = hired ? at(day) + Int64(days * 86_400) : nil
+            let accepted = hired ? at(day) + Int64(days * Double(LocalDate.secondsPerDay)) : nil
             candidates.append(["c\(n)", source, at(day).isoUTC, referrer, rng.pick(positions),
                                accepted.flatMap { $0 < end ? $0.isoUTC : nil } ?? "", hired && (accepted ?? end) < end ? "yes" : "no"].joined(separator: ","))
         }

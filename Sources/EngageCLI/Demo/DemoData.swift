@@ -30,7 +30,7 @@ public enum DemoDataWriter {
         let data = SurveyData(store: store)
         for w in d.surveyWaves where try await data.survey(id: w.id) == nil {
             let q = try QuestionnaireFile.load(path: questionnaires + "/" + w.questionnaire)
-            try await data.create(id: w.id, name: w.name, questionnaire: q, now: Int64(d.firstDay.adding(days: w.day).dayNumber) * 86_400 + 36_000, closesOn: nil)
+            try await data.create(id: w.id, name: w.name, questionnaire: q, now: d.firstDay.adding(days: w.day).startUTC + 36_000, closesOn: nil)
         }
     }
 }
@@ -194,11 +194,11 @@ struct DemoData {
                 if !a.competitor {
                     for _ in 0..<rng.poisson(a.followers / 4000) {
                         msgNo += 1
-                        let at = Int64(day.dayNumber) * 86_400 + Int64(rng.int(6...20)) * 3600 + Int64(rng.int(0...3599)) - 3 * 3600
+                        let at = day.startUTC + Int64(rng.int(6...20)) * 3600 + Int64(rng.int(0...3599)) - 3 * 3600
                         let isQuestion = rng.uniform() < 0.8
                         let answered = rng.uniform() < (weekend ? 0.7 : 0.92)
                         let delay = Int64(rng.lognormal(log(weekend ? 5400 : 1500), 0.8))
-                        let replied = answered && at + delay < Int64(lastDay.dayNumber + 1) * 86_400 ? (at + delay).isoUTC : ""
+                        let replied = answered && at + delay < lastDay.adding(days: 1).startUTC ? (at + delay).isoUTC : ""
                         messages.append("q\(msgNo),\(a.id),\(at.isoUTC),\(isQuestion),\(replied)")
                     }
                 }
@@ -271,7 +271,7 @@ struct DemoData {
                 var x = rng.uniform() * total
                 var src = sources[0]
                 for s in sources { x -= s.3; if x <= 0 { src = s; break } }
-                let at = Int64(day.dayNumber) * 86_400 + Int64(rng.int(5 * 3600...21 * 3600))
+                let at = day.startUTC + Int64(rng.int(5 * 3600...21 * 3600))
                 let converted = rng.uniform() < 0.012 * Double(min(visitors[vi].touches, 4))
                 let lead = !converted && rng.uniform() < 0.02 * Double(min(visitors[vi].touches, 3))
                 let value = converted ? String(format: "%.2f", rng.lognormal(log(1400), 0.5)) : ""

@@ -97,12 +97,9 @@ public enum SocialFormulas {
 
     /// ER View averaged: mean of engagements / views × 100 over posts with views > 0.
     public static func erViewAverage(_ posts: [(engagements: Int, views: Int)]) -> Double? {
-        var sum = 0.0, n = 0
-        for p in posts where p.views > 0 {
-            sum += Double(p.engagements) / Double(p.views)
-            n += 1
-        }
-        return n == 0 ? nil : sum / Double(n) * 100
+        var acc = ERViewAccumulator()
+        for p in posts { acc.add(engagements: p.engagements, views: p.views) }
+        return acc.averagePct
     }
 }
 
@@ -119,6 +116,33 @@ public struct DayPosts: Sendable, Equatable {
         self.posts = posts
         self.engagements = engagements
     }
+}
+
+/// Running sum for an ER View average: Σ engagements / views over the posts with views, and
+/// their number — additive, so per-day sums (the post rollup) add up to the period's, and a
+/// post taken out (`sign` −1) is subtracted exactly.
+public struct ERViewAccumulator: Sendable, Equatable {
+    public var sum = 0.0
+    public var posts = 0
+
+    public init(sum: Double = 0, posts: Int = 0) {
+        self.sum = sum
+        self.posts = posts
+    }
+
+    public mutating func add(engagements: Int, views: Int?, sign: Int = 1) {
+        guard let views, views > 0 else { return }
+        sum += Double(sign) * Double(engagements) / Double(views)
+        posts += sign
+    }
+
+    public mutating func merge(_ o: ERViewAccumulator) {
+        sum += o.sum
+        posts += o.posts
+    }
+
+    /// Mean ER View, in percent; nil without a post with views.
+    public var averagePct: Double? { posts == 0 ? nil : sum / Double(posts) * 100 }
 }
 
 /// Running sum for an ER Post average (Σ engagements / followers over posts, and n).

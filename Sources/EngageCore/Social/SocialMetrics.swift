@@ -26,8 +26,7 @@ public struct AccountFigures: Sendable {
     /// Posts per local day of publication (only days with posts).
     public var days: [DayPosts] = []
     /// Σ engagements / views over posts with views > 0, and their count.
-    public var erViewSum = 0.0
-    public var erViewPosts = 0
+    public var erView = ERViewAccumulator()
     public var questions = 0
     public var answeredQuestions = 0
     /// Seconds from question to first reply, for answered questions.
@@ -125,7 +124,7 @@ public struct SocialMetrics: Sendable {
         errPct = F.errPct(engagements: eng, reach: f.reach)
         erDayAvgPct = F.erDayAverage(days: f.days, followers: f.followers, period: period)
         erPostAvgPct = F.erPostAverage(days: f.days, followers: f.followers)
-        erViewAvgPct = f.erViewPosts == 0 ? nil : f.erViewSum / Double(f.erViewPosts) * 100
+        erViewAvgPct = f.erView.averagePct
         avgPostERVisitorsPct = F.avgPostERVisitorsPct(engagements: eng, posts: f.posts, uniqueVisitors: f.uniqueVisitors)
         communityERVisitorsPct = F.communityERVisitorsPct(engagements: eng, uniqueVisitors: f.uniqueVisitors)
         clicks = f.clicks

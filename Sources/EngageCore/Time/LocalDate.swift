@@ -9,6 +9,20 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(dayNumber: Int) { self.dayNumber = dayNumber }
 
+    /// Seconds in a (UTC) day.
+    public static let secondsPerDay: Int64 = 86_400
+
+    /// The UTC day of an instant (seconds since 1970; days before 1970 too).
+    public init(utcInstant t: Int64) {
+        dayNumber = Int(t >= 0 ? t / Self.secondsPerDay : (t - Self.secondsPerDay + 1) / Self.secondsPerDay)
+    }
+
+    /// The instant this day starts at, 00:00 UTC.
+    public var startUTC: Int64 { Int64(dayNumber) * Self.secondsPerDay }
+
+    /// Today in UTC, by the system clock.
+    public static var utcToday: LocalDate { LocalDate(utcInstant: Int64(Date().timeIntervalSince1970)) }
+
     /// Proleptic Gregorian calendar (H. Hinnant's days-from-civil).
     public init(year: Int, month: Int, day: Int) {
         let y = month <= 2 ? year - 1 : year

@@ -114,7 +114,7 @@ enum AdvocacyTables {
             ("agent_class", { v in .text(AgentClass.of(v["user_agent"]?.text).rawValue) }),
             ("is_bot", { v in .int(AgentClass.of(v["user_agent"]?.text).isBot ? 1 : 0) }),
         ], derivedFrom: "user_agent", computed: [
-            ("day", { v in .int((v["clicked_at"]?.int ?? 0) / 86_400) }),
+            ("day", { v in .int(LocalDate(utcInstant: Int64(v["clicked_at"]?.int ?? 0)).dayNumber) }),
         ], lookups: [
             // credited to the link's owner as of the import (server clicks: as of the click)
             ("employee_id", "link_code", "links", "link_code", "employee_id"),

@@ -84,8 +84,8 @@ public struct SocialReportBuilder: Sendable {
         }
 
         // Traffic is not per account: its days are cut in UTC.
-        let fromUTC = Int64(period.from.dayNumber) * 86_400
-        let toUTC = Int64(period.to.dayNumber + 1) * 86_400
+        let fromUTC = period.from.startUTC
+        let toUTC = period.to.adding(days: 1).startUTC
         let sessions = try await store.sessions(fromUTC: fromUTC, toUTC: toUTC)
         let converting = Set(sessions.filter(\.converted).map(\.visitorID))
         let paths = converting.isEmpty ? [] : try await store.sessions(

@@ -128,7 +128,7 @@ public struct SurveyReportBuilder: Sendable {
         }
 
         // headcount as of the survey's day, by stratum
-        let day = LocalDate(dayNumber: Int(survey.createdAt / 86_400))
+        let day = LocalDate(utcInstant: survey.createdAt)
         let year = day.components.year
         var headcount: [String: [String: Int]] = [:]
         for e in try await Employees(store: store).strata() {
@@ -170,7 +170,7 @@ public struct SurveyReportBuilder: Sendable {
             for v in wv { tally.add(v.answers, wq) }
             let g = Self.group(s.id, tally, wq, comments: nil)
             let values = Self.perPerson(wv, wq)
-            var w = SurveyReport.Wave(surveyID: s.id, name: s.name, date: LocalDate(dayNumber: Int(s.createdAt / 86_400)),
+            var w = SurveyReport.Wave(surveyID: s.id, name: s.name, date: LocalDate(utcInstant: s.createdAt),
                                       questionnaire: "\(wq.id) v\(wq.version)", value: wv.count < t ? nil : (q.method == .yesNo ? g.engagementPct : g.index),
                                       respondents: wv.count, comparable: wq.id == q.id && wq.version == q.version)
             if let p = previous, wv.count >= t, p.count >= t { w.change = Survey.differenceInterval(p, values) }
@@ -195,7 +195,7 @@ public struct SurveyReportBuilder: Sendable {
             }
             r.outcomes.append(.init(metric: metric, pairs: pairs))
         }
-        if let sharing = try await Employees(store: store).sharingByDepartment(from: survey.createdAt - 90 * 86_400, to: survey.createdAt) {
+        if let sharing = try await Employees(store: store).sharingByDepartment(from: survey.createdAt - 90 * LocalDate.secondsPerDay, to: survey.createdAt) {
             let pairs = sharing.compactMap { s -> (String, Double, Double)? in
                 guard let v = valueOf[s.department], s.employees > 0 else { return nil }
                 return (s.department, v, Double(s.sharers) / Double(s.employees) * 100)

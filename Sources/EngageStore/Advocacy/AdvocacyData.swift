@@ -58,8 +58,8 @@ public struct AdvocacyData: Sendable {
     /// UTC `day` (the partial indexes `clicks_link_day`, `clicks_employee_day` then hand the
     /// groups over in order, no sort); else computed from the instant.
     func clickDays(from: Int64, to: Int64, shift: Int) -> (day: String, condition: String, binds: [StoreValue]) {
-        if shift == 0 && from % 86_400 == 0 && to % 86_400 == 0 {
-            return ("day", "day BETWEEN ?1 AND ?2", [.int(Int(from / 86_400)), .int(Int(to / 86_400) - 1)])
+        if shift == 0 && from % LocalDate.secondsPerDay == 0 && to % LocalDate.secondsPerDay == 0 {
+            return ("day", "day BETWEEN ?1 AND ?2", [.int(LocalDate(utcInstant: from).dayNumber), .int(LocalDate(utcInstant: to).dayNumber - 1)])
         }
         return ("(clicked_at + \(shift)) / 86400", "clicked_at >= ?1 AND clicked_at < ?2", [.int(Int(from)), .int(Int(to))])
     }

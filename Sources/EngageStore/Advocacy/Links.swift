@@ -142,7 +142,7 @@ public struct ClickRow: Sendable, Equatable {
     /// The row's values for `ClickRow.insertSQL` (`?1` … `?9`).
     var values: [StoreValue] {
         [.text(code), .int(Int(at)), .text(visitor), userAgent.map { .text($0) } ?? .null, .text(agentClass),
-         referrer.map { .text($0) } ?? .null, .int(isBot ? 1 : 0), .int(occurrence), .int(Int(at / 86_400))]
+         referrer.map { .text($0) } ?? .null, .int(isBot ? 1 : 0), .int(occurrence), .int(LocalDate(utcInstant: at).dayNumber)]
     }
 
     /// One click; its owner is the link's employee when it is recorded. A click already

@@ -299,8 +299,8 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             var binds: [PGValue] = [], values: [String] = []
             for (n, (k, d)) in part.enumerated() {
                 binds += [.int(k.day), .text(k.accountID), .int(d.posts), .int(d.likes), .int(d.comments), .int(d.shares), .int(d.views),
-                          .int(d.clicks), .int(d.clicksKnown), .int(d.spendCents), .int(d.spendKnown), .double(d.erViewSum),
-                          .int(d.erViewPosts), .text(d.encodeSlices())]
+                          .int(d.clicks), .int(d.clicksKnown), .int(d.spendCents), .int(d.spendKnown), .double(d.erView.sum),
+                          .int(d.erView.posts), .text(d.encodeSlices())]
                 values.append("(" + (1...cols).map { "?\(n * cols + $0)" }.joined(separator: ", ") + ")")
             }
             let sets = rollupColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")

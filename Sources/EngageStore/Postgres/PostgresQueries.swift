@@ -117,7 +117,7 @@ struct PostgresQueries {
         var d = RollupDay()
         d.posts = try r.int(c); d.likes = try r.int(c + 1); d.comments = try r.int(c + 2); d.shares = try r.int(c + 3)
         d.views = try r.int(c + 4); d.clicks = try r.int(c + 5); d.clicksKnown = try r.int(c + 6); d.spendCents = try r.int(c + 7)
-        d.spendKnown = try r.int(c + 8); d.erViewSum = try r.double(c + 9); d.erViewPosts = try r.int(c + 10)
+        d.spendKnown = try r.int(c + 8); d.erView = ERViewAccumulator(sum: try r.double(c + 9), posts: try r.int(c + 10))
         if slices { d.slices = RollupDay.decodeSlices(try r.text(c + 11)) }
         return d
     }

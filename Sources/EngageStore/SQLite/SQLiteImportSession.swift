@@ -274,7 +274,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             st.reset()
             st.bind(1, k.day); st.bind(2, k.accountID); st.bind(3, d.posts); st.bind(4, d.likes); st.bind(5, d.comments)
             st.bind(6, d.shares); st.bind(7, d.views); st.bind(8, d.clicks); st.bind(9, d.clicksKnown); st.bind(10, d.spendCents)
-            st.bind(11, d.spendKnown); st.bind(12, d.erViewSum); st.bind(13, d.erViewPosts); st.bind(14, d.encodeSlices())
+            st.bind(11, d.spendKnown); st.bind(12, d.erView.sum); st.bind(13, d.erView.posts); st.bind(14, d.encodeSlices())
             try st.run()
         }
     }

@@ -107,7 +107,7 @@ struct SQLiteQueries {
         var d = RollupDay()
         d.posts = st.int(c); d.likes = st.int(c + 1); d.comments = st.int(c + 2); d.shares = st.int(c + 3)
         d.views = st.int(c + 4); d.clicks = st.int(c + 5); d.clicksKnown = st.int(c + 6); d.spendCents = st.int(c + 7)
-        d.spendKnown = st.int(c + 8); d.erViewSum = st.double(c + 9); d.erViewPosts = st.int(c + 10)
+        d.spendKnown = st.int(c + 8); d.erView = ERViewAccumulator(sum: st.double(c + 9), posts: st.int(c + 10))
         if slices { d.slices = RollupDay.decodeSlices(st.text(c + 11)) }
         return d
     }

@@ -5,7 +5,8 @@ import EngageCore
 public struct RollupDay: Sendable, Equatable {
     public var posts = 0, likes = 0, comments = 0, shares = 0, views = 0
     public var clicks = 0, clicksKnown = 0, spendCents = 0, spendKnown = 0
-    public var erViewSum = 0.0, erViewPosts = 0
+    /// Σ engagements / views over the day's posts with views, and their number.
+    public var erView = ERViewAccumulator()
     /// Slice → (posts, engagements).
     public var slices: [SliceKey: SliceSums] = [:]
 
@@ -37,10 +38,7 @@ public struct RollupDay: Sendable, Equatable {
         views = C.saturating(views, sign * (p.views ?? 0))
         if let c = p.clicks { clicks = C.saturating(clicks, sign * c); clicksKnown += sign }
         if let c = p.spendCents { spendCents = C.saturating(spendCents, sign * c); spendKnown += sign }
-        if let v = p.views, v > 0 {
-            erViewSum += Double(sign) * Double(p.engagements) / Double(v)
-            erViewPosts += sign
-        }
+        erView.add(engagements: p.engagements, views: p.views, sign: sign)
     }
 
     /// Adds another day's sums (a delta).
@@ -49,7 +47,7 @@ public struct RollupDay: Sendable, Equatable {
         posts = C.saturating(posts, o.posts); likes = C.saturating(likes, o.likes); comments = C.saturating(comments, o.comments)
         shares = C.saturating(shares, o.shares); views = C.saturating(views, o.views); clicks = C.saturating(clicks, o.clicks)
         clicksKnown += o.clicksKnown; spendCents = C.saturating(spendCents, o.spendCents); spendKnown += o.spendKnown
-        erViewSum += o.erViewSum; erViewPosts += o.erViewPosts
+        erView.merge(o.erView)
         for (k, v) in o.slices {
             var s = slices[k, default: SliceSums()]
             s.posts += v.posts
@@ -137,7 +135,7 @@ extension AccountFigures {
         _ = try Checked.sum([likes, comments, shares], "engagements")
         if d.clicksKnown > 0 { try Checked.add(&clicks, d.clicks, "clicks") }
         if d.spendKnown > 0 { try Checked.add(&spendCents, d.spendCents, "spend") }
-        erViewSum += d.erViewSum; erViewPosts += d.erViewPosts
+        erView.merge(d.erView)
     }
 }
 

@@ -119,7 +119,7 @@ extension SurveyData {
                        hash: (String) -> String) async throws -> [(employeeID: String, token: String)] {
         guard let survey = try await survey(id: surveyID) else { throw StoreError.notFound("no survey '\(surveyID)'") }
         if survey.closedAt != nil { throw StoreError.conflict("survey '\(surveyID)' is closed") }
-        let today = LocalDate(dayNumber: Int(now / 86_400))
+        let today = LocalDate(utcInstant: now)
         var binds: [StoreValue] = [.text(surveyID), .int(today.dayNumber)]
         var filter = ""
         if let department {
