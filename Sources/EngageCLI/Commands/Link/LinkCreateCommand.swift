@@ -4,10 +4,6 @@ import EngageServer
 import EngageStore
 import Foundation
 
-struct LinkCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "link", abstract: "Tracked links.", subcommands: [LinkCreateCommand.self])
-}
-
 struct LinkCreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
