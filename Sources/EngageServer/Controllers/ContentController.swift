@@ -7,8 +7,12 @@ import Hummingbird
 /// The content library (employees suggest stories, admins approve, reject or publish them),
 /// the advocate's own page (content to share, each with a personal tracked link) and the
 /// Links page (tracked links for anyone, brand links included).
-extension Pages {
-    func registerContent(on router: Router<EngageContext>) {
+
+/// The content library, the advocate's own page and the Links page.
+struct ContentController: PageController {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
         router.get("content") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.advocate)

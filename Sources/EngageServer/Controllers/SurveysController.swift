@@ -8,8 +8,13 @@ import Hummingbird
 /// form is in the employee's language; on submit the token is marked used and the answers
 /// are stored without token, employee or time of day (SurveyData.submit). A used, unknown
 /// or closed link gets a friendly page; a second submit changes nothing.
-extension Pages {
-    func registerSurveys(on router: Router<EngageContext>) {
+
+/// Survey waves and their results, and anonymous answering at `/s/{token}` (no sign-in: the
+/// single-use token is the key; see SurveyBallotBox and docs/privacy.md).
+struct SurveysController: PageController {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
         // the answering page is the same for everyone: nothing of any signed-in session
         router.get("s/{token}") { request, context in try await surveyForm(request, context.anonymous, chosen: [:], missing: []) }
         router.post("s/{token}") { request, context in try await surveySubmit(request, context.anonymous) }

@@ -7,7 +7,7 @@ import Hummingbird
 
 /// `/api/v1`: the reports as `engage report … --format json` prints them, the lists behind
 /// the pages, and ingestion.
-struct API {
+struct APIController {
     let app: ServerState
 
     func register(on router: Router<EngageContext>) {
@@ -19,7 +19,7 @@ struct API {
         api.get("reports/social") { request, context in
             try context.require(.viewer)
             let q = try QueryReader(request, allowed: ["from", "to", "account"])
-            let cached = try await socialReport(q)
+            let cached = try await app.socialReport(q)
             return jsonText(await cached.text("json") { $0.json.serialized() })
         }
         api.get("reports/advocacy") { request, context in
@@ -66,7 +66,7 @@ struct API {
         }
         api.get("posts") { request, context in
             try context.require(.viewer)
-            let page = try await postsPage(request)
+            let page = try await app.postsPage(request)
             return json(page.json)
         }
         api.post("import") { request, context in
@@ -82,16 +82,6 @@ struct API {
         guard app.security.checkCSRF(request.headers[.csrfToken], session: session) else {
             throw APIError(.forbidden, "missing or wrong X-CSRF-Token header")
         }
-    }
-
-    func socialReport(_ q: QueryReader) async throws -> CachedReport {
-        let period = try q.period(today: app.today())
-        let ids = q.strings("account")
-        if !ids.isEmpty {
-            let known = Set(try await app.store.accounts().map(\.accountID))
-            if let missing = ids.first(where: { !known.contains($0) }) { throw APIError(.notFound, "no account with id '\(missing)'") }
-        }
-        return try await app.socialReport(period: period, accountIDs: ids.isEmpty ? nil : ids)
     }
 
     func accountJSON(_ a: Account) -> JSONValue {
@@ -135,52 +125,6 @@ struct API {
         return json(linkJSON(link, request: request), status: .created)
     }
 
-    // MARK: posts
-
-    struct PostsPage {
-        var query: PostListQuery
-        var page: PostPage
-        var followers: [String: FollowerSeries]
-
-        var json: JSONValue {
-            .object([
-                ("period", .object([("from", .string(query.period.from.description)), ("to", .string(query.period.to.description))])),
-                ("page", .int(query.page)), ("per_page", .int(query.perPage)), ("total", .int(page.total)),
-                ("sort", .string(query.sort.rawValue)), ("order", .string(query.descending ? "desc" : "asc")),
-                ("posts", .array(page.posts.map { item in
-                    var p = item.post
-                    p.followers = followers[item.accountID]?.on(p.date)
-                    return .object([
-                        ("post_id", .string(p.postID)), ("account_id", .string(item.accountID)),
-                        ("published_at", .string(p.publishedAt.isoUTC)), ("date", .string(p.date.description)),
-                        ("type", .from(p.type)), ("rubric", .from(p.rubric)), ("url", .from(p.url)), ("text", .from(item.text)),
-                        ("likes", .int(p.likes)), ("comments", .int(p.comments)), ("shares", .int(p.shares)),
-                        ("views", .from(p.views)), ("reach", .from(p.reach)), ("engagements", .int(p.engagements)),
-                        ("er_post_pct", .from(p.erPostPct)), ("err_pct", .from(p.errPct)),
-                    ])
-                })),
-            ])
-        }
-    }
-
-    static let postParams: Set<String> = ["from", "to", "account", "type", "rubric", "sort", "order", "page", "per_page"]
-
-    func postsPage(_ request: Request, extra: Set<String> = []) async throws -> PostsPage {
-        let q = try QueryReader(request, allowed: Self.postParams.union(extra))
-        var query = PostListQuery(period: try q.period(today: app.today()))
-        query.accountIDs = q.strings("account")
-        query.type = q.string("type")
-        query.rubric = q.string("rubric")
-        query.sort = PostSort(rawValue: try q.oneOf("sort", PostSort.allCases.map(\.rawValue)) ?? "published")!
-        query.descending = (try q.oneOf("order", ["asc", "desc"]) ?? "desc") == "desc"
-        query.page = try q.int("page", in: 1...1_000_000) ?? 1
-        query.perPage = try q.int("per_page", in: 1...500) ?? 50
-        let page = try await app.posts.page(query)
-        let ids = Array(Set(page.posts.map(\.accountID))).sorted()
-        let figures = ids.isEmpty ? [:] : try await app.store.accountFigures(period: query.period, accountIDs: ids)
-        return PostsPage(query: query, page: page, followers: figures.mapValues(\.followers))
-    }
-
     // MARK: import
 
     /// The body is one CSV file named by `?file=` (raw), or several as multipart/form-data.
@@ -200,15 +144,4 @@ struct API {
         let result = try await ImportUpload(store: app.store, now: app.config.now()).run(files)
         return json(result.json, status: .ok)
     }
-}
-
-/// A JSON response.
-func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    jsonText(value.serialized(), status: status)
-}
-
-func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    var headers = HTTPFields()
-    headers[.contentType] = "application/json; charset=utf-8"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
 }

@@ -1,7 +1,18 @@
-import EngageCore
+import EngageReports
 import EngageStore
 import Foundation
 import Hummingbird
+
+/// A JSON response.
+func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    jsonText(value.serialized(), status: status)
+}
+
+func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "application/json; charset=utf-8"
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
+}
 
 extension ServerState {
     /// Where short links point: `--public-url`, else this request's scheme and host.

@@ -7,8 +7,12 @@ import Hummingbird
 /// The advocacy dashboard: one page per section of the advocacy report (funnel,
 /// leaderboards, content, traffic, sales, recruiting), drawn by `AdvocacyHTMLRenderer` so
 /// the pages and `engage report advocacy --format html` show the same figures.
-extension Pages {
-    func registerAdvocacy(on router: Router<EngageContext>) {
+
+/// The employee advocacy dashboard, a page per question.
+struct AdvocacyController: PageController {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
         router.get("advocacy") { request, context in try await advocacyPage(request, context, section: .funnel) }
         router.get("advocacy/{section}") { request, context in
             guard let section = AdvocacyHTMLRenderer.Section(rawValue: context.param("section")) else {
@@ -35,6 +39,7 @@ extension Pages {
                         picker: report.period, pickerAction: "/advocacy/" + section.rawValue)
     }
 }
+
 
 extension ServerState {
     /// The advocacy report of a period. Not cached: tracked-link clicks and content made in

@@ -1,0 +1,83 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// Users and their roles, for admins.
+struct UsersController: PageController {
+    let app: ServerState
+
+    func register(on router: Router<EngageContext>) {
+        router.get("users") { request, context in
+            try context.require(.admin)
+            return try await usersPage(request, context, message: nil, error: nil)
+        }
+        router.post("users") { request, context in try await addUser(request, context) }
+        router.post("users/{id}/role") { request, context in try await changeUser(request, context, action: "role") }
+        router.post("users/{id}/password") { request, context in try await changeUser(request, context, action: "password") }
+        router.post("users/{id}/delete") { request, context in try await changeUser(request, context, action: "delete") }
+    }
+
+    func usersPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let users = try await app.users.all()
+        let csrf = context.principal?.session.map(app.security.csrf(for:)) ?? ""
+        let content = try render("users", ["csrf": csrf, "minPassword": Users.minimumPasswordLength, "users": users.map { u in
+            ["uid": u.uid, "name": u.name, "csrf": csrf, "me": u.uid == context.principal?.userID, "employee": u.employeeID ?? "",
+             "roles": Role.allCases.map { ["role": $0.rawValue, "selected": $0 == u.role] }] as [String: Any]
+        }], context)
+        return try page(request, context, title: UIText(lang: context.lang)["users"], current: "/users", content: content,
+                        message: message, error: error, status: status)
+    }
+
+    /// A form of the users page, checked (admin, CSRF), its change made by `change`; the
+    /// page again with a message, or with the problem.
+    func userForm(_ request: Request, _ context: EngageContext, done: String,
+                  _ change: @Sendable (Form) async throws -> Void) async throws -> Response {
+        let p = try context.require(.admin)
+        let t = UIText(lang: context.lang)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
+        do {
+            try await change(form)
+            return try await usersPage(request, context, message: t[done], error: nil)
+        } catch let e as UserProblem {
+            var a = APIError(e)
+            if e == .lastAdmin { a.message = t["last_admin"] }
+            return try await usersPage(request, context, message: nil, error: a, status: a.status)
+        }
+    }
+
+    func addUser(_ request: Request, _ context: EngageContext) async throws -> Response {
+        try await userForm(request, context, done: "user_added") { form in
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+            let password = form["password"] ?? ""
+            try Users.checkPassword(password)
+            let employee = (form["employee"] ?? "").trimmingCharacters(in: .whitespaces)
+            try await app.users.add(name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role,
+                                    passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost),
+                                    employeeID: employee.isEmpty ? nil : employee, now: app.config.now())
+        }
+    }
+
+    /// Changes a user's role, resets their password, or removes them; never leaves the
+    /// instance without an admin. Each ends the user's sessions.
+    func changeUser(_ request: Request, _ context: EngageContext, action: String) async throws -> Response {
+        let uid = context.param("id")
+        let done = ["role": "user_changed", "password": "password_changed", "delete": "user_removed"][action] ?? "user_changed"
+        return try await userForm(request, context, done: done) { form in
+            switch action {
+            case "delete":
+                try await app.users.remove(uid: uid)
+            case "password":
+                let password = form["password"] ?? ""
+                try Users.checkPassword(password)
+                try await app.users.setPassword(uid: uid, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost))
+            default:
+                guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+                try await app.users.setRole(uid: uid, role: role)
+            }
+        }
+    }
+}

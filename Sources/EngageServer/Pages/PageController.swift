@@ -1,0 +1,107 @@
+import EngageCore
+import EngageImport
+import EngageReports
+import EngageStore
+import Foundation
+import Hummingbird
+
+/// What every controller of pages shares: the layout around a page's content (navigation,
+/// period picker, messages), templates, sign-in redirects.
+protocol PageController {
+    var app: ServerState { get }
+}
+
+extension PageController {
+    func nav(_ context: EngageContext, current: String) -> [[String: Any]] {
+        let t = UIText(lang: context.lang)
+        guard let p = context.principal else { return [] }
+        var items: [(String, String)] = []
+        if p.role >= .viewer {
+            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"]), ("/surveys", t["surveys"])]
+        }
+        items.append(("/content", t["content"]))
+        if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }
+        if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"])] }
+        if p.role >= .admin { items.append(("/users", t["users"])) }
+        return items.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] }
+    }
+
+    /// A whole page: layout around `content` (already-escaped HTML made by the renderers or
+    /// a template).
+    func page(_ request: Request, _ context: EngageContext, title: String, current: String, content: String,
+              picker: Period? = nil, pickerAction: String? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
+              status: HTTPResponse.Status = .ok) throws -> Response {
+        let t = UIText(lang: context.lang)
+        var data: [String: Any] = [
+            "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLRenderer.css, "content": content,
+            "otherLang": context.lang == .en ? "ru" : "en",
+            "backURL": percentEncode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
+        ]
+        if let p = context.principal {
+            data["user"] = ["name": p.name, "role": p.role.rawValue, "csrf": p.session.map(app.security.csrf(for:)) ?? "",
+                            "nav": nav(context, current: current)] as [String: Any]
+        }
+        if let period = picker {
+            let today = app.today()
+            let last = Period.resolve(from: nil, to: nil, today: today)
+            let presets: [(String, Period)] = [
+                (context.lang == .ru ? "прошлый месяц" : "last month", last),
+                (context.lang == .ru ? "30 дней" : "30 days", Period(from: today.adding(days: -30), to: today.adding(days: -1))),
+                (context.lang == .ru ? "90 дней" : "90 days", Period(from: today.adding(days: -90), to: today.adding(days: -1))),
+            ]
+            let action = pickerAction ?? current
+            data["picker"] = [
+                "action": action, "from": period.from.description, "to": period.to.description,
+                "hidden": pickerHidden.map { ["name": $0.0, "value": $0.1] },
+                "presets": presets.map { p in
+                    ["label": p.0, "href": action + "?" + (pickerHidden + [("from", p.1.from.description), ("to", p.1.to.description)])
+                        .map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")]
+                },
+            ] as [String: Any]
+        }
+        if let message { data["message"] = message }
+        if let error {
+            data["error"] = error.message
+            data["details"] = error.details
+            data["hasDetails"] = !error.details.isEmpty
+        }
+        guard let html = app.templates.render(data, withTemplate: "layout") else { throw APIError(.internalServerError, "template layout is missing") }
+        return htmlResponse(html, status: status)
+    }
+
+
+    func render(_ template: String, _ data: [String: Any], _ context: EngageContext) throws -> String {
+        var d = data
+        d["t"] = UIText(lang: context.lang).all
+        d["l"] = Labels(context.lang).all
+        guard let s = app.templates.render(d, withTemplate: template) else { throw APIError(.internalServerError, "template \(template) is missing") }
+        return s
+    }
+
+    /// A signed-in user, else a redirect to the login page that comes back here.
+    func signedIn(_ request: Request, _ context: EngageContext) -> Response? {
+        guard context.principal == nil else { return nil }
+        let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        return .redirect(to: "/login?next=" + percentEncode(back), type: .found)
+    }
+
+    func renderer(_ context: EngageContext) -> HTMLRenderer {
+        var r = HTMLRenderer(lang: context.lang)
+        r.accountHref = { "/accounts/" + percentEncode($0) }
+        return r
+    }
+}
+
+/// The layout alone (for error pages).
+struct LayoutPages: PageController {
+    let app: ServerState
+}
+
+/// An HTML answer with the house headers (CSP, nosniff).
+func htmlResponse(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+}
