@@ -33,37 +33,9 @@ public protocol Store: Sendable {
     /// Imports are serialised: a second one waits for the first.
     func withImport<T: Sendable>(source: String, _ body: @Sendable (any ImportSession) async throws -> T) async throws -> T
 
-    func accounts() async throws -> [Account]
-
-    /// Per-account aggregates over a period, each account's days cut in its own zone.
-    func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures]
-
-    /// ER Post by slice (hour, type, rubric), accumulated over the period's days with each
-    /// account's followers: account → dimension → slice value → accumulator.
-    func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws
-        -> [String: [SliceDimension: [String: ERPostAccumulator]]]
-
-    /// Each account's `limit` posts with the largest reach (ties: engagements, earlier, id).
-    func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]]
-
-    /// Sessions started in `[fromUTC, toUTC)`, with `isFirstOfVisitor` set.
-    func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord]
-
-    /// Every session of the given visitors started in `[fromUTC, toUTC)`.
-    func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord]
-
-    /// Σ costs without an account, dated in the period, in cents (nil when none).
-    func unassignedCostsCents(period: Period) async throws -> Int?
-
     /// Why the store cannot take writes now (unreachable, or — SQLite — the disk holding the
     /// file nearly full), or nil when it is healthy. For `/healthz`.
     func healthProblem() async -> String?
-
-    /// Row counts by table, for status output and tests.
-    func counts() async throws -> [String: Int]
-
-    /// Streams every row of `table` (its named columns, ordered by `orderBy`), for export.
-    func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws
 
     /// Stores tracked-link clicks; returns once they are durable (a redirect is answered
     /// only then). Never waits long for an import: on SQLite, while another connection holds
@@ -76,6 +48,13 @@ public protocol Store: Sendable {
 /// SQL in the dialect both engines accept, for the named operations of this module and for
 /// its tests (`package`: not part of the API other modules build on).
 package protocol SQLExecutor: Sendable {
+    /// Runs a script (statements written once for both engines, with their row handlers)
+    /// as one consistent read: every statement sees the same committed state.
+    func read(_ script: SQLScript) async throws
+
+    /// Runs a script in one write transaction.
+    func write(_ script: SQLScript) async throws
+
     /// Runs statements written in the SQL both engines accept (`?1, ?2, …` placeholders;
     /// `COLLATE BINARY` for byte-wise text order) in one transaction, and returns the rows
     /// of the last one. For the small tables of the web app (users, tokens, listings).
@@ -138,6 +117,27 @@ public struct SQLStatement: Sendable {
 }
 
 extension Store {
+    /// Row counts by table, for status output and tests.
+    public func counts() async throws -> [String: Int] {
+        let script = SQLScript()
+        var out: [String: Int] = [:]
+        for t in Migrations.dataTables { script.add("SELECT COUNT(*) FROM \(t)") { r in out[t] = try r.int(0) } }
+        try await sql.read(script)
+        return out
+    }
+
+    /// Streams every row of `table` (its named columns, ordered by `orderBy`), for export.
+    public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
+        try await withoutActuallyEscaping(body) { body in
+            let script = SQLScript()
+            var row = [StoreValue](repeating: .null, count: columns.count)
+            script.add("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(orderBy.joined(separator: ", "))") { r in
+                for i in columns.indices { row[i] = try r.value(i) }
+                try body(row)
+            }
+            try await sql.read(script)
+        }
+    }
 
     /// The id of the latest committed import: changes with every import (never seen before
     /// its commit), so it keys cached reports.

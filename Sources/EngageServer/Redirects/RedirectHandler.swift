@@ -100,8 +100,9 @@ final class RedirectHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let page = answer.page { context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(string: page))), promise: nil) }
         if close {
             let done = context.eventLoop.makePromise(of: Void.self)
+            let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
-            done.futureResult.whenComplete { _ in context.close(promise: nil) }
+            done.futureResult.whenComplete { _ in channel.close(promise: nil) }
         } else {
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }

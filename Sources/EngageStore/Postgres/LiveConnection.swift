@@ -25,8 +25,8 @@ extension PostgresConnection {
 
     /// Statements between BEGIN and COMMIT; ROLLBACK when `body` throws (skipped on a closed
     /// connection, whose transaction the server has already rolled back).
-    func liveTransaction<T>(logger: Logger, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try await liveQuery("BEGIN", logger: logger)
+    func liveTransaction<T>(logger: Logger, begin: String = "BEGIN", _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await liveQuery(PostgresQuery(unsafeSQL: begin), logger: logger)
         do {
             let result = try await body(self)
             try await liveQuery("COMMIT", logger: logger)

@@ -13,6 +13,12 @@ public enum PostgresDialect {
         return s
     }
 
+    /// A statement of the portable dialect as PostgreSQL spells it: `$n` placeholders and
+    /// the "C" collation for byte-wise order.
+    static func statement(_ sql: String) -> String {
+        placeholders(sql.replacingOccurrences(of: "COLLATE BINARY", with: "COLLATE \"C\""))
+    }
+
     /// `?1, ?2, …` (SQLite) → `$1, $2, …` (PostgreSQL).
     static func placeholders(_ sql: String) -> String {
         var out = ""

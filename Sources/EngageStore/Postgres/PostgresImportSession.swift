@@ -20,13 +20,14 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         self.importID = importID
     }
 
-    static let rollupColumns = SQLiteImportSession.rollupColumns
     /// Stay well under PostgreSQL's 65,535 parameters per statement.
     static let maxBinds = 30_000
 
     func knownAccounts() async throws -> [String: Account] {
-        let list = try await store.guarded { try await PostgresQueries(store: store, conn: conn).accounts() }
-        return Dictionary(list.map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
+        let script = SQLScript()
+        let accounts = SocialReads.accounts(script)
+        try await guarded { try await store.run(script, on: conn) }
+        return Dictionary(accounts().map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Upserts `rows` (each: key values then column values); returns the indices of rows
@@ -118,17 +119,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
         try await guarded {
-            let values: [[PGValue]] = rows.map { r in
-                r.map {
-                    switch $0 {
-                    case .null: return .text(nil)
-                    case .int(let i): return .int(i)
-                    case .double(let d): return .double(d)
-                    case .text(let t): return .text(t)
-                    }
-                }
-            }
-            return try await upsert(table, key: key, columns: columns, rows: values, keyOf: { i in
+            try await upsert(table, key: key, columns: columns, rows: rows.map { $0.map(PGValue.init) }, keyOf: { i in
                 rows[i].prefix(key.count).map { v -> String in
                     switch v {
                     case .null: return ""
@@ -145,14 +136,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         try await guarded {
             let sql = SQLiteImportSession.incrementSQL(table, key: key, column: column)
             for r in rows {
-                _ = try await store.rows(sql, r.map { v -> PGValue in
-                    switch v {
-                    case .null: return .text(nil)
-                    case .int(let i): return .int(i)
-                    case .double(let d): return .double(d)
-                    case .text(let t): return .text(t)
-                    }
-                }, on: conn)
+                _ = try await store.rows(sql, r.map(PGValue.init), on: conn)
             }
         }
     }
@@ -205,25 +189,14 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
          .int(p.clicks), .int(p.spendCents)]
     }
 
-    static let selectPost = "SELECT post_id, account_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, import_id FROM posts"
-
-    static func postRow(_ r: PostgresRandomAccessRow) throws -> (PostRow, Int) {
-        var p = PostRow(postID: try r.text(0), accountID: try r.text(1), publishedAt: try r.int64(2),
-                        date: LocalDate(dayNumber: try r.int(3)), hour: try r.int(4))
-        p.type = try r.optText(5); p.rubric = try r.optText(6)
-        p.likes = try r.int(7); p.comments = try r.int(8); p.shares = try r.int(9)
-        p.views = try r.optInt(10); p.clicks = try r.optInt(11); p.spendCents = try r.optInt(12)
-        return (p, try r.int(13))
-    }
-
     /// Posts: the batch's ids already stored are read first; those this import wrote are
     /// duplicates, the others are subtracted from the rollup; then every row is upserted.
     func upsert(posts: [PostRow]) async throws -> [Int] {
         try await guarded {
             var olds: [String: (PostRow, Int)] = [:]
-            for try await row in try await store.rows("\(Self.selectPost) WHERE post_id = ANY(?1)", [.texts(posts.map(\.postID))], on: conn) {
-                let (p, imp) = try Self.postRow(row.makeRandomAccess())
-                olds[p.postID] = (p, imp)
+            for try await row in try await store.rows("\(RollupUpkeep.selectStoredPost) WHERE post_id = ANY(?1)", [.texts(posts.map(\.postID))], on: conn) {
+                let old = try RollupUpkeep.stored(PostgresSQLRow(r: row.makeRandomAccess()))
+                olds[old.post.postID] = old
             }
             var dupIDs: Set<String> = []
             for (id, old) in olds {
@@ -255,81 +228,10 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
 
     /// Merges the rollup changes and recuts retimed accounts; called once before commit.
     func finish() async throws {
-        try await guarded {
-            let changes = rollup.changes.filter { !retimed.contains($0.0.accountID) }
-            let chunk = 1000
-            for start in stride(from: 0, to: changes.count, by: chunk) {
-                let part = changes[start..<min(changes.count, start + chunk)]
-                var existing: [PostRollup.DayKey: RollupDay] = [:]
-                try await PostgresQueries(store: store, conn: conn).each("""
-                    SELECT r.day, r.account_id, \(Self.rollupColumns.split(separator: ",").map { "r." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-                    FROM post_rollup r JOIN unnest(?1::bigint[], ?2::text[]) AS k(day, account_id)
-                      ON r.day = k.day AND r.account_id = k.account_id
-                    """, [.ints(part.map(\.0.day)), .texts(part.map(\.0.accountID))]) { r in
-                    existing[PostRollup.DayKey(day: try r.int(0), accountID: try r.text(1))] = try PostgresQueries.rollupDay(r, from: 2)
-                }
-                var merged: [(PostRollup.DayKey, RollupDay)] = []
-                for (k, delta) in part {
-                    var d = existing[k] ?? RollupDay()
-                    d.merge(delta)
-                    merged.append((k, d))
-                }
-                try await Self.writeRollup(store: store, conn: conn, merged)
-            }
-            for accountID in retimed.sorted() {
-                try await Self.recut(store: store, conn: conn, accountID: accountID)
-                try await Self.rebuildRollup(store: store, conn: conn, accountID: accountID)
-            }
-            rollup.removeAll()
-        }
-    }
-
-    /// Writes account-days: upserted, or deleted when no post is left.
-    static func writeRollup(store: PostgresStore, conn: PostgresConnection, _ days: [(PostRollup.DayKey, RollupDay)]) async throws {
-        for (k, d) in days { try DayTotalTooLarge.check(k, d) }
-        let gone = days.filter { $0.1.posts <= 0 }
-        if !gone.isEmpty {
-            _ = try await store.rows("DELETE FROM post_rollup r USING unnest(?1::bigint[], ?2::text[]) AS k(day, account_id) WHERE r.day = k.day AND r.account_id = k.account_id",
-                                     [.ints(gone.map(\.0.day)), .texts(gone.map(\.0.accountID))], on: conn)
-        }
-        let live = days.filter { $0.1.posts > 0 }
-        let cols = 14
-        for start in stride(from: 0, to: live.count, by: maxBinds / cols) {
-            let part = live[start..<min(live.count, start + maxBinds / cols)]
-            var binds: [PGValue] = [], values: [String] = []
-            for (n, (k, d)) in part.enumerated() {
-                binds += [.int(k.day), .text(k.accountID), .int(d.posts), .int(d.likes), .int(d.comments), .int(d.shares), .int(d.views),
-                          .int(d.clicks), .int(d.clicksKnown), .int(d.spendCents), .int(d.spendKnown), .double(d.erView.sum),
-                          .int(d.erView.posts), .text(d.encodeSlices())]
-                values.append("(" + (1...cols).map { "?\(n * cols + $0)" }.joined(separator: ", ") + ")")
-            }
-            let sets = rollupColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            _ = try await store.rows("INSERT INTO post_rollup (day, account_id, \(rollupColumns)) VALUES \(values.joined(separator: ", ")) ON CONFLICT (day, account_id) DO UPDATE SET \(sets)",
-                                     binds, on: conn)
-        }
-    }
-
-    /// Recomputes the local day and hour of an account's posts in its (new) time zone.
-    static func recut(store: PostgresStore, conn: PostgresConnection, accountID: String) async throws {
-        var tz = "UTC"
-        for try await t in try await store.rows("SELECT timezone FROM accounts WHERE account_id = ?1", [.text(accountID)], on: conn).decode(String.self) { tz = t }
-        guard var clock = ZoneClock(identifier: tz) else { return }
-        var ids: [String] = [], days: [Int] = [], hours: [Int] = []
-        for try await (id, at) in try await store.rows("SELECT post_id, published_at FROM posts WHERE account_id = ?1", [.text(accountID)], on: conn).decode((String, Int64).self) {
-            let l = clock.local(at)
-            ids.append(id); days.append(l.date.dayNumber); hours.append(l.hour)
-        }
-        _ = try await store.rows("UPDATE posts p SET day = k.day, hour = k.hour FROM unnest(?1::text[], ?2::bigint[], ?3::bigint[]) AS k(post_id, day, hour) WHERE p.post_id = k.post_id",
-                                 [.texts(ids), .ints(days), .ints(hours)], on: conn)
-    }
-
-    /// Rebuilds one account's rollup from its posts.
-    static func rebuildRollup(store: PostgresStore, conn: PostgresConnection, accountID: String) async throws {
-        _ = try await store.rows("DELETE FROM post_rollup WHERE account_id = ?1", [.text(accountID)], on: conn)
-        var rollup = PostRollup()
-        for try await row in try await store.rows("\(selectPost) WHERE account_id = ?1", [.text(accountID)], on: conn) {
-            rollup.add(try postRow(row.makeRandomAccess()).0)
-        }
-        try await writeRollup(store: store, conn: conn, rollup.changes)
+        let script = SQLScript()
+        RollupUpkeep.merge(script, rollup.changes.filter { !retimed.contains($0.0.accountID) })
+        for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
+        try await guarded { try await store.run(script, on: conn) }
+        rollup.removeAll()
     }
 }

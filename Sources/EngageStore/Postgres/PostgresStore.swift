@@ -156,11 +156,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
 
     // MARK: queries
 
-    /// Runs a query written with `?n` placeholders on `conn`.
+    /// Runs a statement of the portable dialect (`?n` placeholders, `COLLATE BINARY`) on `conn`.
+    @discardableResult
     func rows(_ sql: String, _ binds: [PGValue] = [], on conn: PostgresConnection) async throws -> PostgresRowSequence {
         var b = PostgresBindings(capacity: binds.count)
         for v in binds { v.append(to: &b) }
-        return try await conn.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.placeholders(sql), binds: b), logger: logger)
+        return try await conn.liveQuery(PostgresQuery(unsafeSQL: PostgresDialect.statement(sql), binds: b), logger: logger)
     }
 
     /// Runs a query written with `?n` placeholders on `conn`, or on a connection leased from
@@ -185,83 +186,10 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    public func accounts() async throws -> [Account] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).accounts() }
-    }
-
-    public func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).accountFigures(period: period, only: accountIDs.map(Set.init)) }
-    }
-
-    public func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws
-        -> [String: [SliceDimension: [String: ERPostAccumulator]]]
-    {
+    /// One write transaction on a connection of the pool.
+    package func write(_ script: SQLScript) async throws {
         try await guarded {
-            try await PostgresQueries(store: self, conn: nil).postSlices(period: period, only: accountIDs.map(Set.init), followers: followers)
-        }
-    }
-
-    public func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).topPosts(accountIDs: accountIDs, period: period, limit: limit) }
-    }
-
-    public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).sessions(fromUTC: fromUTC, toUTC: toUTC) }
-    }
-
-    public func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await guarded { try await PostgresQueries(store: self, conn: nil).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
-    }
-
-    public func unassignedCostsCents(period: Period) async throws -> Int? {
-        try await guarded {
-            var out: Int?
-            try await each("SELECT SUM(amount_cents)::BIGINT FROM costs WHERE account_id = '' AND day BETWEEN ?1 AND ?2",
-                           [.int(period.from.dayNumber), .int(period.to.dayNumber)]) { out = try $0.decode(Int?.self) }
-            return out
-        }
-    }
-
-    public func counts() async throws -> [String: Int] {
-        try await guarded {
-            var out: [String: Int] = [:]
-            for t in Migrations.dataTables {
-                try await each("SELECT COUNT(*) FROM \(t)") { out[t] = try $0.decode(Int.self) }
-            }
-            return out
-        }
-    }
-
-    public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
-        try await guarded {
-            let order = orderBy.map { "\($0)" }.joined(separator: ", ")
-            try await each("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(order)") { row in
-                try body(try Self.values(row))
-            }
-        }
-    }
-
-    /// All rollup rows as text, for tests comparing incremental and rebuilt rollups.
-    package func rollupSnapshot() async throws -> [String] {
-        try await guarded {
-            var out: [String] = []
-            try await each("""
-                SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' || comments || '|' || shares || '|' ||
-                       views || '|' || clicks || '|' || clicks_known || '|' || spend_cents || '|' || spend_known || '|' ||
-                       er_view_posts || '|' || round(er_view_sum::numeric, 9) || '|' || slices
-                FROM post_rollup ORDER BY day, account_id
-                """) { out.append(try $0.decode(String.self)) }
-            return out
-        }
-    }
-
-    /// Rebuilds every account's rollup from its posts.
-    package func rebuildRollups() async throws {
-        try await guarded {
-            try await client.withConnection { conn in try await conn.liveTransaction(logger: logger) { conn in
-                let q = PostgresQueries(store: self, conn: conn)
-                for a in try await q.accounts() { try await PostgresImportSession.rebuildRollup(store: self, conn: conn, accountID: a.accountID) }
-            } }
+            try await client.withConnection { conn in try await conn.liveTransaction(logger: logger) { conn in try await run(script, on: conn) } }
         }
     }
 
@@ -277,16 +205,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     var all: [[[StoreValue]]] = []
                     for st in statements {
                         var out: [[StoreValue]] = []
-                        let sql = st.sql.replacingOccurrences(of: "COLLATE BINARY", with: "COLLATE \"C\"")
-                        let binds: [PGValue] = st.binds.map {
-                            switch $0 {
-                            case .null: return .text(nil)
-                            case .int(let i): return .int(i)
-                            case .double(let d): return .double(d)
-                            case .text(let t): return .text(t)
-                            }
-                        }
-                        for try await row in try await rows(sql, binds, on: conn) { out.append(try Self.values(row)) }
+                        for try await row in try await rows(st.sql, st.binds.map(PGValue.init), on: conn) { out.append(try Self.values(row)) }
                         all.append(out)
                     }
                     return all
@@ -364,24 +283,26 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try await execute(statements)
     }
 
-    /// A row's cells as store values (integers, floating point, everything else as text).
+    /// A row's cells as store values.
     static func values(_ row: PostgresRow) throws -> [StoreValue] {
-        var values: [StoreValue] = []
-        for cell in row {
-            if cell.bytes == nil { values.append(.null); continue }
-            switch cell.dataType {
-            case .int8, .int4, .int2: values.append(.int(try cell.decode(Int.self, context: .default)))
-            case .float8, .float4: values.append(.double(try cell.decode(Double.self, context: .default)))
-            case .numeric:
-                // SUM over BIGINT is NUMERIC: whole numbers come back as integers
-                let d = try cell.decode(Decimal.self, context: .default)
-                let r = NSDecimalNumber(decimal: d)
-                if d == Decimal(r.intValue) { values.append(.int(r.intValue)) } else { values.append(.double(r.doubleValue)) }
-            case .bool: values.append(.int(try cell.decode(Bool.self, context: .default) ? 1 : 0))
-            default: values.append(.text(try cell.decode(String.self, context: .default)))
-            }
+        try row.map(value)
+    }
+
+    /// A cell as a store value: integers, floating point (whole NUMERIC sums as integers),
+    /// booleans as 0 or 1, everything else as text.
+    static func value(_ cell: PostgresCell) throws -> StoreValue {
+        if cell.bytes == nil { return .null }
+        switch cell.dataType {
+        case .int8, .int4, .int2: return .int(try cell.decode(Int.self, context: .default))
+        case .float8, .float4: return .double(try cell.decode(Double.self, context: .default))
+        case .numeric:
+            // SUM over BIGINT is NUMERIC: whole numbers come back as integers
+            let d = try cell.decode(Decimal.self, context: .default)
+            let r = NSDecimalNumber(decimal: d)
+            return d == Decimal(r.intValue) ? .int(r.intValue) : .double(r.doubleValue)
+        case .bool: return .int(try cell.decode(Bool.self, context: .default) ? 1 : 0)
+        default: return .text(try cell.decode(String.self, context: .default))
         }
-        return values
     }
 
     /// The advisory lock an import of this database holds, as `pg_locks` shows it.

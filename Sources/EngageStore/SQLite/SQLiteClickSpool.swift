@@ -146,32 +146,3 @@ actor SQLiteClickSpool {
         return try await spool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM clicks") ?? 0 }
     }
 }
-
-extension RawStatement {
-    /// Binds `values` to `?1…` and runs the statement once.
-    func runOnce(_ values: [StoreValue]) throws {
-        reset()
-        for (i, v) in values.enumerated() {
-            let at = Int32(i + 1)
-            switch v {
-            case .null: bind(at, nil as String?)
-            case .int(let x): bind(at, x)
-            case .double(let x): bind(at, x)
-            case .text(let x): bind(at, x)
-            }
-        }
-        _ = try run()
-    }
-
-    /// The first `count` columns of the current row.
-    func values(count: Int) -> [StoreValue] {
-        (0..<Int32(count)).map { c in
-            switch sqlite3_column_type(handle, c) {
-            case SQLITE_NULL: return .null
-            case SQLITE_INTEGER: return .int(int(c))
-            case SQLITE_FLOAT: return .double(double(c))
-            default: return .text(text(c))
-            }
-        }
-    }
-}

@@ -18,10 +18,16 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         self.importID = importID
     }
 
+    /// Runs a script on the import's connection, inside its transaction.
+    private func run(_ script: SQLScript) async throws {
+        try await queue.writeWithoutTransaction { db in try script.run(on: db) }
+    }
+
     func knownAccounts() async throws -> [String: Account] {
-        try await queue.writeWithoutTransaction { db in
-            Dictionary(try SQLiteStore.fetchAccounts(db).map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
-        }
+        let script = SQLScript()
+        let accounts = SocialReads.accounts(script)
+        try await run(script)
+        return Dictionary(accounts().map { ($0.accountID, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Upserts rows with one statement whose conflict clause skips rows of this import;
@@ -118,17 +124,8 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
         let sql = Self.upsertSQL(table, key: key, columns: columns)
-        return try await upsertAll(rows, sql: sql) { st, r in
-            for (i, v) in r.enumerated() {
-                let at = Int32(i + 2)
-                switch v {
-                case .null: st.bind(at, nil as String?)
-                case .int(let x): st.bind(at, x)
-                case .double(let x): st.bind(at, x)
-                case .text(let x): st.bind(at, x)
-                }
-            }
-        }
+        // the import's id is ?1: the row's values are bound from ?2
+        return try await upsertAll(rows, sql: sql) { st, r in st.bind([.null] + r) }
     }
 
     func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
@@ -174,7 +171,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         let cols = Self.postColumns
         let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
         let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
-        let selectSQL = "SELECT account_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, import_id FROM posts WHERE post_id = ?"
+        let selectSQL = "\(RollupUpkeep.selectStoredPost) WHERE post_id = ?1"
         let (dups, olds): ([Int], [PostRow]) = try await queue.writeWithoutTransaction { db in
             let ins = try db.raw(insertSQL)
             var dups: [Int] = [], olds: [PostRow] = []
@@ -185,18 +182,13 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
                 let sel = try db.raw(selectSQL)
                 sel.bind(1, p.postID)
                 guard try sel.step() else { throw StoreError("post \(p.postID) vanished during import") }
-                if sel.int(12) == id {
+                let old = try RollupUpkeep.stored(SQLiteRow(st: sel))
+                sel.reset()
+                if old.importID == id {
                     dups.append(i)
-                    sel.reset()
                     continue
                 }
-                var old = PostRow(postID: p.postID, accountID: sel.text(0), publishedAt: sel.int64(1),
-                                  date: LocalDate(dayNumber: sel.int(2)), hour: sel.int(3))
-                old.type = sel.optText(4); old.rubric = sel.optText(5)
-                old.likes = sel.int(6); old.comments = sel.int(7); old.shares = sel.int(8)
-                old.views = sel.optInt(9); old.clicks = sel.optInt(10); old.spendCents = sel.optInt(11)
-                sel.reset()
-                olds.append(old)
+                olds.append(old.post)
                 let upd = try db.raw(updateSQL)
                 Self.bindPost(upd, p, importID: id)
                 try upd.run()
@@ -215,107 +207,12 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         st.bind(15, p.views); st.bind(16, p.reach); st.bind(17, p.clicks); st.bind(18, p.spendCents)
     }
 
-    static let rollupColumns = "posts, likes, comments, shares, views, clicks, clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts, slices"
-
     /// Merges the rollup changes and recuts retimed accounts; called once before commit.
     func finish() async throws {
-        let changes = rollup.changes
-        let retimed = self.retimed
-        try await queue.writeWithoutTransaction { db in
-            let writer = try RollupWriter(db)
-            for (k, delta) in changes where !retimed.contains(k.accountID) {
-                var day = try writer.read(k) ?? RollupDay()
-                day.merge(delta)
-                try writer.write(k, day)
-            }
-            for accountID in retimed.sorted() {
-                try Self.recut(db, accountID: accountID)
-                try Self.rebuildRollup(db, accountID: accountID)
-            }
-        }
+        let script = SQLScript()
+        RollupUpkeep.merge(script, rollup.changes.filter { !retimed.contains($0.0.accountID) })
+        for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
+        try await run(script)
         rollup.removeAll()
-    }
-
-    /// Reads and writes rows of `post_rollup`.
-    struct RollupWriter {
-        let select: RawStatement, upsert: RawStatement, delete: RawStatement
-
-        init(_ db: Database) throws {
-            select = try db.raw("SELECT \(SQLiteImportSession.rollupColumns) FROM post_rollup WHERE day = ?1 AND account_id = ?2")
-            upsert = try db.raw("""
-                INSERT INTO post_rollup (day, account_id, \(SQLiteImportSession.rollupColumns))
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                ON CONFLICT (day, account_id) DO UPDATE SET posts = excluded.posts, likes = excluded.likes,
-                    comments = excluded.comments, shares = excluded.shares, views = excluded.views,
-                    clicks = excluded.clicks, clicks_known = excluded.clicks_known, spend_cents = excluded.spend_cents,
-                    spend_known = excluded.spend_known, er_view_sum = excluded.er_view_sum,
-                    er_view_posts = excluded.er_view_posts, slices = excluded.slices
-                """)
-            delete = try db.raw("DELETE FROM post_rollup WHERE day = ?1 AND account_id = ?2")
-        }
-
-        func read(_ k: PostRollup.DayKey) throws -> RollupDay? {
-            select.reset()
-            select.bind(1, k.day); select.bind(2, k.accountID)
-            defer { select.reset() }
-            guard try select.step() else { return nil }
-            return SQLiteQueries.rollupDay(select, from: 0)
-        }
-
-        func write(_ k: PostRollup.DayKey, _ d: RollupDay) throws {
-            try DayTotalTooLarge.check(k, d)
-            if d.posts <= 0 {
-                delete.reset()
-                delete.bind(1, k.day); delete.bind(2, k.accountID)
-                try delete.run()
-                return
-            }
-            let st = upsert
-            st.reset()
-            st.bind(1, k.day); st.bind(2, k.accountID); st.bind(3, d.posts); st.bind(4, d.likes); st.bind(5, d.comments)
-            st.bind(6, d.shares); st.bind(7, d.views); st.bind(8, d.clicks); st.bind(9, d.clicksKnown); st.bind(10, d.spendCents)
-            st.bind(11, d.spendKnown); st.bind(12, d.erView.sum); st.bind(13, d.erView.posts); st.bind(14, d.encodeSlices())
-            try st.run()
-        }
-    }
-
-    /// Recomputes the local day and hour of an account's posts in its (new) time zone.
-    static func recut(_ db: Database, accountID: String) throws {
-        guard let tz = try String.fetchOne(db, sql: "SELECT timezone FROM accounts WHERE account_id = ?", arguments: [accountID]),
-              var clock = ZoneClock(identifier: tz)
-        else { return }
-        let sel = try db.raw("SELECT post_id, published_at FROM posts WHERE account_id = ?")
-        sel.bind(1, accountID)
-        var updates: [(String, Int, Int)] = []
-        while try sel.step() {
-            let l = clock.local(sel.int64(1))
-            updates.append((sel.text(0), l.date.dayNumber, l.hour))
-        }
-        sel.reset()
-        let upd = try db.raw("UPDATE posts SET day = ?, hour = ? WHERE post_id = ?")
-        for (id, day, hour) in updates {
-            upd.reset()
-            upd.bind(1, day); upd.bind(2, hour); upd.bind(3, id)
-            try upd.run()
-        }
-    }
-
-    /// Rebuilds one account's rollup from its posts.
-    static func rebuildRollup(_ db: Database, accountID: String) throws {
-        try db.execute(sql: "DELETE FROM post_rollup WHERE account_id = ?", arguments: [accountID])
-        var rollup = PostRollup()
-        let sel = try db.raw("SELECT post_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents FROM posts WHERE account_id = ?")
-        sel.bind(1, accountID)
-        while try sel.step() {
-            var p = PostRow(postID: sel.text(0), accountID: accountID, publishedAt: sel.int64(1),
-                            date: LocalDate(dayNumber: sel.int(2)), hour: sel.int(3))
-            p.type = sel.optText(4); p.rubric = sel.optText(5)
-            p.likes = sel.int(6); p.comments = sel.int(7); p.shares = sel.int(8)
-            p.views = sel.optInt(9); p.clicks = sel.optInt(10); p.spendCents = sel.optInt(11)
-            rollup.add(p)
-        }
-        sel.reset()
-        let writer = try RollupWriter(db)
-        for (k, d) in rollup.changes { try writer.write(k, d) }
     }
 }

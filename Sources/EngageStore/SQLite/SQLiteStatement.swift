@@ -1,3 +1,4 @@
+import EngageCore
 import GRDB
 import GRDBSQLite
 
@@ -50,7 +51,7 @@ struct RawStatement {
         default:
             let msg = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
             sqlite3_reset(handle)
-            throw StoreError("SQLite error \(rc): \(msg)")
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: msg)  // mapped like GRDB's own
         }
     }
 
@@ -68,15 +69,85 @@ struct RawStatement {
     func double(_ c: Int32) -> Double { sqlite3_column_double(handle, c) }
     func text(_ c: Int32) -> String { optText(c) ?? "" }
     /// The bytes of a text column, valid only inside `body`.
-    func withText<T>(_ c: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-        guard let p = sqlite3_column_text(handle, c) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
-        return body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, c))))
+    func withText<T>(_ c: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        guard let p = sqlite3_column_text(handle, c) else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, c))))
     }
 
     func optText(_ c: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, c) else { return nil }
         let n = Int(sqlite3_column_bytes(handle, c))
         return String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+}
+
+extension RawStatement {
+    /// Binds `values` to `?1…` (after a reset).
+    func bind(_ values: [StoreValue]) {
+        for (i, v) in values.enumerated() {
+            let at = Int32(i + 1)
+            switch v {
+            case .null: bind(at, nil as String?)
+            case .int(let x): bind(at, x)
+            case .double(let x): bind(at, x)
+            case .text(let x): bind(at, x)
+            }
+        }
+    }
+
+    /// Binds `values` to `?1…` and runs the statement once.
+    func runOnce(_ values: [StoreValue]) throws {
+        reset()
+        bind(values)
+        _ = try run()
+    }
+
+    /// A cell as a store value (integer, floating point, or text).
+    func value(_ c: Int32) -> StoreValue {
+        switch sqlite3_column_type(handle, c) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .int(int(c))
+        case SQLITE_FLOAT: return .double(double(c))
+        default: return .text(text(c))
+        }
+    }
+
+    /// The first `count` columns of the current row.
+    func values(count: Int) -> [StoreValue] { (0..<Int32(count)).map(value) }
+}
+
+/// The current row of a statement, read through `SQLRow`.
+struct SQLiteRow: SQLRow {
+    let st: RawStatement
+    func int(_ c: Int) -> Int { st.int(Int32(c)) }
+    func optInt(_ c: Int) -> Int? { st.optInt(Int32(c)) }
+    func int64(_ c: Int) -> Int64 { st.int64(Int32(c)) }
+    func optInt64(_ c: Int) -> Int64? { st.optInt64(Int32(c)) }
+    func double(_ c: Int) -> Double { st.double(Int32(c)) }
+    func text(_ c: Int) -> String { st.text(Int32(c)) }
+    func optText(_ c: Int) -> String? { st.optText(Int32(c)) }
+    func withText<T>(_ c: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try st.withText(Int32(c), body)
+    }
+    func value(_ c: Int) -> StoreValue { st.value(Int32(c)) }
+    var count: Int { Int(sqlite3_column_count(st.handle)) }
+}
+
+extension SQLScript {
+    /// Runs the script on `db` (inside the transaction the caller holds).
+    func run(on db: Database) throws {
+        while let step = next() {
+            let st = try db.raw(step.statement.sql)
+            defer { st.reset() }
+            st.bind(step.statement.binds)
+            if let row = step.row {
+                let r = SQLiteRow(st: st)
+                while try st.step() { try row(r) }
+            } else {
+                try st.run()
+            }
+            try step.then?()
+        }
     }
 }
 

@@ -141,107 +141,16 @@ public final class SQLiteStore: Store, @unchecked Sendable {
 
     // MARK: queries
 
-    public func accounts() async throws -> [Account] {
-        try await read { db in try Self.fetchAccounts(db) }
+    /// One read transaction of the pool: every statement sees the same committed state.
+    package func read(_ script: SQLScript) async throws {
+        try await read { db in try script.run(on: db) }
     }
 
-    static func fetchAccounts(_ db: Database) throws -> [Account] {
-        let st = try db.raw("SELECT account_id, network, name, handle, competitor, timezone FROM accounts ORDER BY competitor, account_id")
-        var out: [Account] = []
-        while try st.step() {
-            out.append(Account(accountID: st.text(0), network: st.text(1), name: st.optText(2), handle: st.optText(3),
-                               competitor: st.int(4) != 0, timezone: st.text(5)))
-        }
-        return out
+    /// One write transaction.
+    package func write(_ script: SQLScript) async throws {
+        try await write { db in try script.run(on: db) }
     }
 
-    public func accountFigures(period: Period, accountIDs: [String]?) async throws -> [String: AccountFigures] {
-        try await read { db in try SQLiteQueries(db: db).accountFigures(period: period, only: accountIDs.map(Set.init)) }
-    }
-
-    public func postSlices(period: Period, accountIDs: [String]?, followers: [String: FollowerSeries]) async throws -> [String: [SliceDimension: [String: ERPostAccumulator]]] {
-        try await read { db in
-            try SQLiteQueries(db: db).postSlices(period: period, only: accountIDs.map(Set.init), followers: followers)
-        }
-    }
-
-    public func topPosts(accountIDs: [String], period: Period, limit: Int) async throws -> [String: [PostRecord]] {
-        try await read { db in
-            let q = SQLiteQueries(db: db)
-            var out: [String: [PostRecord]] = [:]
-            for id in accountIDs { out[id] = try q.topPosts(accountID: id, period: period, limit: limit) }
-            return out
-        }
-    }
-
-    public func sessions(fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await read { db in try SQLiteQueries(db: db).sessions(fromUTC: fromUTC, toUTC: toUTC) }
-    }
-
-    public func sessions(visitors: Set<String>, fromUTC: Int64, toUTC: Int64) async throws -> [SessionRecord] {
-        try await read { db in try SQLiteQueries(db: db).sessions(visitors: visitors, fromUTC: fromUTC, toUTC: toUTC) }
-    }
-
-    public func unassignedCostsCents(period: Period) async throws -> Int? {
-        try await read { db in
-            try Int.fetchOne(db, sql: "SELECT SUM(amount_cents) FROM costs WHERE account_id = '' AND day BETWEEN ? AND ?",
-                             arguments: [period.from.dayNumber, period.to.dayNumber])
-        }
-    }
-
-    public func counts() async throws -> [String: Int] {
-        try await read { db in
-            var out: [String: Int] = [:]
-            for t in Migrations.dataTables {
-                out[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0
-            }
-            return out
-        }
-    }
-
-    public func forEachRow(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) async throws {
-        try readBlocking(table: table, columns: columns, orderBy: orderBy, body)
-    }
-
-    /// Streams rows on the calling thread (an export blocks its task; nothing else waits on it).
-    private func readBlocking(table: String, columns: [String], orderBy: [String], _ body: ([StoreValue]) throws -> Void) throws {
-        try pool.read { db in
-            let st = try db.raw("SELECT \(columns.joined(separator: ", ")) FROM \(table) ORDER BY \(orderBy.joined(separator: ", "))")
-            var row = [StoreValue](repeating: .null, count: columns.count)
-            while try st.step() {
-                for i in columns.indices {
-                    let c = Int32(i)
-                    switch sqlite3_column_type(st.handle, c) {
-                    case SQLITE_NULL: row[i] = .null
-                    case SQLITE_INTEGER: row[i] = .int(st.int(c))
-                    case SQLITE_FLOAT: row[i] = .double(st.double(c))
-                    default: row[i] = .text(st.text(c))
-                    }
-                }
-                try body(row)
-            }
-        }
-    }
-
-    /// Rebuilds the rollup of every account from the posts (a repair, and the reference
-    /// the incremental rollup is tested against).
-    package func rebuildRollups() async throws {
-        try await write { db in
-            for a in try Self.fetchAccounts(db) { try SQLiteImportSession.rebuildRollup(db, accountID: a.accountID) }
-        }
-    }
-
-    /// All rollup rows, for tests comparing incremental and rebuilt rollups.
-    package func rollupSnapshot() async throws -> [String] {
-        try await read { db in
-            try String.fetchAll(db, sql: """
-                SELECT day || '|' || account_id || '|' || posts || '|' || likes || '|' ||
-                       comments || '|' || shares || '|' || views || '|' || clicks || '|' || clicks_known || '|' ||
-                       spend_cents || '|' || spend_known || '|' || er_view_posts || '|' || printf('%.9f', er_view_sum) || '|' || slices
-                FROM post_rollup ORDER BY day, account_id
-                """)
-        }
-    }
 }
 
 /// A FIFO async mutex (imports are serialised).
@@ -272,14 +181,7 @@ extension SQLiteStore {
     package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         return try await read { db in
             let st = try db.raw(sql)
-            for (i, v) in binds.enumerated() {
-                switch v {
-                case .null: st.bind(Int32(i + 1), nil as Int?)
-                case .int(let x): st.bind(Int32(i + 1), x)
-                case .double(let x): st.bind(Int32(i + 1), x)
-                case .text(let x): st.bind(Int32(i + 1), x)
-                }
-            }
+            st.bind(binds)
             var out: [DailyDistinct] = []
             var key: [UInt8] = [], visitor: [UInt8] = []
             var day = Int.min, rows = 0, distinct = 0

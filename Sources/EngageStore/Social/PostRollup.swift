@@ -124,6 +124,26 @@ public struct RollupDay: Sendable, Equatable {
     }
 }
 
+extension RollupDay {
+    /// The stored columns of a day, in the order `init(_:from:)` reads them.
+    static let columns = "posts, likes, comments, shares, views, clicks, clicks_known, spend_cents, spend_known, er_view_sum, er_view_posts, slices"
+
+    /// A stored day from `columns`, starting at column `c` (the slices only when asked).
+    init(_ r: any SQLRow, from c: Int, slices: Bool = true) throws {
+        self.init()
+        posts = try r.int(c); likes = try r.int(c + 1); comments = try r.int(c + 2); shares = try r.int(c + 3)
+        views = try r.int(c + 4); clicks = try r.int(c + 5); clicksKnown = try r.int(c + 6); spendCents = try r.int(c + 7)
+        spendKnown = try r.int(c + 8); erView = ERViewAccumulator(sum: try r.double(c + 9), posts: try r.int(c + 10))
+        if slices { self.slices = RollupDay.decodeSlices(try r.text(c + 11)) }
+    }
+
+    /// The values of `columns`.
+    var values: [StoreValue] {
+        [.int(posts), .int(likes), .int(comments), .int(shares), .int(views), .int(clicks), .int(clicksKnown), .int(spendCents),
+         .int(spendKnown), .double(erView.sum), .int(erView.posts), .text(encodeSlices())]
+    }
+}
+
 extension AccountFigures {
     /// Adds one stored day of the rollup to the period's figures; a total past `Int.max`
     /// (possible only with data beyond `Limits`) throws `ArithmeticOverflow`.
