@@ -27,9 +27,9 @@ import Testing
         for (name, p) in [("month", month), ("year", year)] {
             let social = try await SocialReportBuilder(store: store).build(period: p)
             out.append(("social-\(name).json", social.json.serialized(indent: 1)))
-            out.append(("social-\(name).md", MarkdownRenderer(lang: .ru).render(social)))
-            out.append(("social-\(name).csv", CSVRenderer().render(social)))
-            out.append(("social-\(name).html", HTMLRenderer(lang: name == "month" ? .en : .ru).render(social)))
+            out.append(("social-\(name).md", SocialMarkdownRenderer(lang: .ru).render(social)))
+            out.append(("social-\(name).csv", SocialCSVRenderer().render(social)))
+            out.append(("social-\(name).html", SocialHTMLRenderer(lang: name == "month" ? .en : .ru).render(social)))
             let advocacy = try await AdvocacyReportBuilder(store: store).build(period: p)
             out.append(("advocacy-\(name).json", advocacy.json.serialized(indent: 1)))
             out.append(("advocacy-\(name).html", AdvocacyHTMLRenderer(lang: .ru).render(advocacy)))

@@ -106,7 +106,7 @@ import Testing
 
     @Test func htmlIsSelfContainedAndExplainsItsNumbers() async throws {
         let r = try await report()
-        let html = HTMLRenderer(lang: .en).render(r)
+        let html = SocialHTMLRenderer(lang: .en).render(r)
         #expect(!html.contains("<script"))
         #expect(!html.contains("<link"))
         #expect(!html.contains("src="))
@@ -116,17 +116,17 @@ import Testing
         let svg = html[trend.lowerBound...]
         let firstChart = svg[..<svg.range(of: "</svg>")!.lowerBound]
         #expect(firstChart.components(separatedBy: "<circle").count - 1 == 3)
-        let ru = HTMLRenderer(lang: .ru).render(r)
+        let ru = SocialHTMLRenderer(lang: .ru).render(r)
         #expect(ru.contains("Отчёт по социальным сетям"))
         #expect(ru.contains("1\u{00A0}010"))
     }
 
     @Test func markdownAndCSV() async throws {
         let r = try await report()
-        let md = MarkdownRenderer().render(r)
+        let md = SocialMarkdownRenderer().render(r)
         #expect(md.contains("| Members at report date | 1,010 | 1,000 |"))
         #expect(md.contains("### Top 5 posts by reach"))
-        let csv = CSVRenderer().render(r).split(separator: "\n")
+        let csv = SocialCSVRenderer().render(r).split(separator: "\n")
         #expect(csv.count == 3)
         #expect(csv[0].hasPrefix("period_from,period_to,account_id,network,name,competitor,timezone,followers_end,"))
         #expect(csv[2].contains("\"Competitor, TG\""))

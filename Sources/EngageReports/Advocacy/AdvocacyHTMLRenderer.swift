@@ -14,10 +14,8 @@ public struct AdvocacyHTMLRenderer: Sendable {
         public var labelKey: String { "adv_" + rawValue }
     }
 
-    let base = HTMLRenderer()
-
-    func v(_ text: String, _ formula: String?) -> String { base.value(text, formula) }
-    func table(_ header: [String], _ rows: [[String]]) -> String { base.table(header, rows) }
+    func v(_ text: String, _ formula: String?) -> String { HTMLPage.value(text, formula) }
+    func table(_ header: [String], _ rows: [[String]]) -> String { HTMLPage.table(header, rows) }
     func kpis(_ items: [(String, String, String?)]) -> String {
         "<div class=\"kpis\">" + items.map { "<div class=\"kpi\"><div class=\"v\">\(v($0.1, $0.2))</div><div class=\"k\">\(htmlEscape($0.0))</div></div>" }.joined() + "</div>"
     }
@@ -31,11 +29,9 @@ public struct AdvocacyHTMLRenderer: Sendable {
 
     public func render(_ r: AdvocacyReport) -> String {
         let l = labels
-        var s = "<!doctype html><html lang=\"\(l.lang.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        s += "<title>\(htmlEscape(l["adv_title"])) \(r.period.from) — \(r.period.to)</title><style>\(HTMLRenderer.css)</style></head><body><main>"
-        s += "<h1>\(htmlEscape(l["adv_title"]))</h1><p class=\"muted\">\(htmlEscape(l["period"])): \(r.period.from) — \(r.period.to) · \(htmlEscape(l["generated"]))</p>"
+        var s = "<h1>\(htmlEscape(l["adv_title"]))</h1><p class=\"muted\">\(htmlEscape(l["period"])): \(r.period.from) — \(r.period.to) · \(htmlEscape(l["generated"]))</p>"
         for section in Section.allCases { s += self.section(section, r) }
-        return s + "</main></body></html>\n"
+        return HTMLPage.document(lang: l.lang, title: "\(l["adv_title"]) \(r.period.from) — \(r.period.to)", s)
     }
 
     /// One section; `heading: false` leaves out its title (the dashboard's tab names it).
@@ -120,7 +116,7 @@ public struct AdvocacyHTMLRenderer: Sendable {
             (l["earned_media_value"], l.money(r.earnedMediaValue), "Σ count × value per action (impressions per 1,000, clicks, likes, comments, shares), per network and date"),
         ])
         func pts(_ f: (AdvocacyReport.DailyClicks) -> Int, _ name: String) -> [SVGChart.Point] {
-            r.dailyClicks.map { .init(label: base.shortDate($0.date), value: Double(f($0)), tooltip: "\($0.date): \(name) \(l.int(f($0)))") }
+            r.dailyClicks.map { .init(label: HTMLPage.shortDate($0.date), value: Double(f($0)), tooltip: "\($0.date): \(name) \(l.int(f($0)))") }
         }
         s += "<figure><figcaption>\(htmlEscape(l["daily_clicks"]))</figcaption>"
         s += SVGChart.lines([(l["advocates"], pts(\.advocate, l["advocates"])), (l["brand"], pts(\.brand, l["brand"]))], title: l["daily_clicks"], width: 760) + "</figure>"

@@ -68,7 +68,7 @@ public struct GenericRenderer: Sendable {
     }
 
     public func html(_ v: JSONValue) -> String {
-        var s = "<!doctype html><html><head><meta charset=\"utf-8\"><title>\(htmlEscape(title))</title><style>\(HTMLRenderer.css)</style></head><body><main>"
+        var s = "<!doctype html><html><head><meta charset=\"utf-8\"><title>\(htmlEscape(title))</title><style>\(HTMLPage.css)</style></head><body><main>"
         s += "<h1>\(htmlEscape(title))</h1>"
         for t in tables(v) {
             s += "<h2>\(htmlEscape(t.name))</h2><div class=\"scroll\"><table><thead><tr>" + t.header.map { "<th>\(htmlEscape($0))</th>" }.joined()

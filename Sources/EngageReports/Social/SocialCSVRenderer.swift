@@ -2,7 +2,7 @@ import EngageCore
 
 /// `--format csv`: one row per account with every scalar metric of METRICS.md §1
 /// (JSON keys as the header; `.` decimal point; empty where undefined).
-public struct CSVRenderer: Sendable {
+public struct SocialCSVRenderer: Sendable {
     public init() {}
 
     static func field(_ s: String) -> String { CSVText.cell(s) }

@@ -4,7 +4,7 @@ import Foundation
 /// `--format html`: one self-contained page (inline CSS and SVG, no scripts, no network
 /// fetches), readable on screen and in print. Every figure has its formula and inputs as a
 /// tooltip, and each account ends with the same formulas as footnotes.
-public struct HTMLRenderer: Sendable {
+public struct SocialHTMLRenderer: Sendable {
     public let labels: Labels
     /// Where an account's name links to from the comparison table (its section below, in
     /// the one-page report; its own page, in the dashboard).
@@ -12,47 +12,22 @@ public struct HTMLRenderer: Sendable {
 
     public init(lang: Language = .en) { labels = Labels(lang) }
 
-    public static let css = """
-        :root{--fg:#111827;--muted:#6b7280;--line:#e5e7eb;--accent:#2563eb;--warn:#b45309;--bg:#fff;--card:#f9fafb}
-        *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--fg);background:var(--bg);margin:0}
-        main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:20px;margin:36px 0 8px;padding-top:12px;border-top:2px solid var(--line)}
-        h3{font-size:15px;margin:22px 0 8px;color:#374151}.muted{color:var(--muted)}
-        table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-variant-numeric:tabular-nums}th,td{padding:5px 8px;white-space:nowrap;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
-        th:first-child,td:first-child{text-align:left}th{font-weight:600;color:#374151;background:var(--card)}
-        .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:10px 0}
-        .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.kpi .v{font-size:22px;font-weight:650}.kpi .k{color:var(--muted);font-size:12px}
-        .warn{background:#fffbeb;border:1px solid #fcd34d;color:var(--warn);border-radius:8px;padding:10px 12px;margin:10px 0}
-        .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{max-width:100%;height:auto}.chart .grid{stroke:var(--line)}.chart .lbl{font-size:10px;fill:var(--muted)}
-        figure{margin:0}figcaption{font-size:12px;color:var(--muted);margin-bottom:2px}
-        [title]{text-decoration:underline dotted #9ca3af;text-underline-offset:3px;cursor:help}
-        .formulas{font-size:12px;color:#374151}.formulas li{margin:2px 0}.tag{font-size:11px;background:#eef2ff;color:#3730a3;border-radius:4px;padding:1px 6px;margin-left:6px}
-        .scroll{overflow-x:auto}.scroll table{font-size:13px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}.cols>div{min-width:0;overflow-x:auto}
-        @media print{main{padding:0}h2{break-before:page}.chart,table,.kpis{break-inside:avoid}[title]{text-decoration:none}}
-        """
-
     func name(_ a: AccountReport) -> String { a.account.name ?? a.account.accountID }
 
-    /// A value with its formula as a tooltip.
-    func value(_ text: String, _ formula: String?) -> String {
-        guard let formula else { return htmlEscape(text) }
-        return "<span title=\"\(htmlEscape(formula))\">\(htmlEscape(text))</span>"
-    }
-
-    func table(_ header: [String], _ rows: [[String]]) -> String {
-        "<table><thead><tr>" + header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
-            + rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
-    }
+    func value(_ text: String, _ formula: String?) -> String { HTMLPage.value(text, formula) }
+    func table(_ header: [String], _ rows: [[String]]) -> String { HTMLPage.table(header, rows) }
 
     public func render(_ r: SocialReport) -> String {
         let l = labels
-        var s = "<!doctype html><html lang=\"\(l.lang.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        s += "<title>\(htmlEscape(l["title"])) \(r.period.from) — \(r.period.to)</title><style>\(Self.css)</style></head><body><main>"
-        s += "<h1>\(htmlEscape(l["title"]))</h1><p class=\"muted\">\(htmlEscape(l["period"])): \(r.period.from) — \(r.period.to) · \(htmlEscape(l["generated"]))</p>"
-        if r.accounts.isEmpty { return s + "<p>\(htmlEscape(l["no_data"]))</p></main></body></html>" }
-        s += comparison(r)
-        for a in r.accounts { s += account(a, period: r.period) }
-        s += traffic(r.traffic)
-        return s + "</main></body></html>\n"
+        var s = "<h1>\(htmlEscape(l["title"]))</h1><p class=\"muted\">\(htmlEscape(l["period"])): \(r.period.from) — \(r.period.to) · \(htmlEscape(l["generated"]))</p>"
+        if r.accounts.isEmpty {
+            s += "<p>\(htmlEscape(l["no_data"]))</p>"
+        } else {
+            s += comparison(r)
+            for a in r.accounts { s += account(a, period: r.period) }
+            s += traffic(r.traffic)
+        }
+        return HTMLPage.document(lang: l.lang, title: "\(l["title"]) \(r.period.from) — \(r.period.to)", s)
     }
 
     public func comparison(_ r: SocialReport) -> String {
@@ -84,10 +59,10 @@ public struct HTMLRenderer: Sendable {
         }
         s += "</div><div class=\"charts\">"
         s += "<figure><figcaption>\(htmlEscape(l["trend"]))</figcaption>" + SVGChart.line(
-            a.dailyER.map { .init(label: shortDate($0.date), value: $0.erPct, tooltip: "\($0.date): ER \(l.pct($0.erPct, digits: 3))") },
+            a.dailyER.map { .init(label: HTMLPage.shortDate($0.date), value: $0.erPct, tooltip: "\($0.date): ER \(l.pct($0.erPct, digits: 3))") },
             title: l["trend"], unit: "%") + "</figure>"
         s += "<figure><figcaption>\(htmlEscape(l["followers_chart"]))</figcaption>" + SVGChart.line(
-            a.followers.map { .init(label: shortDate($0.date), value: Double($0.followers), tooltip: "\($0.date): \(l.int($0.followers))") },
+            a.followers.map { .init(label: HTMLPage.shortDate($0.date), value: Double($0.followers), tooltip: "\($0.date): \(l.int($0.followers))") },
             title: l["followers_chart"], color: SVGChart.palette[2]) + "</figure>"
         s += "<figure><figcaption>\(htmlEscape(l["er_by_weekday"]))</figcaption>" + SVGChart.bars(
             a.byWeekday.map { .init(label: l.weekdayName(Int($0.key)!), value: $0.erPostAvgPct ?? 0,
@@ -137,10 +112,5 @@ public struct HTMLRenderer: Sendable {
              value(l.num(c.assistedToLastClickRatio), "\(l.int(c.assistedConversions)) / \(l.int(c.lastClickConversions))")]
         })
         return s
-    }
-
-    func shortDate(_ d: LocalDate) -> String {
-        let c = d.components
-        return String(format: "%02d.%02d", c.day, c.month)
     }
 }

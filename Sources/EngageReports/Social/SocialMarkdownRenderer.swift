@@ -2,7 +2,7 @@ import EngageCore
 
 /// `--format md`: the monthly SMM report per account, competitors side by side, what works
 /// when, traffic, and every formula with its inputs.
-public struct MarkdownRenderer: Sendable {
+public struct SocialMarkdownRenderer: Sendable {
     public let labels: Labels
 
     public init(lang: Language = .en) { labels = Labels(lang) }

@@ -7,13 +7,11 @@ import Foundation
 public struct SurveyHTMLRenderer: Sendable {
     public let labels: Labels
     public init(lang: Language = .en) { labels = Labels(lang) }
-    let base = HTMLRenderer()
+    let base = SocialHTMLRenderer()
 
     public func render(_ r: SurveyReport) -> String {
         let l = labels
-        var s = "<!doctype html><html lang=\"\(l.lang.rawValue)\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        s += "<title>\(htmlEscape(r.name))</title><style>\(HTMLRenderer.css)\(Self.css)</style></head><body><main>"
-        return s + body(r) + "</main></body></html>\n"
+        return HTMLPage.document(lang: l.lang, title: r.name, css: Self.css, body(r))
     }
 
     public static let css = ".hm td.c{color:#111827}.hm .b-high,.hm .b-top{background:#dcfce7}.hm .b-satisfactory,.hm .b-medium{background:#fef9c3}.hm .b-alarming,.hm .b-low{background:#fee2e2}.hm .hid{color:#6b7280;background:repeating-linear-gradient(45deg,#f3f4f6,#f3f4f6 6px,#fff 6px,#fff 12px)}"

@@ -6,7 +6,7 @@ import Foundation
 import Hummingbird
 
 /// The social-media dashboard: overview, one account, competitors, posts (and their CSV),
-/// traffic. Report sections are the ones of the HTML report (`HTMLRenderer`), so figures,
+/// traffic. Report sections are the ones of the HTML report (`SocialHTMLRenderer`), so figures,
 /// charts and formulas are the same.
 struct SocialController: PageController {
     let app: ServerState
@@ -25,7 +25,7 @@ struct SocialController: PageController {
 
     /// A page whose content is a rendering of a report, cached with the report per language.
     func reportPage(_ request: Request, _ context: EngageContext, _ cached: CachedReport, name: String, title: String, current: String,
-                    content: @escaping @Sendable (SocialReport, HTMLRenderer) -> String) async throws -> Response {
+                    content: @escaping @Sendable (SocialReport, SocialHTMLRenderer) -> String) async throws -> Response {
         let r = renderer(context)
         let html = await cached.text("\(name).\(context.lang.rawValue)") { content($0, r) }
         return try page(request, context, title: title, current: current, content: html, picker: cached.report.period)

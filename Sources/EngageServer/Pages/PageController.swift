@@ -33,7 +33,7 @@ extension PageController {
               status: HTTPResponse.Status = .ok) throws -> Response {
         let t = UIText(lang: context.lang)
         var data: [String: Any] = [
-            "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLRenderer.css, "content": content,
+            "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLPage.css, "content": content,
             "otherLang": context.lang == .en ? "ru" : "en",
             "backURL": percentEncode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
         ]
@@ -85,8 +85,8 @@ extension PageController {
         return .redirect(to: "/login?next=" + percentEncode(back), type: .found)
     }
 
-    func renderer(_ context: EngageContext) -> HTMLRenderer {
-        var r = HTMLRenderer(lang: context.lang)
+    func renderer(_ context: EngageContext) -> SocialHTMLRenderer {
+        var r = SocialHTMLRenderer(lang: context.lang)
         r.accountHref = { "/accounts/" + percentEncode($0) }
         return r
     }

@@ -30,9 +30,9 @@ struct SocialReportCommand: AsyncParsableCommand {
             let text: String
             switch format {
             case .json: text = report.json.serialized(indent: 1)
-            case .md: text = MarkdownRenderer(lang: lang).render(report)
-            case .csv: text = CSVRenderer().render(report)
-            case .html: text = HTMLRenderer(lang: lang).render(report)
+            case .md: text = SocialMarkdownRenderer(lang: lang).render(report)
+            case .csv: text = SocialCSVRenderer().render(report)
+            case .html: text = SocialHTMLRenderer(lang: lang).render(report)
             }
             try write(text)
         }
