@@ -30,7 +30,8 @@ let package = Package(
     targets: [
         // Pure: domain types, every formula, statistics. No I/O.
         .target(name: "EngageCore"),
-        // Schema, migrations, queries; engines behind one API (SQLite now).
+        // Every SQL statement of the product, behind named operations by domain; SQLite and
+        // PostgreSQL behind one API (what differs lives in SQLite/ and Postgres/).
         .target(name: "EngageStore", dependencies: [
             "EngageCore",
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -86,6 +87,11 @@ let package = Package(
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageCLI", "EngageTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], resources: [.copy("Fixtures")]),
+        // The commands: parsed in process, and run as the `engage` binary (exit status, output).
+        .testTarget(name: "EngageCLITests", dependencies: [
+            "EngageStore", "EngageCLI", "engage", "EngageTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,37 +16,24 @@ extension HTTPField.Name {
 /// with look-alikes; sign-in tells nothing by its timing, cannot lock someone else out from
 /// one address, and believes X-Forwarded-For only from configured proxies; no open redirect.
 @Suite struct AccessTests {
-    func signIn(_ client: any TestClientProtocol, _ name: String, _ password: String, headers: HTTPFields = [:]) async throws -> TestResponse {
-        let page = try await client.execute(uri: "/login", method: .get, headers: headers)
-        let pre = page.cookies["engage_pre"] ?? ""
-        let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        var h = headers
-        h[.cookie] = "engage_pre=\(pre)"
-        h[.contentType] = "application/x-www-form-urlencoded"
-        return try await client.execute(uri: "/login", method: .post, headers: h,
-                                        body: ByteBuffer(string: "csrf=\(csrf)&name=\(percentEncoded(name))&password=\(password)&next=%2Fposts"))
-    }
-
-    func percentEncoded(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }
-
     func me(_ client: any TestClientProtocol, _ cookie: String) async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
     }
 
     func adminForm(_ client: any TestClientProtocol) async throws -> (jar: HTTPFields, csrf: String) {
-        let cookie = try #require(try await signIn(client, "ada", "password-ada").cookies["engage_session"])
+        let cookie = try #require(try await postSignIn(client, "ada", "password-ada").cookies["engage_session"])
         let jar: HTTPFields = [.cookie: "engage_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
         let page = try await client.execute(uri: "/users", method: .get, headers: jar)
-        return (jar, String(try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)))
+        return (jar, try csrfToken(page))
     }
 
     /// Before the fix: a removed user's cookie named a row id; the next user created got the
     /// same id (SQLite reuses the largest), and the cookie became that user's session.
-    @Test func aRemovedUsersCookieNeverRevives() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func aRemovedUsersCookieNeverRevives(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let users = Users(store: f.store)
             try await users.add(name: "temp", role: .viewer, passwordHash: ServerSecurity.hashPassword("password-temp", cost: 4), now: testNow)
-            let cookie = try #require(try await signIn(client, "temp", "password-temp").cookies["engage_session"])
+            let cookie = try #require(try await postSignIn(client, "temp", "password-temp").cookies["engage_session"])
             #expect(try await me(client, cookie).status == .ok)
             try await users.remove(uid: try #require(try await users.user(named: "temp")).uid)
             try await users.add(name: "boss", role: .admin, passwordHash: ServerSecurity.hashPassword("password-boss", cost: 4), now: testNow)
@@ -56,9 +43,9 @@ extension HTTPField.Name {
         }
     }
 
-    @Test func aPasswordResetEndsTheUsersSessions() async throws {
-        try await withFixture { f, client in
-            let old = try #require(try await signIn(client, "vera", "password-vera").cookies["engage_session"])
+    @Test(arguments: engines) func aPasswordResetEndsTheUsersSessions(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let old = try #require(try await postSignIn(client, "vera", "password-vera").cookies["engage_session"])
             let (jar, csrf) = try await adminForm(client)
             let vera = try #require(try await Users(store: f.store).user(named: "vera"))
             let short = try await client.execute(uri: "/users/\(vera.uid)/password", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)&password=short"))
@@ -68,16 +55,16 @@ extension HTTPField.Name {
             #expect(reset.status == .ok)
             #expect(reset.text.contains("Password changed"))
             #expect(try await me(client, old).status == .unauthorized)
-            #expect(try await signIn(client, "vera", "password-vera").status == .unauthorized)
-            #expect(try await signIn(client, "vera", "brand-new-secret").status == .found)
+            #expect(try await postSignIn(client, "vera", "password-vera").status == .unauthorized)
+            #expect(try await postSignIn(client, "vera", "brand-new-secret").status == .found)
             let unknown = try await client.execute(uri: "/users/nobody/password", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)&password=brand-new-secret"))
             #expect(unknown.status == .notFound)
         }
     }
 
-    @Test func aRoleChangeEndsTheUsersSessions() async throws {
-        try await withFixture { f, client in
-            let old = try #require(try await signIn(client, "vera", "password-vera").cookies["engage_session"])
+    @Test(arguments: engines) func aRoleChangeEndsTheUsersSessions(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let old = try #require(try await postSignIn(client, "vera", "password-vera").cookies["engage_session"])
             let users = Users(store: f.store)
             try await users.setRole(uid: try #require(try await users.user(named: "vera")).uid, role: .analyst)
             #expect(try await me(client, old).status == .unauthorized)
@@ -88,8 +75,8 @@ extension HTTPField.Name {
         }
     }
 
-    @Test func lookAlikeNamesAreRefused() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: engines) func lookAlikeNamesAreRefused(engine: Engine) async throws {
+        try await withStore(engine) { store, _ in
             let users = Users(store: store)
             try await users.add(name: "admin", role: .admin, passwordHash: "x", now: testNow)
             for name in ["Admin", "ADMIN", "ａｄｍｉｎ"] {  // case, fullwidth (NFKC)
@@ -110,22 +97,22 @@ extension HTTPField.Name {
 
     /// Before the fix an unknown name was answered at once and a known one after bcrypt: the
     /// time told which names exist.
-    @Test func anUnknownNameTakesAsLongAsAKnownOne() async throws {
-        try await withFixture({ $0.bcryptCost = 9 }) { f, client in
+    @Test(arguments: engines) func anUnknownNameTakesAsLongAsAKnownOne(engine: Engine) async throws {
+        try await withFixture(engine, { $0.bcryptCost = 9 }) { f, client in
             try await Users(store: f.store).add(name: "slow", role: .viewer, passwordHash: ServerSecurity.hashPassword("password-slow", cost: 9), now: testNow)
             let clock = ContinuousClock()
             var known: [Duration] = [], unknown: [Duration] = []
             for i in 0..<3 {
-                known.append(try await clock.measure { _ = try await signIn(client, "slow", "wrong-\(i)") })
-                unknown.append(try await clock.measure { _ = try await signIn(client, "nobody\(i)", "wrong-\(i)") })
+                known.append(try await clock.measure { _ = try await postSignIn(client, "slow", "wrong-\(i)") })
+                unknown.append(try await clock.measure { _ = try await postSignIn(client, "nobody\(i)", "wrong-\(i)") })
             }
             let k = known.sorted()[1], u = unknown.sorted()[1]
             #expect(u * 2 > k, "unknown name \(u), known name \(k)")
         }
     }
 
-    @Test func openRedirectsAreClosed() async throws {
-        try await withFixture { _, client in
+    @Test(arguments: engines) func openRedirectsAreClosed(engine: Engine) async throws {
+        try await withFixture(engine) { _, client in
             for back in ["/%5Cevil.example", "//evil.example", "https://evil.example", "/%09/evil.example"] {
                 let r = try await client.execute(uri: "/lang/ru?back=\(back)", method: .get)
                 #expect(r.headers[.location] == "/", "back=\(back)")
@@ -134,7 +121,7 @@ extension HTTPField.Name {
             let page = try await client.execute(uri: "/login?next=/%5Cevil.example", method: .get)
             #expect(page.text.contains("name=\"next\" value=\"/\""))
             let pre = page.cookies["engage_pre"] ?? ""
-            let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let csrf = try csrfToken(page)
             let r = try await client.execute(uri: "/login", method: .post,
                                              headers: [.cookie: "engage_pre=\(pre)", .contentType: "application/x-www-form-urlencoded"],
                                              body: ByteBuffer(string: "csrf=\(csrf)&name=vera&password=password-vera&next=%2F%5Cevil.example"))
@@ -144,37 +131,37 @@ extension HTTPField.Name {
     }
 
     /// Over a real socket: the connection's address is 127.0.0.1.
-    func withLiveFixture(proxies: [String], _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
-        try await withStore { store, dir in
+    func withLiveFixture(_ engine: Engine, proxies: [String], _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await withStore(engine) { store, dir in
             let f = try await Fixture.make(store, dir: dir) { $0.trustedProxies = try! TrustedProxies(proxies) }
             try await f.app.test(.live) { client in try await body(f, client) }
         }
     }
 
     /// Before the fix any client could set X-Forwarded-For and get a fresh address per try.
-    @Test func forwardedForIsIgnoredFromUntrustedPeers() async throws {
-        try await withLiveFixture(proxies: []) { _, client in
+    @Test(arguments: engines) func forwardedForIsIgnoredFromUntrustedPeers(engine: Engine) async throws {
+        try await withLiveFixture(engine, proxies: []) { _, client in
             for i in 0..<20 {
-                let r = try await signIn(client, "nobody\(i)", "wrong", headers: [.forwardedFor: "203.0.113.\(i)"])
+                let r = try await postSignIn(client, "nobody\(i)", "wrong", headers: [.forwardedFor: "203.0.113.\(i)"])
                 #expect(r.status == .unauthorized)
             }
-            let r = try await signIn(client, "vera", "password-vera", headers: [.forwardedFor: "198.51.100.7"])
+            let r = try await postSignIn(client, "vera", "password-vera", headers: [.forwardedFor: "198.51.100.7"])
             #expect(r.status == .tooManyRequests, "the address limit must count the real peer")
         }
     }
 
     /// Five wrong passwords lock a name from that address only: the owner elsewhere still
     /// signs in (before the fix anyone could lock any account, admin included).
-    @Test func wrongPasswordsLockOneAddressNotTheAccount() async throws {
-        try await withLiveFixture(proxies: ["127.0.0.1/32"]) { _, client in
+    @Test(arguments: engines) func wrongPasswordsLockOneAddressNotTheAccount(engine: Engine) async throws {
+        try await withLiveFixture(engine, proxies: ["127.0.0.1/32"]) { _, client in
             let attacker: HTTPFields = [.forwardedFor: "203.0.113.9"], owner: HTTPFields = [.forwardedFor: "198.51.100.7"]
             for _ in 0..<5 {
-                let wrong = try await signIn(client, "ada", "wrong", headers: attacker)
+                let wrong = try await postSignIn(client, "ada", "wrong", headers: attacker)
                 #expect(wrong.status == .unauthorized)
             }
-            let locked = try await signIn(client, "ada", "password-ada", headers: attacker)
+            let locked = try await postSignIn(client, "ada", "password-ada", headers: attacker)
             #expect(locked.status == .tooManyRequests)
-            let elsewhere = try await signIn(client, "ada", "password-ada", headers: owner)
+            let elsewhere = try await postSignIn(client, "ada", "password-ada", headers: owner)
             #expect(elsewhere.status == .found)
         }
     }

@@ -14,8 +14,8 @@ import Testing
 @Suite struct AdvocacyPageTests {
     let feb = "from=2026-02-01&to=2026-02-28"
 
-    func withSample(_ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
-        try await withFixture { f, client in
+    func withSample(_ engine: Engine, _ body: @escaping @Sendable (Fixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await withFixture(engine) { f, client in
             guard case .success = try await importFiles(advocacySampleFiles, into: f.store, dir: NSTemporaryDirectory()) else {
                 Issue.record("sample refused"); return
             }
@@ -25,22 +25,9 @@ import Testing
         }
     }
 
-    func signIn(_ client: any TestClientProtocol, _ name: String) async throws -> HTTPFields {
-        let page = try await client.execute(uri: "/login", method: .get)
-        let pre = page.cookies["engage_pre"] ?? ""
-        let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let r = try await client.execute(uri: "/login", method: .post,
-                                         headers: [.cookie: "engage_pre=\(pre)", .contentType: "application/x-www-form-urlencoded"],
-                                         body: ByteBuffer(string: "csrf=\(csrf)&name=\(name)&password=password-\(name)"))
-        let cookie = try #require(r.cookies["engage_session"])
-        return [.cookie: "engage_session=\(cookie)", .contentType: "application/x-www-form-urlencoded"]
-    }
-
-    func csrf(_ page: TestResponse) throws -> String { String(try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)) }
-
-    @Test func everyAdvocacySectionHasItsPage() async throws {
-        try await withSample { _, client in
-            let jar = try await signIn(client, "vera")
+    @Test(arguments: engines) func everyAdvocacySectionHasItsPage(engine: Engine) async throws {
+        try await withSample(engine) { _, client in
+            let jar = try await signedIn(client, "vera")
             let expected: [(String, [String])] = [
                 ("funnel", ["Program funnel", "<svg", "wave-1", "66.7 %"]),
                 ("leaderboards", ["Top contributors by volume", "Anna", "Pipeline per advocate", "1,500.50"]),
@@ -63,23 +50,23 @@ import Testing
             ru[.acceptLanguage] = "ru-RU"
             #expect(try await client.execute(uri: "/advocacy/funnel?\(feb)", method: .get, headers: ru).text.contains("Воронка программы"))
             // advocates see their own page, not the program's figures
-            let adv = try await signIn(client, "vika")
+            let adv = try await signedIn(client, "vika")
             #expect(try await client.execute(uri: "/advocacy/funnel", method: .get, headers: adv).status == .forbidden)
             let home2 = try await client.execute(uri: "/", method: .get, headers: adv)
             #expect(home2.status == .found && home2.headers[.location] == "/share")
         }
     }
 
-    @Test func storiesGoFromSuggestionToApprovalToAPersonalLink() async throws {
-        try await withSample { f, client in
-            let adv = try await signIn(client, "vika")
+    @Test(arguments: engines) func storiesGoFromSuggestionToApprovalToAPersonalLink(engine: Engine) async throws {
+        try await withSample(engine) { f, client in
+            let adv = try await signedIn(client, "vika")
             let library = try await client.execute(uri: "/content", method: .get, headers: adv)
             #expect(library.status == .ok)
             // an advocate sees approved and published items, no approval buttons
             #expect(library.text.contains("Brand video") && library.text.contains("Our new office"))
             #expect(!library.text.contains("value=\"approved\""))
             let sent = try await client.execute(uri: "/content", method: .post, headers: adv,
-                                                body: ByteBuffer(string: "csrf=\(try csrf(library))&title=Team+%3Cb%3Eday%3C%2Fb%3E&url=https%3A%2F%2Fexample.com%2Fteam"))
+                                                body: ByteBuffer(string: "csrf=\(try csrfToken(library))&title=Team+%3Cb%3Eday%3C%2Fb%3E&url=https%3A%2F%2Fexample.com%2Fteam"))
             #expect(sent.status == .ok)
             #expect(sent.text.contains("Team &lt;b&gt;day&lt;/b&gt;"), "the advocate's own suggestion is listed, escaped")
             let row = try #require(try await f.store.execute("SELECT content_id, submitted_by, status, submitted_at, approved_at FROM content WHERE title = 'Team <b>day</b>'").first)
@@ -87,23 +74,23 @@ import Testing
             #expect(row[1] == .text("e3") && row[2] == .text("submitted") && row[3] == .int(Int(testNow)) && row[4] == .null)
             // a bad address is refused and stores nothing
             let bad = try await client.execute(uri: "/content", method: .post, headers: adv,
-                                               body: ByteBuffer(string: "csrf=\(try csrf(library))&title=x&url=javascript%3Aalert(1)"))
+                                               body: ByteBuffer(string: "csrf=\(try csrfToken(library))&title=x&url=javascript%3Aalert(1)"))
             #expect(bad.status == .unprocessableContent)
             #expect(try await f.store.execute("SELECT COUNT(*) FROM content") == [[.int(3)]])
             // only admins approve
             let denied = try await client.execute(uri: "/content/\(id)/status", method: .post, headers: adv,
-                                                  body: ByteBuffer(string: "csrf=\(try csrf(library))&status=approved"))
+                                                  body: ByteBuffer(string: "csrf=\(try csrfToken(library))&status=approved"))
             #expect(denied.status == .forbidden)
-            let admin = try await signIn(client, "ada")
+            let admin = try await signedIn(client, "ada")
             let adminPage = try await client.execute(uri: "/content?status=submitted", method: .get, headers: admin)
             #expect(adminPage.text.contains("value=\"approved\""))
             let approved = try await client.execute(uri: "/content/\(id)/status", method: .post, headers: admin,
-                                                    body: ByteBuffer(string: "csrf=\(try csrf(adminPage))&status=published"))
+                                                    body: ByteBuffer(string: "csrf=\(try csrfToken(adminPage))&status=published"))
             #expect(approved.status == .ok)
             #expect(try await f.store.execute("SELECT status, approved_at, published_at FROM content WHERE content_id = ?1", [.text(id)])
                 == [[.text("published"), .int(Int(testNow)), .int(Int(testNow))]])
             #expect(try await client.execute(uri: "/content/nothing/status", method: .post, headers: admin,
-                                             body: ByteBuffer(string: "csrf=\(try csrf(adminPage))&status=approved")).status == .notFound)
+                                             body: ByteBuffer(string: "csrf=\(try csrfToken(adminPage))&status=approved")).status == .notFound)
             // the advocate's page offers every approved item with a personal link, made once
             let share = try await client.execute(uri: "/share", method: .get, headers: adv)
             #expect(share.status == .ok)
@@ -127,8 +114,8 @@ import Testing
         }
     }
 
-    @Test func linksFromTheAPIAndTheLinksPage() async throws {
-        try await withSample { f, client in
+    @Test(arguments: engines) func linksFromTheAPIAndTheLinksPage(engine: Engine) async throws {
+        try await withSample(engine) { f, client in
             let headers: HTTPFields = [.authorization: "Bearer \(f.analystToken)", .contentType: "application/json"]
             let made = try await client.execute(uri: "/api/v1/links", method: .post, headers: headers,
                                                 body: ByteBuffer(string: #"{"target": "https://example.com/p?x=1#top", "employee_id": "e1", "content_id": "c2", "utm_source": "linkedin"}"#))
@@ -156,19 +143,19 @@ import Testing
                                                   body: ByteBuffer(string: #"{"target": "https://example.com/"}"#))
             #expect(viewer.status == .forbidden)
             // the Links page makes brand links through the same rules
-            let jar = try await signIn(client, "alex")
+            let jar = try await signedIn(client, "alex")
             let page = try await client.execute(uri: "/links", method: .get, headers: jar)
             #expect(page.status == .ok && page.text.contains("/r/\(code)"))
             let form = try await client.execute(uri: "/links", method: .post, headers: jar,
-                                                body: ByteBuffer(string: "csrf=\(try csrf(page))&target=https%3A%2F%2Fexample.com%2Fsale&utm_source=vk&utm_medium=social"))
+                                                body: ByteBuffer(string: "csrf=\(try csrfToken(page))&target=https%3A%2F%2Fexample.com%2Fsale&utm_source=vk&utm_medium=social"))
             #expect(form.status == .ok)
             #expect(form.text.contains("https://example.com/sale?utm_source=vk&amp;utm_medium=social"))
             #expect(try await f.store.execute("SELECT COUNT(*) FROM links WHERE employee_id IS NULL AND target = ?1",
                                              [.text("https://example.com/sale?utm_source=vk&utm_medium=social")]) == [[.int(1)]])
             let refused = try await client.execute(uri: "/links", method: .post, headers: jar,
-                                                   body: ByteBuffer(string: "csrf=\(try csrf(page))&target=ftp%3A%2F%2Fexample.com"))
+                                                   body: ByteBuffer(string: "csrf=\(try csrfToken(page))&target=ftp%3A%2F%2Fexample.com"))
             #expect(refused.status == .unprocessableContent)
-            let viewerJar = try await signIn(client, "vera")
+            let viewerJar = try await signedIn(client, "vera")
             #expect(try await client.execute(uri: "/links", method: .get, headers: viewerJar).status == .forbidden)
         }
     }

@@ -18,8 +18,8 @@ import Testing
 @Suite struct HardeningTests {
     /// Before the fix: two days whose likes added past 2^63 crashed the server for any viewer
     /// opening the overview, after every restart.
-    @Test func totalsPastTheLimitsAnswer422NotACrash() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func totalsPastTheLimitsAnswer422NotACrash(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             try await f.store.executeForTests("UPDATE post_rollup SET likes = 5000000000000000000")
             let api = try await client.execute(uri: "/api/v1/reports/social?from=2026-03-01&to=2026-03-31", method: .get, headers: bearer(f.viewerToken))
             #expect(api.status == .unprocessableContent)
@@ -33,8 +33,8 @@ import Testing
 
     /// Before the fix a 300-character file name gave a 500, and refusals showed the
     /// server's temporary folder.
-    @Test func oddUploadNamesAre4xxWithoutServerPaths() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func oddUploadNamesAre4xxWithoutServerPaths(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let long = String(repeating: "a", count: 300) + ".csv"
             for name in [long, "../posts.csv", "posts.csv\u{7}", "notes.txt"] {
                 let r = try await client.execute(uri: "/api/v1/import?file=\(name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)", method: .post,
@@ -61,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func reportAndExportCSVsAreNeutralised() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func reportAndExportCSVsAreNeutralised(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let csv = "post_id,account_id,published_at,rubric,text\np9,vk_main,2026-03-06T10:00:00Z,\"=HYPERLINK(\"\"x\"\")\",@evil\n"
             guard case .success = try await importFiles(["posts.csv": csv], into: f.store, dir: NSTemporaryDirectory()) else { Issue.record("refused"); return }
             let cookie = try await SurveyAnonymityTests().signInCookie(client, "vera")
@@ -93,8 +93,8 @@ import Testing
         }
     }
 
-    @Test func pathParametersAreDecoded() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func pathParametersAreDecoded(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             guard case .success = try await importFiles(["accounts.csv": "account_id,network,name\nкофе_1,vk,Кофе\n"], into: f.store, dir: NSTemporaryDirectory()) else {
                 Issue.record("refused"); return
             }
@@ -103,8 +103,8 @@ import Testing
         }
     }
 
-    @Test func pagesAreNotCachedNorReferred() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func pagesAreNotCachedNorReferred(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let cookie = try await SurveyAnonymityTests().signInCookie(client, "vera")
             let page = try await client.execute(uri: "/posts", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
             #expect(page.headers[.cacheControl] == "no-store" && page.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
@@ -117,8 +117,8 @@ import Testing
     }
 
     /// Before the fix /metrics answered anyone, live.
-    @Test func metricsWantAnAdmin() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func metricsWantAnAdmin(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
             #expect(try await client.execute(uri: "/metrics", method: .get, headers: bearer(f.viewerToken)).status == .forbidden)
             let ok = try await client.execute(uri: "/metrics", method: .get, headers: bearer(f.adminToken))
@@ -127,8 +127,8 @@ import Testing
     }
 
     /// Before the fix /healthz said ok on a full disk.
-    @Test func healthKnowsAFullDisk() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func healthKnowsAFullDisk(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             guard let sqlite = f.store as? SQLiteStore else { return }
             sqlite.minimumFreeBytes = UInt64.max / 2
             let r = try await client.execute(uri: "/healthz", method: .get)
@@ -137,8 +137,8 @@ import Testing
         }
     }
 
-    @Test func uploadsBeyondTheLimitWait() async throws {
-        try await withFixture({ $0.maxConcurrentUploads = 0 }) { f, client in
+    @Test(arguments: engines) func uploadsBeyondTheLimitWait(engine: Engine) async throws {
+        try await withFixture(engine, { $0.maxConcurrentUploads = 0 }) { f, client in
             let r = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: ByteBuffer(string: "x"))
             #expect(r.status == .tooManyRequests)
         }
@@ -185,8 +185,8 @@ import Testing
     /// Before the fix a report built during an import saw its uncommitted rows and was
     /// cached under its import id; the import was refused, the next one got the same id,
     /// and the cached report served the refused data instead of the new.
-    @Test func aReportBuiltDuringARefusedImportIsNeverServedLater() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func aReportBuiltDuringARefusedImportIsNeverServedLater(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let march = "/api/v1/reports/social?from=2026-03-01&to=2026-03-31"
             let started = Gate(), release = Gate()
             let refused = Task {
@@ -212,8 +212,8 @@ import Testing
 
     /// Before the fix an import through the API ran on the server's only connection:
     /// sign-ins failed with 503 while it ran.
-    @Test func signInsWorkDuringAnImport() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func signInsWorkDuringAnImport(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let started = Gate(), release = Gate()
             let held = Task {
                 try await f.store.withImport(source: "held") { session in
@@ -238,8 +238,8 @@ import Testing
 
 extension HardeningTests {
     /// HEAD works wherever GET does (link checkers); on a tracked link it is not a click.
-    @Test func headSeesTheRedirectWithoutAClick() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func headSeesTheRedirectWithoutAClick(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             _ = try await Links(store: f.store).create(.init(target: "https://example.com/x", code: "headtest"), now: testNow)
             let before = try await f.store.counts()["clicks"] ?? 0
             let head = try await client.execute(uri: "/r/headtest", method: .head)

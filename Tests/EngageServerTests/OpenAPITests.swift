@@ -1,4 +1,5 @@
 import EngageServer
+import EngageTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -74,8 +75,8 @@ struct SchemaValidator {
 @Suite struct OpenAPITests {
     func json(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)", .contentType: "application/json"] }
 
-    @Test func liveAnswersMatchTheDocument() async throws {
-        try await withFixture { f, client in
+    @Test(arguments: engines) func liveAnswersMatchTheDocument(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
             let specText = try await client.execute(uri: "/openapi.yaml", method: .get).text
             let spec = try #require(try Yams.load(yaml: specText) as? [String: Any])
             let v = SchemaValidator(spec: spec)

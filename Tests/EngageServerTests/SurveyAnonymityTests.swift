@@ -24,8 +24,8 @@ import Testing
     }
 
     /// A fixture with those employees, an express wave and their links: employee → token.
-    func withWave(_ body: @escaping @Sendable (Fixture, any TestClientProtocol, [String: String]) async throws -> Void) async throws {
-        try await withFixture { f, client in
+    func withWave(_ engine: Engine, _ body: @escaping @Sendable (Fixture, any TestClientProtocol, [String: String]) async throws -> Void) async throws {
+        try await withFixture(engine) { f, client in
             guard case .success = try await importFiles(["employees.csv": Self.employees], into: f.store, dir: NSTemporaryDirectory()) else {
                 Issue.record("employees refused"); return
             }
@@ -59,8 +59,8 @@ import Testing
     /// pressed Send read that colleague's score, eNPS class and comment (25 of 25). Now the
     /// report changes only when at least the threshold (5) of new answers join the whole
     /// wave, and each group's figures only when 5 of that group's join it.
-    @Test func pollingTheReportAroundOneAnswerTellsNothing() async throws {
-        try await withWave { f, client, tokens in
+    @Test(arguments: engines) func pollingTheReportAroundOneAnswerTellsNothing(engine: Engine) async throws {
+        try await withWave(engine) { f, client, tokens in
             var previous: (text: String, counts: [String: Int])?
             var changes = 0
             for i in 1...24 {
@@ -94,9 +94,9 @@ import Testing
 
     /// Before the fix the access log held every /s/TOKEN with its time: SHA-256 of the token
     /// is the invitation's hash, so each answer was linked to a named employee (45 of 45).
-    @Test func noLogLineHoldsASurveyToken() async throws {
+    @Test(arguments: engines) func noLogLineHoldsASurveyToken(engine: Engine) async throws {
         let lines = LogLines()
-        try await withWave { f, _, tokens in
+        try await withWave(engine) { f, _, tokens in
             var logger = Logger(label: "captured") { _ in CapturingLogHandler(lines: lines) }
             logger.logLevel = .trace
             try await EngageServerApp.application(state: f.state, logger: logger).test(.router) { client in
@@ -114,8 +114,8 @@ import Testing
     /// Before the fix the WAL file, replayed commit by commit, showed one invitation marked
     /// used and one response added in the same commit (45 of 45 linked). Now a commit that
     /// stores answers stores at least the threshold of them, with exactly as many claims.
-    @Test func theWALReplayedCommitByCommitLinksNothing() async throws {
-        try await withWave { f, client, tokens in
+    @Test(arguments: engines) func theWALReplayedCommitByCommitLinksNothing(engine: Engine) async throws {
+        try await withWave(engine) { f, client, tokens in
             guard let sqlite = f.store as? SQLiteStore else { return }
             try await sqlite.checkpoint()
             for i in 1...23 { try await send(client, tokens["p\(i)"]!, yes: (i * 7) % 13) }
@@ -140,8 +140,8 @@ import Testing
     }
 
     /// Before the fix any viewer could ask for `?threshold=3` and see groups of three.
-    @Test func aRequestCanOnlyRaiseTheThreshold() async throws {
-        try await withWave { f, client, _ in
+    @Test(arguments: engines) func aRequestCanOnlyRaiseTheThreshold(engine: Engine) async throws {
+        try await withWave(engine) { f, client, _ in
             let low = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=3", method: .get, headers: bearer(f.viewerToken))
             #expect(low.status == .badRequest && low.errorMessage.contains("can only raise it"))
             let high = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=8", method: .get, headers: bearer(f.viewerToken))
@@ -162,7 +162,7 @@ import Testing
 
     func signInCookie(_ client: any TestClientProtocol, _ name: String) async throws -> String {
         let page = try await client.execute(uri: "/login", method: .get)
-        let csrf = try #require(page.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        let csrf = try csrfToken(page)
         let r = try await client.execute(uri: "/login", method: .post,
                                          headers: [.cookie: "engage_pre=\(page.cookies["engage_pre"] ?? "")", .contentType: "application/x-www-form-urlencoded"],
                                          body: ByteBuffer(string: "csrf=\(csrf)&name=\(name)&password=password-\(name)"))
@@ -171,8 +171,8 @@ import Testing
 
     /// The answering page shows nothing of who is signed in (before: name and role under
     /// "This survey is anonymous").
-    @Test func theAnsweringPageShowsNoSession() async throws {
-        try await withWave { _, client, tokens in
+    @Test(arguments: engines) func theAnsweringPageShowsNoSession(engine: Engine) async throws {
+        try await withWave(engine) { _, client, tokens in
             let cookie = try await signInCookie(client, "vera")
             let page = try await client.execute(uri: "/s/\(tokens["p1"]!)", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
             #expect(page.status == .ok && !page.text.contains("vera") && !page.text.contains("viewer"))

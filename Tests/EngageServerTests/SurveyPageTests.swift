@@ -16,8 +16,8 @@ import Testing
 
     /// The sample employees (e1 and e3 are employed on testNow's day; e2 left in February),
     /// an express survey, and their invitations: employee → token.
-    func withInvitations(_ body: @escaping @Sendable (Fixture, any TestClientProtocol, [String: String]) async throws -> Void) async throws {
-        try await withFixture { f, client in
+    func withInvitations(_ engine: Engine, _ body: @escaping @Sendable (Fixture, any TestClientProtocol, [String: String]) async throws -> Void) async throws {
+        try await withFixture(engine) { f, client in
             guard case .success = try await importFiles(advocacySampleFiles, into: f.store, dir: NSTemporaryDirectory()) else {
                 Issue.record("sample refused"); return
             }
@@ -38,8 +38,8 @@ import Testing
     /// An answer is taken and held: nothing of it is written (no row, no claimed link), a
     /// second Send is refused, and a wave that closes with fewer than the threshold waiting
     /// drops them — their links work again.
-    @Test func anAnswerIsHeldAndKeepsNoTraceOfWho() async throws {
-        try await withInvitations { f, client, tokens in
+    @Test(arguments: engines) func anAnswerIsHeldAndKeepsNoTraceOfWho(engine: Engine) async throws {
+        try await withInvitations(engine) { f, client, tokens in
             #expect(tokens.keys.sorted() == ["e1", "e3"], "e2 had left")
             let token = try #require(tokens["e1"])
             // invitations keep the strata of the day they were made, and only a token's hash
@@ -85,8 +85,8 @@ import Testing
         }
     }
 
-    @Test func aTokenAnsweredTwiceAtOnceIsTakenOnce() async throws {
-        try await withInvitations { f, client, tokens in
+    @Test(arguments: engines) func aTokenAnsweredTwiceAtOnceIsTakenOnce(engine: Engine) async throws {
+        try await withInvitations(engine) { f, client, tokens in
             let token = try #require(tokens["e3"])
             let body = Self.answers(yes: 12)
             async let a = client.execute(uri: "/s/\(token)", method: .post, headers: Self.form, body: ByteBuffer(string: body))
@@ -109,8 +109,8 @@ import Testing
         }
     }
 
-    @Test func theSurveyPageShowsItsWorkingAndHidesSmallGroups() async throws {
-        try await withInvitations { f, client, _ in
+    @Test(arguments: engines) func theSurveyPageShowsItsWorkingAndHidesSmallGroups(engine: Engine) async throws {
+        try await withInvitations(engine) { f, client, _ in
             // the seed: 297 respondents, 2,743 yes; Legal (3) hidden, and Support with it
             var csv = "survey_id,response_id,department," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
             for i in 0..<297 {
@@ -125,7 +125,7 @@ import Testing
             #expect(try await client.execute(uri: "/api/v1/reports/survey", method: .get, headers: bearer(f.viewerToken)).status == .badRequest)
             // the page, signed in
             let login = try await client.execute(uri: "/login", method: .get)
-            let csrf = try #require(login.text.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+            let csrf = try csrfToken(login)
             let signed = try await client.execute(uri: "/login", method: .post,
                                                   headers: [.cookie: "engage_pre=\(login.cookies["engage_pre"] ?? "")", .contentType: "application/x-www-form-urlencoded"],
                                                   body: ByteBuffer(string: "csrf=\(csrf)&name=vera&password=password-vera"))
@@ -142,8 +142,8 @@ import Testing
         }
     }
 
-    @Test func aClosedSurveyTakesNoAnswers() async throws {
-        try await withInvitations { f, client, tokens in
+    @Test(arguments: engines) func aClosedSurveyTakesNoAnswers(engine: Engine) async throws {
+        try await withInvitations(engine) { f, client, tokens in
             try await SurveyData(store: f.store).close(surveyID: "autumn", now: testNow)
             let r = try await client.execute(uri: "/s/\(tokens["e1"]!)", method: .post, headers: Self.form, body: ByteBuffer(string: Self.answers(yes: 3)))
             #expect(r.status == .gone)

@@ -19,6 +19,89 @@ public enum PostgresDialect {
         placeholders(sql.replacingOccurrences(of: "COLLATE BINARY", with: "COLLATE \"C\""))
     }
 
+    /// An `INSERT … VALUES (?1, …) [ON CONFLICT …]` to run once per row, as multi-row
+    /// INSERTs: the VALUES tuple repeated, its placeholders renumbered for each row, in
+    /// chunks under the parameter limit.
+    static func multiRow(_ sql: String, rows: [[StoreValue]]) -> [SQLStatement] {
+        guard let first = rows.first, let values = sql.range(of: "VALUES", options: .caseInsensitive) else { return [] }
+        let head = String(sql[..<values.upperBound])
+        let rest = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
+        // the tuple is the first balanced parenthesis; what follows (ON CONFLICT …) is kept once
+        var depth = 0, end = rest.endIndex
+        for i in rest.indices {
+            if rest[i] == "(" { depth += 1 } else if rest[i] == ")" { depth -= 1; if depth == 0 { end = rest.index(after: i); break } }
+        }
+        let template = String(rest[..<end]), tail = String(rest[end...])
+        // the template as literal parts and placeholder numbers: "(" 1 ", " 2 ", 0)"
+        var literals: [String] = [""], numbers: [Int] = []
+        var it = template.makeIterator()
+        while let c = it.next() {
+            if c == "?" {
+                var digits = ""
+                var rest: Character?
+                while let d = it.next() {
+                    if d.isNumber { digits.append(d) } else { rest = d; break }
+                }
+                numbers.append(Int(digits) ?? 1)
+                literals.append(rest.map(String.init) ?? "")
+            } else {
+                literals[literals.count - 1].append(c)
+            }
+        }
+        let width = first.count
+        var statements: [SQLStatement] = []
+        let chunk = max(1, SQLLimits.binds / max(1, width))
+        for start in stride(from: 0, to: rows.count, by: chunk) {
+            let part = rows[start..<min(rows.count, start + chunk)]
+            var tuples: [String] = [], binds: [StoreValue] = []
+            for r in part {
+                let b = binds.count
+                var t = literals[0]
+                for (i, n) in numbers.enumerated() { t += "?\(b + n)" + literals[i + 1] }
+                tuples.append(t)
+                binds += r
+            }
+            statements.append(SQLStatement(head + " " + tuples.joined(separator: ", ") + tail, binds))
+        }
+        return statements
+    }
+
+    /// A SELECT to run once per row of keys (`?1…?w` in `sql`) as one statement: a
+    /// `LATERAL` join of the query over the keys, bound as arrays `$1…$w` (the other binds
+    /// keep their numbers). Its rows start with the key's index (0-based), then the
+    /// query's columns in the query's order within each key; nil when a key column holds
+    /// NULLs or mixed types (run once per row instead).
+    static func lateral(_ sql: String, rows: [[StoreValue]]) -> (sql: String, arrays: [PGValue])? {
+        guard let width = rows.first?.count, width > 0 else { return nil }
+        var arrays: [PGValue] = []
+        var types: [String] = []
+        for c in 0..<width {
+            let column = rows.map { $0[c] }
+            if case .int = column[0] {
+                var ints: [Int] = []
+                for v in column { guard case .int(let i) = v else { return nil }; ints.append(i) }
+                arrays.append(.ints(ints)); types.append("bigint[]")
+            } else if case .text = column[0] {
+                var texts: [String] = []
+                for v in column { guard case .text(let t) = v else { return nil }; texts.append(t) }
+                arrays.append(.texts(texts)); types.append("text[]")
+            } else {
+                return nil
+            }
+        }
+        let inner = sql.replacing(/\?(\d+)/) { m in
+            let n = Int(m.output.1)!
+            return n <= width ? "k.c\(n)" : "?\(n)"
+        }
+        let keys = (1...width).map { "?\($0)::\(types[$0 - 1])" }.joined(separator: ", ")
+        let names = (1...width).map { "c\($0)" }.joined(separator: ", ")
+        return ("""
+            SELECT k.n - 1, q.* FROM unnest(\(keys)) WITH ORDINALITY AS k(\(names), n)
+            CROSS JOIN LATERAL (SELECT q0.*, row_number() OVER () AS engage_order FROM (\(inner)) AS q0) AS q
+            ORDER BY k.n, q.engage_order
+            """, arrays)
+    }
+
     /// `?1, ?2, …` (SQLite) → `$1, $2, …` (PostgreSQL).
     static func placeholders(_ sql: String) -> String {
         var out = ""

@@ -34,14 +34,29 @@ extension PostgresStore {
     /// Runs `script` on `conn` (inside the transaction the caller holds).
     func run(_ script: SQLScript, on conn: PostgresConnection) async throws {
         while let step = script.next() {
-            let rows = try await rows(step.statement.sql, step.statement.binds.map(PGValue.init), on: conn)
-            if let row = step.row {
-                for try await r in rows { try row(PostgresSQLRow(r: r.makeRandomAccess())) }
-            } else {
-                for try await _ in rows {}
+            switch step.kind {
+            case .once(let st):
+                try await run(st.sql, st.binds.map(PGValue.init), on: conn) { r in try step.row?(0, r) }
+            case .each(let sql, let values, let binds):
+                if sql.drop(while: \.isWhitespace).uppercased().hasPrefix("SELECT"), let l = PostgresDialect.lateral(sql, rows: values) {
+                    // one statement for every key; its first column is the key's index
+                    try await run(l.sql, l.arrays + binds.map(PGValue.init), on: conn) { r in try step.row?(try r.int(0), OffsetRow(base: r, offset: 1)) }
+                } else if binds.isEmpty, step.row == nil, sql.range(of: "VALUES", options: .caseInsensitive) != nil {
+                    for st in PostgresDialect.multiRow(sql, rows: values) {
+                        try await run(st.sql, st.binds.map(PGValue.init), on: conn) { _ in }
+                    }
+                } else {
+                    for (i, v) in values.enumerated() {
+                        try await run(sql, (v + binds).map(PGValue.init), on: conn) { r in try step.row?(i, r) }
+                    }
+                }
             }
             try step.then?()
         }
+    }
+
+    private func run(_ sql: String, _ binds: [PGValue], on conn: PostgresConnection, _ body: (any SQLRow) throws -> Void) async throws {
+        for try await r in try await rows(sql, binds, on: conn) { try body(PostgresSQLRow(r: r.makeRandomAccess())) }
     }
 
     /// Runs `script` as one consistent read: a read-only REPEATABLE READ transaction on a

@@ -237,50 +237,9 @@ public final class PostgresStore: Store, @unchecked Sendable {
         return rows.map { DailyDistinct(day: $0[0].int ?? 0, key: $0[1].text ?? "", rows: $0[2].int ?? 0, distinct: $0[3].int ?? 0) }
     }
 
-    /// One multi-row INSERT per chunk of rows: the statement's VALUES tuple repeated, its
-    /// `?n` placeholders renumbered for each row.
+    /// One multi-row INSERT per chunk of rows (`PostgresDialect.multiRow`).
     package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
-        guard let first = rows.first, let values = sql.range(of: "VALUES", options: .caseInsensitive) else { return }
-        let head = String(sql[..<values.upperBound])
-        let rest = sql[values.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)
-        // the tuple is the first balanced parenthesis; what follows (ON CONFLICT …) is kept once
-        var depth = 0, end = rest.endIndex
-        for i in rest.indices {
-            if rest[i] == "(" { depth += 1 } else if rest[i] == ")" { depth -= 1; if depth == 0 { end = rest.index(after: i); break } }
-        }
-        let template = String(rest[..<end]), tail = String(rest[end...])
-        // the template as literal parts and placeholder numbers: "(" 1 ", " 2 ", 0)"
-        var literals: [String] = [""], numbers: [Int] = []
-        var it = template.makeIterator()
-        while let c = it.next() {
-            if c == "?" {
-                var digits = ""
-                var rest: Character?
-                while let d = it.next() {
-                    if d.isNumber { digits.append(d) } else { rest = d; break }
-                }
-                numbers.append(Int(digits) ?? 1)
-                literals.append(rest.map(String.init) ?? "")
-            } else {
-                literals[literals.count - 1].append(c)
-            }
-        }
-        let width = first.count
-        var statements: [SQLStatement] = []
-        let chunk = max(1, 30_000 / max(1, width))
-        for start in stride(from: 0, to: rows.count, by: chunk) {
-            let part = rows[start..<min(rows.count, start + chunk)]
-            var tuples: [String] = [], binds: [StoreValue] = []
-            for r in part {
-                let b = binds.count
-                var t = literals[0]
-                for (i, n) in numbers.enumerated() { t += "?\(b + n)" + literals[i + 1] }
-                tuples.append(t)
-                binds += r
-            }
-            statements.append(SQLStatement(head + " " + tuples.joined(separator: ", ") + tail, binds))
-        }
-        try await execute(statements)
+        try await execute(PostgresDialect.multiRow(sql, rows: rows))
     }
 
     /// A row's cells as store values.

@@ -31,8 +31,15 @@ package protocol SQLRow {
 /// `PostgresStore.run`): what is asked and what is made of the answer is written here once.
 package final class SQLScript: @unchecked Sendable {
     package struct Step {
-        var statement: SQLStatement
-        var row: ((any SQLRow) throws -> Void)?
+        package enum Kind {
+            /// One statement.
+            case once(SQLStatement)
+            /// One statement per row of values (bound to `?1…?w`, then `binds` from `?w+1`).
+            case each(sql: String, rows: [[StoreValue]], binds: [StoreValue])
+        }
+        var kind: Kind
+        /// Each result row, with the index of the row of values it answers (0 for `.once`).
+        var row: ((Int, any SQLRow) throws -> Void)?
         var then: (() throws -> Void)?
     }
 
@@ -46,7 +53,21 @@ package final class SQLScript: @unchecked Sendable {
     /// Adds a statement (while the script runs: right after the current one).
     package func add(_ sql: String, _ binds: [StoreValue] = [], row: ((any SQLRow) throws -> Void)? = nil,
                      then: (() throws -> Void)? = nil) {
-        let step = Step(statement: SQLStatement(sql, binds), row: row, then: then)
+        append(Step(kind: .once(SQLStatement(sql, binds)), row: row.map { row in { _, r in try row(r) } }, then: then))
+    }
+
+    /// Adds a statement to run once per row of values — a lookup per key, an insert per
+    /// row — each engine in its best form: SQLite steps the statement prepared once;
+    /// PostgreSQL sends one set-based statement (a `LATERAL` join over the keys for a
+    /// SELECT, multi-row VALUES for an INSERT). The row's values are `?1…?w`; `binds`
+    /// follow from `?w+1`. `row` gets the index of the row of values with each result.
+    package func addEach(_ sql: String, rows: [[StoreValue]], binds: [StoreValue] = [],
+                         row: ((Int, any SQLRow) throws -> Void)? = nil, then: (() throws -> Void)? = nil) {
+        guard !rows.isEmpty else { if let then { append(Step(kind: .once(SQLStatement("SELECT 1")), row: nil, then: then)) }; return }
+        append(Step(kind: .each(sql: sql, rows: rows, binds: binds), row: row, then: then))
+    }
+
+    private func append(_ step: Step) {
         if running { added.append(step) } else { steps.append(step) }
     }
 
@@ -95,6 +116,22 @@ package final class SQLScript: @unchecked Sendable {
     /// True until the first statement has been handed out (a script that failed before it
     /// may be retried on another connection).
     package var notStarted: Bool { cursor == 0 }
+}
+
+/// A row read from column `offset` on (the engine's own columns before it hidden).
+struct OffsetRow: SQLRow {
+    let base: any SQLRow
+    let offset: Int
+    func int(_ c: Int) throws -> Int { try base.int(c + offset) }
+    func optInt(_ c: Int) throws -> Int? { try base.optInt(c + offset) }
+    func int64(_ c: Int) throws -> Int64 { try base.int64(c + offset) }
+    func optInt64(_ c: Int) throws -> Int64? { try base.optInt64(c + offset) }
+    func double(_ c: Int) throws -> Double { try base.double(c + offset) }
+    func text(_ c: Int) throws -> String { try base.text(c + offset) }
+    func optText(_ c: Int) throws -> String? { try base.optText(c + offset) }
+    func withText<T>(_ c: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T { try base.withText(c + offset, body) }
+    func value(_ c: Int) throws -> StoreValue { try base.value(c + offset) }
+    var count: Int { base.count - offset }
 }
 
 /// Limits both engines share for one statement.

@@ -137,17 +137,25 @@ extension SQLScript {
     /// Runs the script on `db` (inside the transaction the caller holds).
     func run(on db: Database) throws {
         while let step = next() {
-            let st = try db.raw(step.statement.sql)
-            defer { st.reset() }
-            st.bind(step.statement.binds)
-            if let row = step.row {
-                let r = SQLiteRow(st: st)
-                while try st.step() { try row(r) }
-            } else {
-                try st.run()
+            switch step.kind {
+            case .once(let statement):
+                try Self.run(try db.raw(statement.sql), statement.binds, index: 0, step.row)
+            case .each(let sql, let rows, let binds):
+                // prepared once, stepped per row of values
+                let st = try db.raw(sql)
+                for (i, values) in rows.enumerated() { try Self.run(st, values + binds, index: i, step.row) }
             }
             try step.then?()
         }
+    }
+
+    private static func run(_ st: RawStatement, _ binds: [StoreValue], index: Int, _ row: ((Int, any SQLRow) throws -> Void)?) throws {
+        st.reset()
+        defer { st.reset() }
+        st.bind(binds)
+        guard let row else { try st.run(); return }
+        let r = SQLiteRow(st: st)
+        while try st.step() { try row(index, r) }
     }
 }
 

@@ -54,10 +54,11 @@ enum RollupUpkeep {
             WITH k(day, account_id) AS (VALUES \($0))
             DELETE FROM post_rollup WHERE (day, account_id) IN (SELECT day, account_id FROM k)
             """ }
-        let sets = RollupDay.columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.map { "\($0) = excluded.\($0)" }
-        script.addChunked(days.filter { $0.1.posts > 0 }.map { [.int($0.0.day), .text($0.0.accountID)] + $0.1.values }) {
-            "INSERT INTO post_rollup (day, account_id, \(RollupDay.columns)) VALUES \($0) ON CONFLICT (day, account_id) DO UPDATE SET \(sets.joined(separator: ", "))"
-        }
+        let names = RollupDay.columns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        script.addEach("""
+            INSERT INTO post_rollup (day, account_id, \(RollupDay.columns)) VALUES \(SQLScript.tuples(count: 1, width: names.count + 2, after: 0))
+            ON CONFLICT (day, account_id) DO UPDATE SET \(names.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+            """, rows: days.filter { $0.1.posts > 0 }.map { [.int($0.0.day), .text($0.0.accountID)] + $0.1.values })
     }
 
     /// Rebuilds one account's rollup from its posts. With `recut`, the posts' local day and

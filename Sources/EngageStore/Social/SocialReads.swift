@@ -143,28 +143,19 @@ enum SocialReads {
     }
 
     /// Each account's `limit` posts with the largest reach (ties: engagements, earlier, id):
-    /// one index-backed query per account, joined by UNION ALL into one statement.
+    /// the index-backed query of one account, run for each.
     static func topPosts(_ script: SQLScript, accountIDs: [String], period: Period, limit: Int) -> () -> [String: [PostRecord]] {
         var out: [String: [PostRecord]] = [:]
         for id in accountIDs { out[id] = [] }
-        for start in stride(from: 0, to: accountIDs.count, by: SQLLimits.compoundSelects) {
-            let part = Array(accountIDs[start..<min(accountIDs.count, start + SQLLimits.compoundSelects)])
-            let selects = part.indices.map { i in """
-                SELECT * FROM (SELECT \(i) AS n, post_id, published_at, day, type, rubric, url, likes, comments, shares, views, reach,
-                                      likes + comments + shares AS engagements
-                               FROM posts WHERE account_id = ?\(i + 4) AND day BETWEEN ?1 AND ?2 AND reach IS NOT NULL
-                               ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id COLLATE BINARY LIMIT ?3) AS a\(i)
-                """ }
-            let binds: [StoreValue] = [.int(period.from.dayNumber), .int(period.to.dayNumber), .int(limit)] + part.map { .text($0) }
-            script.add("""
-                SELECT * FROM (\(selects.joined(separator: "\nUNION ALL\n"))) AS t
-                ORDER BY n, reach DESC, engagements DESC, published_at, post_id COLLATE BINARY
-                """, binds) { r in
-                out[part[try r.int(0)], default: []].append(PostMetrics(
-                    postID: try r.text(1), publishedAt: try r.int64(2), date: LocalDate(dayNumber: try r.int(3)),
-                    type: try r.optText(4), rubric: try r.optText(5), url: try r.optText(6), likes: try r.int(7),
-                    comments: try r.int(8), shares: try r.int(9), views: try r.optInt(10), reach: try r.optInt(11), followers: nil))
-            }
+        script.addEach("""
+            SELECT post_id, published_at, day, type, rubric, url, likes, comments, shares, views, reach FROM posts
+            WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND reach IS NOT NULL
+            ORDER BY reach DESC, likes + comments + shares DESC, published_at, post_id COLLATE BINARY LIMIT ?4
+            """, rows: accountIDs.map { [.text($0)] }, binds: [.int(period.from.dayNumber), .int(period.to.dayNumber), .int(limit)]) { i, r in
+            out[accountIDs[i], default: []].append(PostMetrics(
+                postID: try r.text(0), publishedAt: try r.int64(1), date: LocalDate(dayNumber: try r.int(2)),
+                type: try r.optText(3), rubric: try r.optText(4), url: try r.optText(5), likes: try r.int(6),
+                comments: try r.int(7), shares: try r.int(8), views: try r.optInt(9), reach: try r.optInt(10), followers: nil))
         }
         return { out }
     }
