@@ -93,6 +93,26 @@ import Testing
         }
     }
 
+    /// Rules that lived in a command now live in the use case; the command prints its words.
+    @Test(arguments: engines) func settingsAndSurveysFollowTheirRules(engine: Engine) async throws {
+        try await withSample(engine) { db in
+            #expect(try engage(["config", "timezone", "--db", db]).out == "UTC\n")
+            let mars = try engage(["config", "timezone", "--db", db, "Mars/Olympus"])
+            #expect(mars.status == 1)
+            #expect(mars.err == "engage: unknown time zone 'Mars/Olympus' (use an IANA name such as Europe/Moscow)\n")
+            #expect(try engage(["config", "timezone", "--db", db, "Europe/Moscow"]).out == "Europe/Moscow\n")
+
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let express = root.appendingPathComponent("questionnaires/express-12.yaml").path
+            let bad = try engage(["survey", "create", "--db", db, "--questionnaire", express, "--name", "Autumn", "--id", "autumn 2026!"])
+            #expect(bad.status == 1)
+            #expect(bad.err == "engage: survey id: 1 to 64 letters, digits, - or _\n")
+            #expect(try engage(["survey", "create", "--db", db, "--questionnaire", express, "--name", "Autumn", "--id", "autumn-2026"]).out == "autumn-2026\n")
+            let twice = try engage(["survey", "create", "--db", db, "--questionnaire", express, "--name", "Autumn", "--id", "autumn-2026"])
+            #expect(twice.err == "engage: a survey with id 'autumn-2026' already exists\n")
+        }
+    }
+
     @Test func aRefusedImportNamesTheCellAndChangesNothing() async throws {
         try await withTempDir { dir in
             try write(["accounts.csv": "account_id,network\na1,vk\n"], to: dir)

@@ -48,6 +48,19 @@ public struct Settings: Sendable {
     /// zone advocacy periods are cut in. UTC when unset.
     public static let orgTimeZoneSetting = "org_timezone"
 
+    /// The organisation's time zone (UTC when unset).
+    public func orgTimeZone() async throws -> String {
+        try await value(Self.orgTimeZoneSetting) ?? "UTC"
+    }
+
+    /// Sets the organisation's time zone: an IANA name such as Europe/Moscow.
+    public func setOrgTimeZone(_ zone: String) async throws {
+        guard ZoneClock(identifier: zone) != nil else {
+            throw StoreError.invalid("unknown time zone '\(zone)' (use an IANA name such as Europe/Moscow)")
+        }
+        try await set(Self.orgTimeZoneSetting, zone)
+    }
+
     /// The zone a report period is cut in: `override`, else the organisation's setting, else
     /// UTC; with the period's bounds as instants and the offset its days are cut at.
     public func periodCut(_ period: Period, override: String?) async throws -> (zone: String, from: Int64, to: Int64, shift: Int) {

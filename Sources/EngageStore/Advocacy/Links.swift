@@ -73,9 +73,7 @@ public struct Links: Sendable {
     /// random unless given. Returns the code and the tagged target. A bad code or target, an
     /// unknown employee or content item: `.invalid`; a taken code: `.conflict`.
     public func create(_ r: Request, now: Int64) async throws -> (code: String, target: String) {
-        if let code = r.code, !(1...64).contains(code.count) || !code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-            throw StoreError.invalid("code: 1 to 64 letters, digits, - or _")
-        }
+        if let code = r.code, !Identifier.isValid(code) { throw StoreError.invalid("code: \(Identifier.rule)") }
         let code = r.code ?? Self.newCode()
         // an advocate's link carries its code as utm_content unless told otherwise, so leads
         // coming through it are credited to the advocate (METRICS.md §3, leads by rep)

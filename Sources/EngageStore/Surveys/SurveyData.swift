@@ -42,6 +42,7 @@ public struct SurveyData: Sendable {
     public init(store: any Store) { self.store = store }
 
     public func create(id: String, name: String, questionnaire: Questionnaire, now: Int64, closesOn: LocalDate?) async throws {
+        guard Identifier.isValid(id) else { throw StoreError.invalid("survey id: \(Identifier.rule)") }
         if try await survey(id: id) != nil { throw StoreError.conflict("a survey with id '\(id)' already exists") }
         try await store.execute("""
             INSERT INTO surveys (survey_id, name, questionnaire_id, questionnaire_version, method, questionnaire, created_at, closes_on, import_id)

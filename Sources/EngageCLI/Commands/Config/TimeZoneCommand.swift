@@ -14,11 +14,8 @@ struct TimeZoneCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = Settings(store: try await database.open())
-            if let zone {
-                guard ZoneClock(identifier: zone) != nil else { throw StoreError("unknown time zone '\(zone)' (use an IANA name such as Europe/Moscow)") }
-                try await settings.set(Settings.orgTimeZoneSetting, zone)
-            }
-            print(try await settings.value(Settings.orgTimeZoneSetting) ?? "UTC")
+            if let zone { try await settings.setOrgTimeZone(zone) }
+            print(try await settings.orgTimeZone())
         }
     }
 }

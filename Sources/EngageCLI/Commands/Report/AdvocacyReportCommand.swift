@@ -8,7 +8,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "advocacy",
         abstract: "Employee advocacy report: every METRICS.md §3 metric (participation, contributors, stories, engagement, clicks, EMV, leads, SSI, recruiting).",
-        discussion: "Without --from/--to the report covers the last complete calendar month. Days are cut in UTC.")
+        discussion: "Without --from/--to the report covers the last complete calendar month. Days are cut in the organisation's time zone (engage config timezone; default UTC).")
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?

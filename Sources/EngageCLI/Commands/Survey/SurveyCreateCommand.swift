@@ -24,9 +24,6 @@ struct SurveyCreateCommand: AsyncParsableCommand {
             do { q = try QuestionnaireFile.load(path: questionnaire) } catch let e as QuestionnaireFile.Refused { throw StoreError(e.description) }
             let now = Int64(Date().timeIntervalSince1970)
             let surveyID = id ?? "\(q.id)-\(LocalDate(utcInstant: now))"
-            guard (1...64).contains(surveyID.count), surveyID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-                throw StoreError("--id: 1 to 64 letters, digits, - or _")
-            }
             try await SurveyData(store: try await database.open()).create(id: surveyID, name: name, questionnaire: q, now: now, closesOn: closes?.date)
             print(surveyID)
         }

@@ -11,6 +11,6 @@ struct UserCommand: AsyncParsableCommand {
 
 /// The user named `name`, or the error the CLI prints.
 func namedUser(_ users: Users, _ name: String) async throws -> User {
-    guard let u = try await users.user(named: name) else { throw StoreError("no user named '\(name)'") }
+    guard let u = try await users.user(named: name) else { throw StoreError.notFound("no user named '\(name)'") }
     return u
 }
