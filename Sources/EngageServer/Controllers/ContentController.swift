@@ -37,16 +37,6 @@ struct ContentController: PageController {
         return LocalDate(utcInstant: t).description
     }
 
-    /// The form's CSRF token must match the session.
-    func checkedForm(_ request: Request, _ context: EngageContext, role: Role) async throws -> (Principal, Form) {
-        let p = try context.require(role)
-        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
-        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) {
-            throw APIError(.forbidden, UIText(lang: context.lang)["csrf"])
-        }
-        return (p, form)
-    }
-
     // MARK: content library
 
     func contentPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -93,16 +83,11 @@ struct ContentController: PageController {
         if let r = signedIn(request, context) { return r }
         let (p, form) = try await checkedForm(request, context, role: .advocate)
         let t = UIText(lang: context.lang)
-        let title = (form["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        let rawURL = form["url"] ?? ""
         // an advocate suggests as themself; analysts and admins may suggest for an employee
         let employee = p.role >= .analyst ? form["employee"].flatMap { $0.isEmpty ? nil : $0 } : p.employeeID
         do {
-            guard (1...300).contains(title.count) else { throw APIError(.unprocessableContent, "title: 1 to 300 characters") }
-            let url: String
-            do { url = try UTMBuilder.target(rawURL) } catch let e as UTMBuilder.Refused { throw APIError(.unprocessableContent, "url: \(e.description)") }
             if p.role == .advocate, p.employeeID == nil { throw APIError(.unprocessableContent, t["no_employee"]) }
-            try await ContentData(store: app.store).submit(id: "c-" + Security.randomToken(bytes: 6), title: title, url: url, by: employee, now: app.config.now())
+            try await ContentData(store: app.store).submit(title: form["title"] ?? "", url: form["url"] ?? "", by: employee, now: app.config.now())
             return try await contentPage(request, context, message: t["item_submitted"], error: nil)
         } catch let e as APIError {
             return try await contentPage(request, context, message: nil, error: e, status: e.status)
@@ -115,13 +100,7 @@ struct ContentController: PageController {
     func changeContent(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         let (_, form) = try await checkedForm(request, context, role: .admin)
-        let id = context.param("id")
-        guard let status = form["status"], ContentData.statuses.contains(status) else {
-            throw APIError(.unprocessableContent, "status: one of \(ContentData.statuses.joined(separator: ", "))")
-        }
-        guard try await ContentData(store: app.store).setStatus(id: id, status: status, now: app.config.now()) else {
-            throw APIError(.notFound, "no content item '\(id)'")
-        }
+        try await ContentData(store: app.store).setStatus(id: context.param("id"), status: form["status"] ?? "", now: app.config.now())
         return try await contentPage(request, context, message: UIText(lang: context.lang)["user_changed"], error: nil)
     }
 

@@ -44,7 +44,7 @@ struct ImportController: PageController {
         }
         // the CSRF token is a plain field of the same multipart body
         let fields = try Multipart.fields(body: body, contentType: type)
-        guard let session = p.session, app.security.checkCSRF(fields["csrf"], session: session) else { throw APIError(.forbidden, t["csrf"]) }
+        try checkCSRF(fields["csrf"], p, context)
         do {
             let result = try await ImportUpload(store: app.store, now: app.config.now()).run(try Multipart.files(body: body, contentType: type))
             return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: result),

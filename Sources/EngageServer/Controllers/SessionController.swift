@@ -16,8 +16,8 @@ struct SessionController: PageController {
         router.post("login") { request, context in try await login(request, context) }
         router.post("logout") { request, context in
             let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
-            if let p = context.principal, let session = p.session {
-                guard app.security.checkCSRF(form["csrf"], session: session) else { throw APIError(.forbidden, UIText(lang: context.lang)["csrf"]) }
+            if let p = context.principal, p.session != nil {
+                try checkCSRF(form["csrf"], p, context)
                 if let uid = p.userID { try await app.users.endSessions(uid: uid) }
             }
             var r = Response.redirect(to: "/login", type: .found)

@@ -35,10 +35,8 @@ struct UsersController: PageController {
     /// page again with a message, or with the problem.
     func userForm(_ request: Request, _ context: EngageContext, done: String,
                   _ change: @Sendable (Form) async throws -> Void) async throws -> Response {
-        let p = try context.require(.admin)
+        let (_, form) = try await checkedForm(request, context, role: .admin)
         let t = UIText(lang: context.lang)
-        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
-        if let session = p.session, !app.security.checkCSRF(form["csrf"], session: session) { throw APIError(.forbidden, t["csrf"]) }
         do {
             try await change(form)
             return try await usersPage(request, context, message: t[done], error: nil)

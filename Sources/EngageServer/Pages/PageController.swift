@@ -12,6 +12,22 @@ protocol PageController {
 }
 
 extension PageController {
+    /// Every form a signed-in user posts carries the CSRF token of the page it came from,
+    /// bound to the session: a mismatch is 403 (an API token has no session and no token).
+    func checkCSRF(_ token: String?, _ p: Principal, _ context: EngageContext) throws {
+        if let session = p.session, !app.security.checkCSRF(token, session: session) {
+            throw APIError(.forbidden, UIText(lang: context.lang)["csrf"])
+        }
+    }
+
+    /// A form post by a user of at least `role`: read, its CSRF token checked.
+    func checkedForm(_ request: Request, _ context: EngageContext, role: Role) async throws -> (Principal, Form) {
+        let p = try context.require(role)
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        try checkCSRF(form["csrf"], p, context)
+        return (p, form)
+    }
+
     func nav(_ context: EngageContext, current: String) -> [[String: Any]] {
         let t = UIText(lang: context.lang)
         guard let p = context.principal else { return [] }

@@ -1,4 +1,5 @@
 import EngageCore
+import Foundation
 
 /// A content item of the library (content.csv, or submitted in the web app).
 public struct ContentRecord: Sendable, Equatable {
@@ -70,23 +71,32 @@ public struct ContentData: Sendable {
         try await store.execute("SELECT \(Self.columns) FROM content WHERE content_id = ?1", [.text(id)]).first.map(Self.record)
     }
 
-    /// A new item, status `submitted`, submitted now by `employeeID`.
-    public func submit(id: String, title: String, url: String, by employeeID: String?, now: Int64) async throws {
+    /// A new item, status `submitted`, submitted now by `employeeID`; returns its id. The
+    /// title (trimmed) is 1 to 300 characters, the address a web page (`UTMBuilder.target`:
+    /// http or https, no credentials), the employee known — else `.invalid`.
+    @discardableResult
+    public func submit(title rawTitle: String, url rawURL: String, by employeeID: String?, now: Int64) async throws -> String {
+        let title = rawTitle.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...300).contains(title.count) else { throw StoreError.invalid("title: 1 to 300 characters") }
+        let url: String
+        do { url = try UTMBuilder.target(rawURL) } catch let e as UTMBuilder.Refused { throw StoreError.invalid("url: \(e.description)") }
         if let e = employeeID, try await !Employees(store: store).exists(e) {
             throw StoreError.invalid("employee: no employee '\(e)' (import employees.csv first)")
         }
+        let id = "c-" + Links.newCode()
         try await store.execute("""
             INSERT INTO content (content_id, title, url, submitted_by, submitted_at, status, import_id)
             VALUES (?1, ?2, ?3, ?4, ?5, 'submitted', 0)
             """, [.text(id), .text(title), .text(url), employeeID.map { .text($0) } ?? .null, .int(Int(now))])
+        return id
     }
 
     /// Moves an item to `status`, keeping when it was approved and published (the first time):
-    /// publishing an item approves it too. Returns false when there is no such item.
-    @discardableResult
-    public func setStatus(id: String, status: String, now: Int64) async throws -> Bool {
+    /// publishing an item approves it too. An unknown status: `.invalid`; no such item:
+    /// `.notFound`.
+    public func setStatus(id: String, status: String, now: Int64) async throws {
         guard Self.statuses.contains(status) else { throw StoreError.invalid("status: one of \(Self.statuses.joined(separator: ", "))") }
-        guard try await item(id: id) != nil else { return false }
+        guard try await item(id: id) != nil else { throw StoreError.notFound("no content item '\(id)'") }
         let t = StoreValue.int(Int(now))
         switch status {
         case "approved":
@@ -98,7 +108,6 @@ public struct ContentData: Sendable {
         default:
             try await store.execute("UPDATE content SET status = ?1 WHERE content_id = ?2", [.text(status), .text(id)])
         }
-        return true
     }
 
     /// The employee's tracked link for a content item (the first made), if any.
