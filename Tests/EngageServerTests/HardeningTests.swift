@@ -226,7 +226,9 @@ import Testing
             let clock = ContinuousClock()
             var cookie = ""
             let took = try await clock.measure { cookie = try await SurveyAnonymityTests().signInCookie(client, "vera") }
-            #expect(!cookie.isEmpty && took < .seconds(3))
+            // the import is held until the end of the test: a sign-in that waited for it would
+            // take the 60 s busy timeout; bcrypt alone takes seconds in a debug build on a busy machine
+            #expect(!cookie.isEmpty && took < .seconds(20))
             let accounts = try await client.execute(uri: "/api/v1/accounts", method: .get, headers: bearer(f.viewerToken))
             #expect(accounts.status == .ok && !accounts.text.contains("during"), "an import is invisible until it commits")
             await release.open()
