@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Pure: domain types, every formula, statistics. No I/O.
@@ -40,9 +41,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        // CSV readers -> validated rows -> store, one transaction per import.
+        // Legacy Excel .xls (LinkedIn's Page exports), through Debian's FreeXL.
+        .systemLibrary(name: "CFreeXL", path: "Sources/CFreeXL", pkgConfig: "freexl", providers: [.apt(["libfreexl-dev"])]),
+        // CSV readers -> validated rows -> store, one transaction per import. Native exports
+        // (Native/) come as CSV, JSON, ZIP and XLSX: ZIPFoundation opens the archives.
         .target(name: "EngageImport", dependencies: [
             "EngageCore", "EngageStore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"), "CFreeXL",
         ]),
         // Report models and renderers (JSON, Markdown, CSV, HTML with SVG charts).
         .target(name: "EngageReports", dependencies: ["EngageCore", "EngageStore"]),
@@ -77,6 +82,7 @@ let package = Package(
         .testTarget(name: "EngageImportTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "EngageServerTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",

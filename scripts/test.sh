@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-# Debian packages the build and tests need: the system SQLite (GRDB links it), Chromium
-# (the dashboard's real-browser test).
+# Debian packages the build and tests need: the system SQLite (GRDB links it), FreeXL
+# (legacy .xls exports), Chromium (the dashboard's real-browser test).
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+dpkg -s libfreexl-dev >/dev/null 2>&1 || need+=(libfreexl-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
@@ -18,6 +20,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 swift build --build-tests
+# the LinkedIn .xls tests write their workbooks with Python's xlwt
+python3 -c "import xlwt" 2>/dev/null || python3 -m pip install -q xlwt
 
 # Every store, import and report test runs on SQLite and on PostgreSQL: a throwaway
 # cluster unless ENGAGE_TEST_POSTGRES_URL names a server to use.

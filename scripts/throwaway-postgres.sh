@@ -39,7 +39,7 @@ trap stop_postgres EXIT
 # one role that must give a password, for the wrong-password test
 "${AS_PG[@]}" sh -c "{ echo 'host all engage_pw 127.0.0.1/32 scram-sha-256'; cat '$PGTMP/data/pg_hba.conf'; } > '$PGTMP/hba' && mv '$PGTMP/hba' '$PGTMP/data/pg_hba.conf'"
 "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 60 \
-  -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c max_locks_per_transaction=256" \
   start >/dev/null || { cat "$PGTMP/server.log" >&2; exit 1; }
 "${AS_PG[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U engage engage_test
 psql -q -h 127.0.0.1 -p "$PGPORT" -U engage -d engage_test -c "CREATE ROLE engage_pw LOGIN PASSWORD 'right-password'" >/dev/null

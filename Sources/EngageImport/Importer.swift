@@ -24,63 +24,124 @@ public struct Importer: Sendable {
                                      "costs.csv", "messages.csv", "sessions.csv"]
     public static let importedFiles = socialFiles + AdvocacyTables.files + ["responses.csv"]
 
-    public func importFolder(_ folder: String) async throws -> ImportSummary {
+    public func importFolder(_ folder: String, options: ImportOptions = ImportOptions()) async throws -> ImportSummary {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
             throw ImportFailed(errors: [ImportIssue(file: folder, line: 0, column: 0, message: "not a folder")], warnings: [], truncated: false)
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        return try await importNamed(names.map { ($0, (folder as NSString).appendingPathComponent($0)) }, source: folder, place: folder)
+        return try await importPaths([folder], options: options)
+    }
+
+    /// Imports folders, files and ZIPs as `engage import PATH…` does: each file recognised
+    /// by its content (a contract file, or a native export), all in one transaction.
+    public func importPaths(_ paths: [String], options: ImportOptions = ImportOptions()) async throws -> ImportSummary {
+        let set = try InputSet()
+        for p in paths { set.add(path: p, shown: p) }
+        return try await importInputs(set, options: options, source: paths.joined(separator: " "), place: paths.joined(separator: ", "))
     }
 
     /// Imports files given by the name a user knows them by and the path they are read
     /// from (an upload: messages name the file as sent, never a server path). `place` names
     /// the whole set in the message when nothing in it is importable.
-    public func importNamed(_ files: [(name: String, path: String)], source: String, place: String) async throws -> ImportSummary {
-        let issues = IssueSink(limit: maxErrors)
-        var present: [(name: String, path: String)] = []
-        for f in files {
-            if Self.importedFiles.contains(f.name.lowercased()) {
-                present.append(f)
-            } else if !f.name.hasPrefix(".") {
-                issues.warning(f.name, 0, 0, "skipped: not a file name Engage knows (see docs/import.md)")
-            }
-        }
-        present.sort { Self.importedFiles.firstIndex(of: $0.name.lowercased())! < Self.importedFiles.firstIndex(of: $1.name.lowercased())! }
-        if present.isEmpty {
-            issues.error(place, 0, 0, "no importable files found (expected any of \(Self.importedFiles.joined(separator: ", ")))")
-            throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: false)
-        }
-        return try await importFiles(present, issues: issues, source: source)
+    public func importNamed(_ files: [(name: String, path: String)], source: String, place: String,
+                            options: ImportOptions = ImportOptions()) async throws -> ImportSummary {
+        let set = try InputSet()
+        for f in files { set.add(upload: f.path, name: f.name) }
+        return try await importInputs(set, options: options, source: source, place: place)
     }
 
-    func importFiles(_ files: [(name: String, path: String)], issues: IssueSink, source: String) async throws -> ImportSummary {
+    func importInputs(_ set: InputSet, options: ImportOptions, source: String, place: String) async throws -> ImportSummary {
+        let issues = IssueSink(limit: maxErrors)
+        for p in set.problems { issues.error(p.file, p.line, p.column, p.message) }
+        var contract: [(name: String, path: String, kind: String)] = []
+        var encodings: [String: TextEncoding] = [:]
+        var natives: [NativeResult] = []
+        var reports: [FileReport] = []
+        let today = LocalDate(utcInstant: now)
+        for f in set.files {
+            if (f.name as NSString).lastPathComponent.hasPrefix(".") { continue }
+            let asOf = Self.modificationDay(f.path) ?? today
+            switch try Recognition.recognise(f, temp: set.temp, issues: issues, asOfDefault: min(asOf, today)) {
+            case .contract(let kind, let path, let encoding):
+                contract.append((f.name, path, kind))
+                encodings[f.name] = encoding
+            case .native(let results):
+                natives += results.flatMap { $0.children.isEmpty ? [$0] : $0.children }
+            case .unknown(let closest, let missing):
+                let hint = closest.map { "; closest: \($0)" + (missing.isEmpty ? "" : ", which needs \(missing.map { "'\($0)'" }.joined(separator: ", "))") } ?? ""
+                issues.warning(f.name, 0, 0, "skipped: not recognised as a contract file or a native export\(hint) (see docs/import.md)")
+                reports.append(FileReport(file: f.name, format: "not recognised\(hint)"))
+            }
+        }
+        contract.sort { Self.importedFiles.firstIndex(of: $0.kind)! < Self.importedFiles.firstIndex(of: $1.kind)! }
+        let plan = NativeWriter.plan(natives, options: options, issues: issues)
+        if contract.isEmpty && natives.isEmpty && issues.errors.isEmpty && options.followers.isEmpty {
+            issues.error(place, 0, 0, "no importable files found (expected files of the contract — \(Self.importedFiles.joined(separator: ", ")) — or native exports, see docs/import.md)")
+        }
+        if !issues.errors.isEmpty { throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated) }
+        do {
+            var summary = try await importFiles(contract, plan: plan, issues: issues, source: source, options: options)
+            summary.reports = reports + summary.reports.map { var r = $0; r.encoding = r.encoding ?? encodings[r.file]?.rawValue; return r }
+            return summary
+        } catch let done as DryRunDone {
+            var summary = done.summary
+            summary.reports = reports + summary.reports.map { var r = $0; r.encoding = r.encoding ?? encodings[r.file]?.rawValue; return r }
+            summary.dryRun = true
+            return summary
+        }
+    }
+
+    /// The day a file was last changed (UTC): when an export's lifetime totals were taken,
+    /// unless the file says.
+    static func modificationDay(_ path: String) -> LocalDate? {
+        guard let d = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
+        return LocalDate(utcInstant: Int64(d.timeIntervalSince1970))
+    }
+
+    func importFiles(_ files: [(name: String, path: String, kind: String)], plan: NativeWriter.Plan, issues: IssueSink, source: String,
+                     options: ImportOptions) async throws -> ImportSummary {
         let me = self
         do {
-            return try await write(files, issues: issues, source: source, me: me)
+            return try await write(files, plan: plan, issues: issues, source: source, options: options, me: me)
         } catch let e as DayTotalTooLarge {
             // found when the import's day totals meet the stored ones, just before commit
-            let file = files.first { $0.name.lowercased() == "posts.csv" }?.name ?? "posts.csv"
+            let file = files.first { $0.kind == "posts.csv" }?.name ?? plan.results.first?.file ?? "posts.csv"
             throw ImportFailed(errors: [ImportIssue(file: file, line: 0, column: 0, message: e.description)], warnings: issues.warnings, truncated: false)
         }
     }
 
-    private func write(_ files: [(name: String, path: String)], issues: IssueSink, source: String, me: Importer) async throws -> ImportSummary {
+    private func write(_ files: [(name: String, path: String, kind: String)], plan: NativeWriter.Plan, issues: IssueSink, source: String,
+                       options: ImportOptions, me: Importer) async throws -> ImportSummary {
         try await store.withImport(source: source) { session in
             var summary = ImportSummary()
             for f in files {
                 let started = DispatchTime.now().uptimeNanoseconds
-                let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path).run()
+                let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path, kind: f.kind).run()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 summary.files.append(.init(file: f.name, rows: rows, seconds: seconds))
+                summary.reports.append(FileReport(file: f.name, format: "Engage contract: \(f.kind)", rows: rows))
+            }
+            if issues.errors.isEmpty {
+                try await NativeWriter(session: session, issues: issues, options: options, now: me.now, batchSize: me.batchSize)
+                    .write(plan, into: &summary)
             }
             if !issues.errors.isEmpty {
                 throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
             }
+            for note in try await session.rebuildFollowers() { issues.warning("followers", 0, 0, note) }
+            if session.keptNewer > 0 {
+                issues.warning("posts", 0, 0, "\(session.keptNewer) posts kept as stored: their totals come from a later export than this file's")
+            }
             summary.warnings = issues.warnings
+            if options.dryRun { throw DryRunDone(summary: summary) }
             return summary
         }
     }
+}
+
+/// Thrown at the end of a dry run so that the transaction rolls back.
+struct DryRunDone: Error, @unchecked Sendable {
+    var summary: ImportSummary
 }
 
 /// Reads one file into batches and writes them through the session.
@@ -90,6 +151,8 @@ struct TableImport {
     let issues: IssueSink
     let file: String
     let path: String
+    /// The contract file it is (`posts.csv`), whatever its name.
+    let kind: String
 
     /// Rows written (duplicates and bad rows excluded).
     func run() async throws -> Int {
@@ -100,7 +163,7 @@ struct TableImport {
         }
         let ctx = RowContext(reader: reader, file: file, issues: issues, now: importer.now)
         do {
-            switch file.lowercased() {
+            switch kind {
             case "accounts.csv": return try await accounts(ctx)
             case "account_daily.csv": return try await daily(ctx)
             case "account_periods.csv": return try await periods(ctx)
@@ -110,7 +173,7 @@ struct TableImport {
             case "sessions.csv": return try await sessions(ctx)
             case "responses.csv": return try await responses(ctx)
             default:
-                guard let spec = AdvocacyTables.specs.first(where: { $0.file == file.lowercased() }) else { return 0 }
+                guard let spec = AdvocacyTables.specs.first(where: { $0.file == kind }) else { return 0 }
                 return try await table(spec, ctx)
             }
         } catch let e as CSVReader.CSVError {

@@ -190,6 +190,15 @@ public protocol ImportSession: AnyObject, Sendable {
     func upsert(costs: [CostRow]) async throws -> [Int]
     func upsert(messages: [MessageRow]) async throws -> [Int]
     func upsert(sessions: [SessionRow]) async throws -> [Int]
+    /// Days of a native export: each figure given replaces the stored one, a nil keeps it;
+    /// several files may fill one day.
+    func merge(daily: [DailyPatch]) async throws
+    /// Rebuilds the follower series of every account whose days this import changed, from
+    /// the totals given and the daily changes (`FollowerRebuild`); returns notes for the
+    /// user (an account left without totals, a series that went below zero).
+    func rebuildFollowers() async throws -> [String]
+    /// Posts not written because the stored row's lifetime totals are newer (`PostRow.asOf`).
+    var keptNewer: Int { get }
 
     /// Rows of any other table: each row is the key values, then the column values. Returns
     /// the indices of rows that repeat a key this import already wrote.

@@ -99,7 +99,7 @@ import Testing
             let r = try await importFiles(["accounts.csv": "account_id,network,colour\na1,vk,red\n", "notes.txt": "hello"], into: store, dir: dir)
             guard case .success(let s) = r else { Issue.record("refused"); return }
             #expect(s.warnings.map(\.description) == [
-                "notes.txt:0:0: skipped: not a file name Engage knows (see docs/import.md)",
+                "notes.txt:0:0: skipped: not recognised as a contract file or a native export (see docs/import.md)",
                 "accounts.csv:1:20: unknown column 'colour' ignored",
             ])
             #expect(s.rows == 1)

@@ -84,8 +84,10 @@ import Testing
 
     // MARK: text
 
-    /// Before the fix Windows-1251 text became U+FFFD and the import said nothing.
-    @Test(arguments: engines) func textThatIsNotUTF8IsRefused(engine: Engine) async throws {
+    /// Before #11 Windows-1251 text became U+FFFD and the import said nothing; since #13 a
+    /// file in Windows-1251 (Excel's Russian "CSV") is detected and read as such, and a file
+    /// that starts as UTF-8 and breaks later is refused at the broken field.
+    @Test(arguments: engines) func windows1251IsReadAndBrokenUTF8IsRefused(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             guard case .success = try await importFiles(base, into: store, dir: dir) else { Issue.record("base refused"); return }
             let sub = dir + "/cp1251"
@@ -94,14 +96,27 @@ import Testing
             bytes += [0xCF, 0xF0, 0xE8, 0xE2, 0xE5, 0xF2]  // «Привет» in Windows-1251
             bytes += Array("\n".utf8)
             try Data(bytes).write(to: URL(fileURLWithPath: sub + "/posts.csv"))
+            var options = ImportOptions()
+            options.dryRun = true
+            let dry = try await Importer(store: store, now: testNow).importFolder(sub, options: options)
+            #expect(dry.reports.first?.encoding == "Windows-1251")
+            _ = try await Importer(store: store, now: testNow).importFolder(sub)
+            #expect(try await store.execute("SELECT text FROM posts WHERE post_id = 'p1'").first?.first?.text == "Привет")
+
+            let broken = dir + "/broken"
+            try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
+            var big = Array("post_id,account_id,published_at,text\n".utf8)
+            for i in 0..<2000 { big += Array("q\(i),vk_main,2026-03-01T10:00:00Z,\(String(repeating: "ж", count: 20))\n".utf8) }
+            big += Array("q9999,vk_main,2026-03-01T10:00:00Z,".utf8) + [0xCF, 0xF0] + Array("\n".utf8)
+            try Data(big).write(to: URL(fileURLWithPath: broken + "/posts.csv"))
             await #expect {
-                _ = try await Importer(store: store, now: testNow).importFolder(sub)
+                _ = try await Importer(store: store, now: testNow).importFolder(broken)
             } throws: { e in
                 (e as? ImportFailed)?.errors.map(\.description) == [
-                    "posts.csv:2:33: the text is not UTF-8 (a file saved as Windows-1251 or another code page?): save it as CSV UTF-8 and import it again",
+                    "posts.csv:2002:36: the text is not UTF-8 (a file saved as Windows-1251 or another code page?): save it as CSV UTF-8 and import it again",
                 ]
             }
-            #expect(try await store.counts()["posts"] == 0)
+            #expect(try await store.counts()["posts"] == 1)
         }
     }
 

@@ -313,6 +313,33 @@ public enum Migrations {
             "DROP TABLE survey_answers",
             "DROP TABLE survey_responses",
         ],
+        // 9: native exports (docs/import.md#native-exports). Most networks give new and lost
+        // followers per day but no total: `followers` may be unknown (NULL) and
+        // `followers_given` says whether the total came from a file or an anchor (1) or was
+        // rebuilt from the daily changes (0). A post's `as_of` is the day its lifetime
+        // totals were taken (the export): an older export never overwrites a newer one.
+        [
+            """
+            \(sqliteOnly)CREATE TABLE account_daily_v9 (
+                account_id TEXT NOT NULL REFERENCES accounts(account_id), day INTEGER NOT NULL,
+                followers INTEGER, new_followers INTEGER, unfollows INTEGER, reach INTEGER,
+                reach_organic INTEGER, reach_viral INTEGER, reach_paid INTEGER, impressions INTEGER,
+                page_views INTEGER, unique_visitors INTEGER, engaged_users INTEGER,
+                import_id INTEGER NOT NULL, followers_given INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (account_id, day))
+            """,
+            """
+            \(sqliteOnly)INSERT INTO account_daily_v9 (account_id, day, followers, new_followers, unfollows, reach, reach_organic,
+                reach_viral, reach_paid, impressions, page_views, unique_visitors, engaged_users, import_id, followers_given)
+            SELECT account_id, day, followers, new_followers, unfollows, reach, reach_organic, reach_viral, reach_paid,
+                impressions, page_views, unique_visitors, engaged_users, import_id, 1 FROM account_daily
+            """,
+            "\(sqliteOnly)DROP TABLE account_daily",
+            "\(sqliteOnly)ALTER TABLE account_daily_v9 RENAME TO account_daily",
+            "\(sqliteOnly)CREATE INDEX account_daily_day ON account_daily(day, account_id)",
+            "\(postgresOnly)ALTER TABLE account_daily ALTER COLUMN followers DROP NOT NULL",
+            "\(postgresOnly)ALTER TABLE account_daily ADD COLUMN followers_given INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE posts ADD COLUMN as_of INTEGER",
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

@@ -9,6 +9,9 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
     let conn: PostgresConnection
     let importID: Int
     private(set) var rowsWritten = 0
+    private(set) var keptNewer = 0
+    /// Accounts whose daily rows this import changed: their follower series are rebuilt.
+    private var dailyTouched: Set<String> = []
     private var rollup = PostRollup()
     private var retimed: Set<String> = []
     /// Tables whose staging table exists in this transaction.
@@ -45,7 +48,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             // multi-row VALUES with bound parameters.
             let stage = "stage_\(table)"
             if !staged.contains(table) {
-                try await store.rows("CREATE TEMP TABLE \(stage) (LIKE \(table)) ON COMMIT DROP", on: conn)
+                try await store.rows("CREATE TEMP TABLE \(stage) (LIKE \(table) INCLUDING DEFAULTS) ON COMMIT DROP", on: conn)
                 staged.insert(table)
             } else {
                 try await store.rows("TRUNCATE \(stage)", on: conn)
@@ -86,7 +89,8 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(daily: [DailyRow]) async throws -> [Int] {
-        try await guarded {
+        for r in daily { dailyTouched.insert(r.accountID) }
+        return try await guarded {
             try await upsert("account_daily", key: ["account_id", "day"], columns: [
                 "followers", "new_followers", "unfollows", "reach", "reach_organic", "reach_viral", "reach_paid",
                 "impressions", "page_views", "unique_visitors", "engaged_users",
@@ -186,7 +190,7 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
     static func postValues(_ p: PostRow) -> [PGValue] {
         [.text(p.postID), .text(p.accountID), .int(Int(p.publishedAt)), .int(p.date.dayNumber), .int(p.hour), .text(p.type), .text(p.rubric),
          .text(p.url), .text(p.text), .int(p.likes), .int(p.comments), .int(p.shares), .int(p.saves), .int(p.views), .int(p.reach),
-         .int(p.clicks), .int(p.spendCents)]
+         .int(p.clicks), .int(p.spendCents), .int(p.asOf?.dayNumber)]
     }
 
     /// Posts: the batch's ids already stored are read first; those this import wrote are
@@ -199,21 +203,24 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
                 olds[old.post.postID] = old
             }
             var dupIDs: Set<String> = []
-            for (id, old) in olds {
-                if old.1 == importID { dupIDs.insert(id) } else { rollup.add(old.0, sign: -1) }
-            }
+            for (id, old) in olds where old.1 == importID { dupIDs.insert(id) }
             var seen: Set<String> = []
             var keepRows: [PostRow] = []
             var dups: [Int] = []
+            var replaced: [String] = []
             for (i, p) in posts.enumerated() {
                 if dupIDs.contains(p.postID) || !seen.insert(p.postID).inserted { dups.append(i); continue }
+                if let old = olds[p.postID] {
+                    if RollupUpkeep.keepsStored(old.0, over: p) { keptNewer += 1; continue }
+                    rollup.add(old.0, sign: -1)
+                    replaced.append(p.postID)
+                }
                 keepRows.append(p)
                 rollup.add(p)
             }
             // The batch's stored ids are known (read above, and imports are serialised), so no
             // upsert is needed: earlier imports' rows are deleted and the batch is COPied
             // straight into posts.
-            let replaced = olds.keys.filter { !dupIDs.contains($0) }
             if !replaced.isEmpty {
                 _ = try await store.rows("DELETE FROM posts WHERE post_id = ANY(?1)", [.texts(replaced)], on: conn)
             }
@@ -224,6 +231,23 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             rowsWritten += keepRows.count
             return dups
         }
+    }
+
+    func merge(daily: [DailyPatch]) async throws {
+        for r in daily { dailyTouched.insert(r.accountID) }
+        let script = SQLScript()
+        DailyUpkeep.merge(script, daily, importID: importID)
+        try await guarded { try await store.run(script, on: conn) }
+    }
+
+    func rebuildFollowers() async throws -> [String] {
+        var notes: [String] = []
+        guard !dailyTouched.isEmpty else { return notes }
+        let script = SQLScript()
+        DailyUpkeep.rebuildFollowers(script, accounts: dailyTouched.sorted()) { notes.append($0) }
+        try await guarded { try await store.run(script, on: conn) }
+        dailyTouched.removeAll()
+        return notes
     }
 
     /// Merges the rollup changes and recuts retimed accounts; called once before commit.

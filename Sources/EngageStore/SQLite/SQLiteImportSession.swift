@@ -9,6 +9,9 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     let queue: DatabaseQueue
     let importID: Int
     private(set) var rowsWritten = 0
+    private(set) var keptNewer = 0
+    /// Accounts whose daily rows this import changed: their follower series are rebuilt.
+    private var dailyTouched: Set<String> = []
     private var rollup = PostRollup()
     /// Accounts whose time zone changed: their posts' local days are recut at the end.
     private var retimed: Set<String> = []
@@ -70,6 +73,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(daily: [DailyRow]) async throws -> [Int] {
+        for r in daily { dailyTouched.insert(r.accountID) }
         let sql = Self.upsertSQL("account_daily", key: ["account_id", "day"], columns: [
             "followers", "new_followers", "unfollows", "reach", "reach_organic", "reach_viral", "reach_paid",
             "impressions", "page_views", "unique_visitors", "engaged_users",
@@ -161,7 +165,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
-                              "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents"]
+                              "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents", "as_of"]
 
     /// Posts: every row is added to the rollup up front; a known id from an earlier import
     /// is read back, updated, and its old values are subtracted from the rollup.
@@ -172,9 +176,9 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
         let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
         let selectSQL = "\(RollupUpkeep.selectStoredPost) WHERE post_id = ?1"
-        let (dups, olds): ([Int], [PostRow]) = try await queue.writeWithoutTransaction { db in
+        let (dups, olds, kept): ([Int], [PostRow], [Int]) = try await queue.writeWithoutTransaction { db in
             let ins = try db.raw(insertSQL)
-            var dups: [Int] = [], olds: [PostRow] = []
+            var dups: [Int] = [], olds: [PostRow] = [], kept: [Int] = []
             for (i, p) in posts.enumerated() {
                 ins.reset()
                 Self.bindPost(ins, p, importID: id)
@@ -188,15 +192,21 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
                     dups.append(i)
                     continue
                 }
+                if RollupUpkeep.keepsStored(old.post, over: p) {
+                    kept.append(i)
+                    continue
+                }
                 olds.append(old.post)
                 let upd = try db.raw(updateSQL)
                 Self.bindPost(upd, p, importID: id)
                 try upd.run()
             }
-            return (dups, olds)
+            return (dups, olds, kept)
         }
         for old in olds { rollup.add(old, sign: -1) }
-        rowsWritten += posts.count - dups.count
+        for i in kept { rollup.add(posts[i], sign: -1) }
+        keptNewer += kept.count
+        rowsWritten += posts.count - dups.count - kept.count
         return dups
     }
 
@@ -205,6 +215,24 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         st.bind(5, p.date.dayNumber); st.bind(6, p.hour); st.bind(7, p.type); st.bind(8, p.rubric); st.bind(9, p.url)
         st.bind(10, p.text); st.bind(11, p.likes); st.bind(12, p.comments); st.bind(13, p.shares); st.bind(14, p.saves)
         st.bind(15, p.views); st.bind(16, p.reach); st.bind(17, p.clicks); st.bind(18, p.spendCents)
+        st.bind(19, p.asOf?.dayNumber)
+    }
+
+    func merge(daily: [DailyPatch]) async throws {
+        for r in daily { dailyTouched.insert(r.accountID) }
+        let script = SQLScript()
+        DailyUpkeep.merge(script, daily, importID: importID)
+        try await run(script)
+    }
+
+    func rebuildFollowers() async throws -> [String] {
+        var notes: [String] = []
+        guard !dailyTouched.isEmpty else { return notes }
+        let script = SQLScript()
+        DailyUpkeep.rebuildFollowers(script, accounts: dailyTouched.sorted()) { notes.append($0) }
+        try await run(script)
+        dailyTouched.removeAll()
+        return notes
     }
 
     /// Merges the rollup changes and recuts retimed accounts; called once before commit.

@@ -79,6 +79,9 @@ public struct PostRow: Sendable, Equatable {
     public var reach: Int?
     public var clicks: Int?
     public var spendCents: Int?
+    /// For lifetime totals taken from a native export: the day they were taken. A stored
+    /// post with a later `asOf` is kept (an older export never overwrites a newer one).
+    public var asOf: LocalDate?
 
     public init(postID: String, accountID: String, publishedAt: Int64, date: LocalDate, hour: Int) {
         self.postID = postID
@@ -151,3 +154,27 @@ public struct SessionRow: Sendable, Equatable {
 
 /// A post as shown in post tables and top-5 lists.
 public typealias PostRecord = PostMetrics
+
+/// A day of an account as a native export gives it: only the figures it carries (nil keeps
+/// what is stored). `followers` is a total the file (or an anchor) states; days without
+/// one get theirs rebuilt from the daily changes (`FollowerRebuild`).
+public struct DailyPatch: Sendable, Equatable {
+    public var accountID: String
+    public var date: LocalDate
+    public var followers: Int?
+    public var newFollowers: Int?
+    public var unfollows: Int?
+    public var reach: Int?
+    public var reachOrganic: Int?
+    public var reachViral: Int?
+    public var reachPaid: Int?
+    public var impressions: Int?
+    public var pageViews: Int?
+    public var uniqueVisitors: Int?
+    public var engagedUsers: Int?
+
+    public init(accountID: String, date: LocalDate) {
+        self.accountID = accountID
+        self.date = date
+    }
+}

@@ -4,7 +4,14 @@ import EngageCore
 /// run on the import's connection inside its transaction). Why the rollup exists: see
 /// `PostRollup`.
 enum RollupUpkeep {
-    static let postColumns = "post_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents"
+    static let postColumns = "post_id, published_at, day, hour, type, rubric, likes, comments, shares, views, clicks, spend_cents, as_of"
+
+    /// True when a stored post's lifetime totals were taken later than the incoming row's:
+    /// an older export never overwrites a newer one (rows without a date always replace).
+    static func keepsStored(_ stored: PostRow, over incoming: PostRow) -> Bool {
+        guard let s = stored.asOf, let i = incoming.asOf else { return false }
+        return s > i
+    }
 
     /// A post's rollup inputs from `postColumns` starting at column `c` (its account given).
     static func post(_ r: any SQLRow, from c: Int = 0, accountID: String) throws -> PostRow {
@@ -13,6 +20,7 @@ enum RollupUpkeep {
         p.type = try r.optText(c + 4); p.rubric = try r.optText(c + 5)
         p.likes = try r.int(c + 6); p.comments = try r.int(c + 7); p.shares = try r.int(c + 8)
         p.views = try r.optInt(c + 9); p.clicks = try r.optInt(c + 10); p.spendCents = try r.optInt(c + 11)
+        p.asOf = try r.optInt(c + 12).map(LocalDate.init(dayNumber:))
         return p
     }
 

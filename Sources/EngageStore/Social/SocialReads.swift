@@ -26,10 +26,10 @@ enum SocialReads {
             // Followers: every snapshot in the period and the latest one before it (as-of).
             var snaps: [String: [(LocalDate, Int)]] = [:]
             script.add("""
-                SELECT account_id, day, followers FROM account_daily WHERE day BETWEEN ?1 AND ?2
+                SELECT account_id, day, followers FROM account_daily WHERE day BETWEEN ?1 AND ?2 AND followers IS NOT NULL
                 UNION ALL
                 SELECT d.account_id, d.day, d.followers FROM account_daily d
-                JOIN (SELECT account_id, MAX(day) AS day FROM account_daily WHERE day < ?1 GROUP BY account_id) m
+                JOIN (SELECT account_id, MAX(day) AS day FROM account_daily WHERE day < ?1 AND followers IS NOT NULL GROUP BY account_id) m
                   ON m.account_id = d.account_id AND m.day = d.day
                 """, range,
                 row: { r in snaps[try r.text(0), default: []].append((LocalDate(dayNumber: try r.int(1)), try r.int(2))) },
