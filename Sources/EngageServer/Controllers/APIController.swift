@@ -130,18 +130,22 @@ struct APIController {
     /// The body is one CSV file named by `?file=` (raw), or several as multipart/form-data.
     func importUpload(_ request: Request, _ context: EngageContext) async throws -> Response {
         var request = request
-        let q = try QueryReader(request, allowed: ["file"])
+        let q = try QueryReader(request, allowed: ["file", "account", "network", "timezone", "followers", "dry_run"])
         let body = try await request.collectBody(upTo: app.config.maxBodyBytes)
         var files: [(String, ByteBuffer)] = []
+        var fields: [String: String] = [:]
         if let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
             files = try Multipart.files(body: body, contentType: type)
+            fields = try Multipart.fields(body: body, contentType: type)
         } else {
             guard let name = q.string("file") else {
                 throw APIError(.badRequest, "name the file: ?file=posts.csv (or send multipart/form-data)")
             }
             files = [(name, body)]
         }
-        let result = try await ImportUpload(store: app.store, now: app.config.now()).run(files)
+        // options: query parameters, or fields of the multipart body
+        let options = try ImportUpload.options { q.string($0) ?? fields[$0] }
+        let result = try await ImportUpload(store: app.store, now: app.config.now()).run(files, options: options)
         return json(result.json, status: .ok)
     }
 }

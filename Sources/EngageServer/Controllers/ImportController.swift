@@ -26,7 +26,12 @@ struct ImportController: PageController {
         var data: [String: Any] = ["csrf": context.principal?.session.map(app.security.csrf(for:)) ?? ""]
         if let s = summary?.summary {
             data["imported"] = [
-                "files": s.files.map { ["file": $0.file, "rows": $0.rows] },
+                "dryRun": s.dryRun,
+                "files": s.reports.map { r in
+                    ["file": r.file, "rows": r.rows, "format": r.format, "account": r.account ?? "", "period": r.period ?? "",
+                     "encoding": r.encoding ?? "", "columns": r.mapping.map { "\($0.column) → \($0.field)" }.joined(separator: "; "),
+                     "ignored": r.ignored.joined(separator: ", "), "notes": r.notes] as [String: Any]
+                },
                 "warnings": s.warnings.map(\.description), "hasWarnings": !s.warnings.isEmpty,
             ] as [String: Any]
         }
@@ -46,9 +51,10 @@ struct ImportController: PageController {
         let fields = try Multipart.fields(body: body, contentType: type)
         try checkCSRF(fields["csrf"], p, context)
         do {
-            let result = try await ImportUpload(store: app.store, now: app.config.now()).run(try Multipart.files(body: body, contentType: type))
-            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: result),
-                            message: "\(t["imported"]): \(result.summary.rows) \(t["rows"])")
+            let options = try ImportUpload.options { fields[$0] }
+            let result = try await ImportUpload(store: app.store, now: app.config.now()).run(try Multipart.files(body: body, contentType: type), options: options)
+            let message = result.summary.dryRun ? t["dry_run_done"] : "\(t["imported"]): \(result.summary.rows) \(t["rows"])"
+            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: result), message: message)
         } catch let e as APIError {
             return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: nil),
                             error: APIError(e.status, e.status == .unprocessableContent ? t["refused"] : e.message, details: e.details), status: e.status)

@@ -1,3 +1,4 @@
+import EngageCore
 import EngageImport
 import EngageReports
 import EngageStore
@@ -5,8 +6,9 @@ import Foundation
 import Hummingbird
 import MultipartKit
 
-/// Uploaded CSV files imported as `engage import` imports a folder: the same validation,
-/// all or nothing, the same error texts (`file:line:column: message`).
+/// Uploaded files imported as `engage import` imports them: contract CSV files and native
+/// exports (CSV, JSON, ZIP, XLSX, XLS), recognised by content; the same validation, all or
+/// nothing, the same error texts (`file:line:column: message`, files named as sent).
 struct ImportUpload {
     let store: any Store
     let now: Int64
@@ -15,8 +17,18 @@ struct ImportUpload {
         var summary: ImportSummary
         var json: JSONValue {
             .object([
-                ("imported_rows", .int(summary.rows)),
-                ("files", .array(summary.files.map { .object([("file", .string($0.file)), ("rows", .int($0.rows))]) })),
+                ("imported_rows", .int(summary.dryRun ? 0 : summary.rows)),
+                ("dry_run", .bool(summary.dryRun)),
+                ("files", .array(summary.reports.map { r in
+                    var fields: [(String, JSONValue)] = [("file", .string(r.file)), ("rows", .int(r.rows)), ("format", .string(r.format))]
+                    if let a = r.account { fields.append(("account", .string(a))) }
+                    if let p = r.period { fields.append(("period", .string(p))) }
+                    if let e = r.encoding { fields.append(("encoding", .string(e))) }
+                    fields.append(("columns", .array(r.mapping.map { .object([("column", .string($0.column)), ("field", .string($0.field))]) })))
+                    fields.append(("ignored", .array(r.ignored.map { .string($0) })))
+                    fields.append(("notes", .array(r.notes.map { .string($0) })))
+                    return .object(fields)
+                })),
                 ("warnings", .array(summary.warnings.map { .string($0.description) })),
             ])
         }
@@ -24,17 +36,45 @@ struct ImportUpload {
 
     /// Longest upload file name accepted, in bytes (file systems allow 255).
     static let maxNameBytes = 200
+    /// What an upload may be: contract and native CSV (VK's post export ends in .stat),
+    /// Telegram's JSON, ZIPs of exports, workbooks.
+    static let extensions = ["csv", "tsv", "txt", "stat", "json", "zip", "xlsx", "xls"]
 
-    func run(_ files: [(String, ByteBuffer)]) async throws -> Result {
-        guard !files.isEmpty else { throw APIError(.badRequest, "no file was sent") }
+    /// The options of a form or a query: account, network, timezone, followers (N@YYYY-MM-DD,
+    /// several separated by commas), dry_run.
+    static func options(_ value: (String) -> String?) throws -> ImportOptions {
+        func text(_ name: String) -> String? {
+            guard let v = value(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        var o = ImportOptions(account: text("account"), network: text("network")?.lowercased(), timezone: text("timezone"))
+        if let a = o.account, a.count > 200 { throw APIError(.badRequest, "account: at most 200 characters") }
+        if let n = o.network, n.count > 40 { throw APIError(.badRequest, "network: at most 40 characters") }
+        if let tz = o.timezone, ZoneClock(identifier: tz) == nil { throw APIError(.badRequest, "timezone: '\(tz.prefix(60))' is not an IANA time zone (e.g. Europe/Moscow)") }
+        for f in (text("followers") ?? "").split(separator: ",") {
+            let item = f.trimmingCharacters(in: .whitespaces)
+            guard let v = ImportOptions.parseFollowers(item) else { throw APIError(.badRequest, "followers: expected N@YYYY-MM-DD, e.g. 12500@2026-11-30") }
+            o.followers.append(v)
+        }
+        if let d = text("dry_run") {
+            guard let b = ["true": true, "1": true, "on": true, "yes": true, "false": false, "0": false, "no": false][d.lowercased()] else {
+                throw APIError(.badRequest, "dry_run: true or false")
+            }
+            o.dryRun = b
+        }
+        return o
+    }
+
+    func run(_ files: [(String, ByteBuffer)], options: ImportOptions = ImportOptions()) async throws -> Result {
+        guard !files.isEmpty || !options.followers.isEmpty else { throw APIError(.badRequest, "no file was sent") }
         var seen: Set<String> = []
         for (name, _) in files {
-            // a bare file name of the contract: no folders, no hidden files, nothing a file
-            // system could refuse
+            // a bare file name: no folders, no hidden files, nothing a file system could refuse
             let shown = String(name.prefix(60)) + (name.count > 60 ? "…" : "")
+            let ext = (name as NSString).pathExtension.lowercased()
             guard !name.isEmpty, name.utf8.count <= Self.maxNameBytes, !name.contains("/"), !name.contains("\\"), !name.hasPrefix("."),
-                  !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), name.lowercased().hasSuffix(".csv") else {
-                throw APIError(.unprocessableContent, "'\(shown)' is not a file name Engage imports (a CSV file name of at most \(Self.maxNameBytes) bytes; see docs/import.md)")
+                  !name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }), Self.extensions.contains(ext) else {
+                throw APIError(.unprocessableContent, "'\(shown)' is not a file name Engage imports (at most \(Self.maxNameBytes) bytes, ending in \(Self.extensions.map { "." + $0 }.joined(separator: ", ")); see docs/import.md)")
             }
             guard seen.insert(name.lowercased()).inserted else { throw APIError(.unprocessableContent, "\(shown) was sent twice") }
         }
@@ -48,15 +88,15 @@ struct ImportUpload {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var named: [(name: String, path: String)] = []
         for (i, (name, body)) in files.enumerated() {
-            let path = dir + "/\(i).csv"
+            let path = dir + "/\(i).\((name as NSString).pathExtension.lowercased())"
             guard FileManager.default.createFile(atPath: path, contents: Data(body.readableBytesView)) else {
                 throw APIError(.serviceUnavailable, "the server could not store the upload (is its temporary folder full?)")
             }
             named.append((name, path))
         }
         do {
-            let result = Result(summary: try await Importer(store: store, now: now).importNamed(named, source: "upload", place: "the upload"))
-            EngageMetrics.countImport("imported")
+            let result = Result(summary: try await Importer(store: store, now: now).importNamed(named, source: "upload", place: "the upload", options: options))
+            EngageMetrics.countImport(options.dryRun ? "dry-run" : "imported")
             return result
         } catch let e as ImportFailed {
             EngageMetrics.countImport("refused")
