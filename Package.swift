@@ -70,6 +70,7 @@ let package = Package(
         .target(name: "EngageCLI", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .executableTarget(name: "engage", dependencies: ["EngageCLI"]),
 

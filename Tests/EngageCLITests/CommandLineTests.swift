@@ -11,8 +11,14 @@ import Testing
         try await withTempDir { dir in
             let db = try freshTarget(engine, dir: dir)
             try await run(["demo", "--db", db, "--out", dir + "/demo-data"])
-            let counts = try await openStore(target: db).counts()
-            #expect(counts["accounts"] == 6)
+            let store = try openStore(target: db)
+            let counts = try await store.counts()
+            // six contract accounts, and one native export per network beside them (#13)
+            #expect(counts["accounts"] == 14)
+            let native = try await store.accounts().map(\.accountID).filter { !["vk_zerno", "tg_zerno", "ig_zerno", "li_zerno", "vk_bodro", "tg_coffeechain"].contains($0) }
+            #expect(native.sorted() == ["facebook:555", "instagram:556", "linkedin_zerno", "telegram:1777000001", "tiktok:zerno_coffee",
+                                        "vk:club777", "x_zerno", "youtube_zerno"])
+            #expect(FileManager.default.fileExists(atPath: dir + "/demo-data/native/telegram/result.json"))
             #expect(counts["posts"]! > 2000)
             #expect(counts["sessions"]! > 10_000)
             try await run(["report", "social", "--db", db, "--format", "html", "--output", dir + "/r.html"])

@@ -31,6 +31,12 @@ struct DemoCommand: AsyncParsableCommand {
             do {
                 let summary = try await Importer(store: store).importFolder(out)
                 print("imported \(summary.rows) rows into \(store.displayTarget)")
+                // one native export per network, each folder with the options a user would give
+                var native = 0
+                for folder in try DemoNative.write(to: out, endingOn: yesterday, seed: seed) {
+                    native += try await Importer(store: store).importPaths([folder.path], options: folder.options).rows
+                }
+                print("imported \(native) rows of native exports from \(out)/native/ (VK, Telegram, Meta, X, YouTube, TikTok, LinkedIn)")
             } catch let e as ImportFailed {
                 printError(e.description)
                 throw ExitCode(1)

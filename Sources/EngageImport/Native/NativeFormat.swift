@@ -151,9 +151,8 @@ final class NativeReader {
     }
 
     func text(_ c: Int?) -> String? {
-        guard let c else { return nil }
-        let t = rows.cell(c).trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty || t == "N/A" ? nil : t
+        guard let c, let t = rows.trimmed(c) else { return nil }
+        return t == "N/A" ? nil : t
     }
 
     func count(_ c: Int?, _ what: String) -> Int? {
@@ -199,7 +198,7 @@ final class NativeReader {
     /// Each remaining row, with `rowOK` reset; stops when the error list is full.
     func forEachRow(_ body: () throws -> Void) throws {
         while try rows.next() {
-            if (0..<rows.count).allSatisfy({ rows.cell($0).trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if rows.isBlank { continue }
             rowOK = true
             try body()
             if issues.full { issues.truncated = true; break }

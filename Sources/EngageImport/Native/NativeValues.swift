@@ -10,6 +10,14 @@ enum NativeValue {
     /// A count: `1234`, `1,234`, `1 234`, `1.234` (thousands), `1203.0`; empty, `-`, `N/A`,
     /// `undefined` and `--` are empty. Negative values are kept (TikTok's deleted comments).
     static func count(_ raw: String) -> Parsed<Int> {
+        // the common case first: plain digits
+        var fast = 0, digits = 0
+        for b in raw.utf8 {
+            guard b >= 48, b <= 57, digits < 13 else { digits = -1; break }
+            fast = fast * 10 + Int(b - 48)
+            digits += 1
+        }
+        if digits > 0 { return fast <= Limits.maxCount ? .value(fast) : .bad }
         var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.isEmpty || ["-", "--", "n/a", "undefined", "null", "—"].contains(s.lowercased()) { return .empty }
         s = s.replacingOccurrences(of: "\u{00A0}", with: "").replacingOccurrences(of: "\u{202F}", with: "").replacingOccurrences(of: " ", with: "")
@@ -55,9 +63,23 @@ enum NativeValue {
         return LocalDate(year: y, month: m, day: d)
     }
 
-    /// Integers in `s` in order (`"2019-10-14 8:30"` → 2019, 10, 14, 8, 30).
+    /// Integers in `s` in order (`"2019-10-14 8:30"` → 2019, 10, 14, 8, 30): ASCII digit
+    /// runs (other digits, as in `9月13日`, are not read; runs over 9 digits are dropped).
     static func numbers(_ s: String) -> [Int] {
-        s.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        var out: [Int] = []
+        out.reserveCapacity(6)
+        var v = 0, len = 0
+        for b in s.utf8 {
+            if b >= 48, b <= 57 {
+                if len < 10 { v = v * 10 + Int(b - 48) }
+                len += 1
+            } else if len > 0 {
+                if len <= 9 { out.append(v) }
+                v = 0; len = 0
+            }
+        }
+        if len > 0, len <= 9 { out.append(v) }
+        return out
     }
 
     /// A local wall-clock time (seconds since 1970 as if UTC) from a date and optional

@@ -81,6 +81,9 @@ struct NativeWriter {
         // posts: one row per id across the files, the latest totals kept
         var posts: [String: PostRow] = [:]
         var order: [String] = []
+        let total = plan.results.reduce(0) { $0 + $1.posts.count }
+        posts.reserveCapacity(total)
+        order.reserveCapacity(total)
         var patches: [DailyPatch] = []
         for (r, id) in zip(plan.results, plan.accounts) {
             let started = DispatchTime.now().uptimeNanoseconds

@@ -11,6 +11,10 @@ protocol TableRows: AnyObject {
     var count: Int { get }
     func cell(_ i: Int) -> String
     func column(_ i: Int) -> Int
+    /// The cell without surrounding spaces; nil when that leaves nothing.
+    func trimmed(_ i: Int) -> String?
+    /// True when the row has no cell with anything but spaces.
+    var isBlank: Bool { get }
 }
 
 /// A CSV file read as it streams.
@@ -22,6 +26,20 @@ final class CSVRows: TableRows {
     var count: Int { reader.fieldCount }
     func cell(_ i: Int) -> String { i < reader.fieldCount ? reader.string(i) : "" }
     func column(_ i: Int) -> Int { reader.column(i) }
+    func trimmed(_ i: Int) -> String? {
+        guard i < reader.fieldCount else { return nil }
+        let b = Self.trim(reader.bytes(i))
+        return b.isEmpty ? nil : String(decoding: b, as: UTF8.self)
+    }
+    var isBlank: Bool { (0..<reader.fieldCount).allSatisfy { Self.trim(reader.bytes($0)).isEmpty } }
+
+    /// Without ASCII spaces, tabs and line ends at either end (bytes: no String is built).
+    static func trim(_ b: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lo = b.startIndex, hi = b.endIndex
+        while lo < hi, b[lo] == 32 || b[lo] == 9 || b[lo] == 10 || b[lo] == 13 { lo += 1 }
+        while hi > lo, b[hi - 1] == 32 || b[hi - 1] == 9 || b[hi - 1] == 10 || b[hi - 1] == 13 { hi -= 1 }
+        return b[lo..<hi]
+    }
 }
 
 /// Rows held in memory (a workbook's sheet, rows built from JSON).
@@ -37,6 +55,11 @@ final class GridRows: TableRows {
     var count: Int { rows[i].cells.count }
     func cell(_ c: Int) -> String { c < rows[i].cells.count ? rows[i].cells[c] : "" }
     func column(_ c: Int) -> Int { c + 1 }
+    func trimmed(_ c: Int) -> String? {
+        let t = cell(c).trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+    var isBlank: Bool { rows[i].cells.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } }
 }
 
 /// A header name as compared: trimmed, lower case, without BOM, quotes, zero-width and

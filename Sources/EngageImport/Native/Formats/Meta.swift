@@ -40,14 +40,17 @@ extension NativeFormat {
         r.finishHeader()
         if cViews == nil { r.result.notes.append("no Views (or Impressions) column: ER by views stays empty") }
         var notLifetime = 0
+        var types: [String: String?] = [:]  // a file has a handful of post types
         try r.forEachRow {
             guard let id = r.text(cID) else { r.fail(cID, "Post ID: a value is required"); return }
             let at = r.wallClock(cTime, "Publish time", expected: "MM/DD/YYYY HH:MM", NativeValue.monthDayYear)
-            if let d = r.text(cDate), !NativeFormat.metaLifetime.contains(d.lowercased()) { notLifetime += 1 }
+            if let d = r.text(cDate), d != "Lifetime", !NativeFormat.metaLifetime.contains(d.lowercased()) { notLifetime += 1 }
             var p = NativePost(id: "\(instagram ? "instagram" : "facebook"):\(id)", time: .local(at ?? 0))
             p.url = r.text(cURL)
             p.text = r.text(cText) ?? r.text(cTitle)
-            p.type = NativeFormat.metaType(r.text(cType))
+            if let t = r.text(cType) {
+                if let known = types[t] { p.type = known } else { p.type = NativeFormat.metaType(t); types[t] = p.type }
+            }
             p.views = r.nonNegative(cViews, "Views")
             p.reach = r.nonNegative(cReach, "Reach")
             p.likes = r.nonNegative(cLikes, instagram ? "Likes" : "Reactions") ?? 0
