@@ -70,7 +70,6 @@ let package = Package(
         .target(name: "EngageCLI", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .executableTarget(name: "engage", dependencies: ["EngageCLI"]),
 
@@ -83,7 +82,6 @@ let package = Package(
         .testTarget(name: "EngageImportTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageTestSupport",
             .product(name: "PropertyBased", package: "swift-property-based"),
-            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         .testTarget(name: "EngageServerTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",

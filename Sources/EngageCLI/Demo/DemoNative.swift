@@ -1,7 +1,6 @@
 import EngageCore
 import EngageImport
 import Foundation
-import ZIPFoundation
 
 /// One native export per network for the demo (issue #13), written as the networks write
 /// them (NATIVE-EXPORTS.md) into `native/<network>/`, each folder imported with the options
@@ -40,11 +39,7 @@ enum DemoNative {
             return String(format: "%02d/%02d/%04d %02d:%02d", c.month, c.day, c.year, h, m)
         }
         func zip(_ d: String, _ name: String, _ entries: [(String, Data)]) throws {
-            let a = try Archive(url: URL(fileURLWithPath: (d as NSString).appendingPathComponent(name)), accessMode: .create)
-            for (e, data) in entries {
-                try a.addEntry(with: e, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                               provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
-            }
+            try ArchiveWriter.zip((d as NSString).appendingPathComponent(name), entries)
         }
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         var folders: [Folder] = []
@@ -175,49 +170,10 @@ enum DemoNative {
                 top.append([url, lid(d), String(n.next(5...120)), "", url, lid(d), "\(n.next(1...9)),\(n.next(100...999))"])
             }
         }
-        try DemoWorkbook.write((li as NSString).appendingPathComponent("AggregateAnalytics_Zerno_\(first)_\(last).xlsx"),
+        try ArchiveWriter.xlsx((li as NSString).appendingPathComponent("AggregateAnalytics_Zerno_\(first)_\(last).xlsx"),
                                [("DISCOVERY", [["Overall Performance", "\(lid(first)) - \(lid(last))"]]), ("ENGAGEMENT", eng), ("TOP POSTS", top),
                                 ("FOLLOWERS", fol), ("DEMOGRAPHICS", [["Top Demographics", "Value", "Percentage"]])])
         folders.append(Folder(path: li, options: ImportOptions(account: "linkedin_zerno", network: "linkedin", timezone: "Europe/Moscow")))
         return folders
-    }
-}
-
-/// A minimal .xlsx (shared strings, one XML per sheet), as LinkedIn writes its creator export.
-enum DemoWorkbook {
-    static func write(_ path: String, _ sheets: [(String, [[String]])]) throws {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-                .replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        var strings: [String] = [], index: [String: Int] = [:]
-        var entries: [(String, Data)] = []
-        for (k, (_, rows)) in sheets.enumerated() {
-            var xml = #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
-            for (r, row) in rows.enumerated() {
-                xml += "<row r=\"\(r + 1)\">"
-                for (c, cell) in row.enumerated() where !cell.isEmpty {
-                    let i = index[cell] ?? { index[cell] = strings.count; strings.append(cell); return strings.count - 1 }()
-                    xml += "<c r=\"\(String(UnicodeScalar(UInt8(65 + c))))\(r + 1)\" t=\"s\"><v>\(i)</v></c>"
-                }
-                xml += "</row>"
-            }
-            entries.append(("xl/worksheets/sheet\(k + 1).xml", Data((xml + "</sheetData></worksheet>").utf8)))
-        }
-        var wb = #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#
-        var rels = #"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-        for (k, (name, _)) in sheets.enumerated() {
-            wb += "<sheet name=\"\(esc(name))\" sheetId=\"\(k + 1)\" r:id=\"rId\(k + 1)\"/>"
-            rels += "<Relationship Id=\"rId\(k + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(k + 1).xml\"/>"
-        }
-        let sst = #"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
-            + strings.map { "<si><t>\(esc($0))</t></si>" }.joined() + "</sst>"
-        entries += [("xl/workbook.xml", Data((wb + "</sheets></workbook>").utf8)), ("xl/_rels/workbook.xml.rels", Data((rels + "</Relationships>").utf8)),
-                    ("xl/sharedStrings.xml", Data(sst.utf8))]
-        let a = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        for (e, data) in entries {
-            try a.addEntry(with: e, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                           provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
-        }
     }
 }

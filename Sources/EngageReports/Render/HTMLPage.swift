@@ -15,6 +15,7 @@ public enum HTMLPage {
         .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:10px 0}
         .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.kpi .v{font-size:22px;font-weight:650}.kpi .k{color:var(--muted);font-size:12px}
         .warn{background:#fffbeb;border:1px solid #fcd34d;color:var(--warn);border-radius:8px;padding:10px 12px;margin:10px 0}
+        .note{background:#f8fafc;border:1px solid #cbd5e1;border-radius:8px;padding:8px 12px;margin:10px 0;font-size:14px}.note ul{margin:4px 0 0 18px;padding:0}
         .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{max-width:100%;height:auto}.chart .grid{stroke:var(--line)}.chart .lbl{font-size:10px;fill:var(--muted)}
         figure{margin:0}figcaption{font-size:12px;color:var(--muted);margin-bottom:2px}
         [title]{text-decoration:underline dotted #9ca3af;text-underline-offset:3px;cursor:help}

@@ -53,6 +53,10 @@ public struct SocialHTMLRenderer: Sendable {
         if a.account.competitor { s += "<span class=\"tag\">\(htmlEscape(l["competitors"]))</span>" }
         s += "</h2>"
         if m.growthWithoutEngagement { s += "<div class=\"warn\" role=\"alert\">⚠ \(htmlEscape(l["warning_growth"]))</div>" }
+        if !a.missingInputs.isEmpty {
+            s += "<div class=\"note\"><strong>\(htmlEscape(l["missing_inputs"]))</strong><ul>"
+                + a.missingInputs.map { "<li>\(htmlEscape(l["missing_" + $0]))</li>" }.joined() + "</ul></div>"
+        }
         s += "<div class=\"kpis\">"
         for key in ["followers_end", "follower_growth_net_pct", "reach_total", "engagements", "er_followers_pct", "err_pct"] {
             s += "<div class=\"kpi\"><div class=\"v\">\(value(m.display(key, l), f[key]))</div><div class=\"k\">\(htmlEscape(l[key])) · \(htmlEscape(l["previous"].lowercased())): \(htmlEscape(a.previous.display(key, l)))</div></div>"

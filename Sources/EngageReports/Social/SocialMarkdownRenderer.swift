@@ -38,6 +38,9 @@ public struct SocialMarkdownRenderer: Sendable {
         if a.metrics.growthWithoutEngagement { s += "> ⚠ \(l["warning_growth"])\n\n" }
         s += "### \(l["monthly"])\n\n"
         s += table([l["metric"], l["value"], l["previous"]], a.metrics.rows(previous: a.previous, l).map { [$0.label, $0.value, $0.previous] })
+        if !a.missingInputs.isEmpty {
+            s += "\n**\(l["missing_inputs"])**\n\n" + a.missingInputs.map { "- \(l["missing_" + $0])\n" }.joined()
+        }
         s += "\n### \(l["top_posts"])\n\n"
         s += table([l["post"], l["published"], l["reach"], l["engagements"], l["er_post_pct"], l["err_pct"]], a.topPosts.map { p in
             [p.url.map { "[\(p.postID)](\($0))" } ?? p.postID, p.date.description, l.int(p.reach), l.int(p.engagements),

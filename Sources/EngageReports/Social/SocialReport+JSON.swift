@@ -118,6 +118,8 @@ extension AccountReport {
             ("err_pct", .from(previous.errPct)),
             ("response_time_avg", .from(previous.responseTimeAvg)),
         ])))
+        let l = Labels(.en)
+        kv.append(("missing_inputs", .array(missingInputs.map { .object([("input", .string($0)), ("hint", .string(l["missing_" + $0]))]) })))
         kv.append(("top_posts", .array(topPosts.map(\.json))))
         kv.append(("er_by_weekday", .array(byWeekday.map { $0.json("weekday", numeric: true) })))
         kv.append(("er_by_hour", .array(byHour.map { $0.json("hour", numeric: true) })))

@@ -36,6 +36,19 @@ public struct SocialReport: Sendable {
     public var competitors: [AccountReport] { accounts.filter { $0.account.competitor } }
 }
 
+extension AccountReport {
+    /// Inputs whose absence leaves metrics of this account empty (`followers`, `views`,
+    /// `reach`): the reports say beside the empty metrics which file would fill them —
+    /// typical of native exports, which each lack one of them (docs/import.md).
+    public var missingInputs: [String] {
+        var out: [String] = []
+        if metrics.followersEnd == nil { out.append("followers") }
+        if metrics.posts > 0, metrics.erViewAvgPct == nil { out.append("views") }
+        if metrics.reachTotal == nil { out.append("reach") }
+        return out
+    }
+}
+
 /// Builds a `SocialReport` from the store: the engine aggregates, the core applies formulas.
 public struct SocialReportBuilder: Sendable {
     public var store: any Store

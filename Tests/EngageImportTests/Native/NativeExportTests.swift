@@ -70,6 +70,9 @@ import Testing
             #expect(try await store.rows("SELECT COUNT(*) FROM account_daily WHERE followers IS NULL") == ["3"])
             let report = try await SocialReportBuilder(store: store).build(period: Period(from: LocalDate("2026-03-01")!, to: LocalDate("2026-03-03")!))
             #expect(report.accounts.first?.metrics.followersEnd == nil)
+            // the report says why, and which file would fill it
+            #expect(report.accounts.first?.missingInputs == ["followers"])
+            #expect(SocialMarkdownRenderer(lang: .en).render(report).contains("give a total with engage import --followers N@YYYY-MM-DD"))
             // a total given later fills the series from the stored changes
             guard case .success = try await importNative([], into: store, ImportOptions(account: "vk_brand", followers: [(500, LocalDate("2026-03-01")!)])) else {
                 Issue.record("refused"); return

@@ -3,7 +3,6 @@ import EngageImport
 import EngageStore
 import EngageTestSupport
 import Foundation
-import ZIPFoundation
 
 /// Native export files written by the tests, shaped as ../shared/NATIVE-EXPORTS.md describes.
 enum NativeFiles {
@@ -24,64 +23,22 @@ enum NativeFiles {
         return d
     }
 
-    /// A ZIP of `entries` (name → bytes), stored as TikTok and YouTube store them.
+    /// A ZIP of `entries` (name → bytes), as TikTok and YouTube ship them.
     @discardableResult
     static func zip(_ dir: String, _ name: String, _ entries: [(String, Data)]) throws -> String {
         let path = (dir as NSString).appendingPathComponent(name)
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
-        for (entry, data) in entries {
-            try archive.addEntry(with: entry, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
-                                 provider: { pos, size in data.subdata(in: Int(pos)..<Int(pos) + size) })
-        }
+        try ArchiveWriter.zip(path, entries)
         return path
     }
 }
 
 extension NativeFiles {
-    static func escaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-            .replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// An .xlsx with `sheets` (name → rows of cells), every cell a shared string as
-    /// LinkedIn writes them ("1,234", "2%", dates as text).
+    /// An .xlsx with `sheets`, as LinkedIn writes its creator export.
     @discardableResult
     static func xlsx(_ dir: String, _ name: String, _ sheets: [(String, [[String]])]) throws -> String {
-        var strings: [String] = []
-        var index: [String: Int] = [:]
-        func si(_ s: String) -> Int {
-            if let i = index[s] { return i }
-            index[s] = strings.count
-            strings.append(s)
-            return strings.count - 1
-        }
-        var entries: [(String, Data)] = []
-        for (n, (_, rows)) in sheets.enumerated() {
-            var xml = #"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
-            for (r, row) in rows.enumerated() {
-                xml += "<row r=\"\(r + 1)\">"
-                for (c, cell) in row.enumerated() where !cell.isEmpty {
-                    let col = String(UnicodeScalar(UInt8(65 + c)))
-                    xml += "<c r=\"\(col)\(r + 1)\" t=\"s\"><v>\(si(cell))</v></c>"
-                }
-                xml += "</row>"
-            }
-            xml += "</sheetData></worksheet>"
-            entries.append(("xl/worksheets/sheet\(n + 1).xml", Data(xml.utf8)))
-        }
-        var wb = #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#
-        var rels = #"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
-        for (n, (sheet, _)) in sheets.enumerated() {
-            wb += "<sheet name=\"\(escaped(sheet))\" sheetId=\"\(n + 1)\" r:id=\"rId\(n + 1)\"/>"
-            rels += "<Relationship Id=\"rId\(n + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(n + 1).xml\"/>"
-        }
-        wb += "</sheets></workbook>"
-        rels += "</Relationships>"
-        var sst = #"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">"#
-        for s in strings { sst += "<si><t>\(escaped(s))</t></si>" }
-        sst += "</sst>"
-        entries += [("xl/workbook.xml", Data(wb.utf8)), ("xl/_rels/workbook.xml.rels", Data(rels.utf8)), ("xl/sharedStrings.xml", Data(sst.utf8))]
-        return try zip(dir, name, entries)
+        let path = (dir as NSString).appendingPathComponent(name)
+        try ArchiveWriter.xlsx(path, sheets)
+        return path
     }
 
     /// A legacy .xls (BIFF8) with `sheets`, written by Python's xlwt (scripts/test.sh installs it).
