@@ -65,6 +65,10 @@ public struct Importer: Sendable {
             case .contract(let kind, let path, let encoding):
                 contract.append((f.name, path, kind))
                 encodings[f.name] = encoding
+                let named = (f.name as NSString).lastPathComponent.lowercased()
+                if named != kind, Self.importedFiles.contains(named) {
+                    issues.warning(f.name, 1, 1, "read as \(kind): its header is that file's, not \(named)'s")
+                }
             case .native(let results):
                 natives += results.flatMap { $0.children.isEmpty ? [$0] : $0.children }
             case .unknown(let closest, let missing):

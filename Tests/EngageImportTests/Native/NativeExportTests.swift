@@ -165,13 +165,16 @@ import Testing
         try await withStore(engine) { store, dir in
             let csv = """
                 Publicerings-id,Konto-id,Kontots användarnamn,Kontonamn,Beskrivning,Varaktighet (sek),Publiceringstid,Permalänk,Inläggstyp,Datakommentar,Datum,Visningar,Räckvidd,Gilla-markeringar,Delningar,Följer,Kommentarer,Sparade objekt,Account ID,Account username,Account name
-                180,178,zerno,Zerno,Hej,0,02/04/2026 07:45,https://www.instagram.com/p/x/,IG-bild,,Livstid,500,400,30,2,1,4,6,178,zerno,Zerno
+                180,178,zerno,Zerno,"Hej ""alla""
+                ny rad, och komma",0,02/04/2026 07:45,https://www.instagram.com/p/x/,IG-bild,,Livstid,500,400,30,2,1,4,6,178,zerno,Zerno
 
                 """
             let path = try NativeFiles.file(dir, "Insta riks.csv", NativeFiles.utf8(csv, bom: true))
             guard case .success = try await importNative([path], into: store) else { Issue.record("refused"); return }
             #expect(try await store.rows("SELECT account_id, network, handle FROM accounts") == ["instagram:178|instagram|zerno"])
-            #expect(try await store.rows("SELECT post_id, type, likes, comments, shares, saves, views, reach FROM posts") == ["instagram:180|photo|30|4|2|6|500|400"])
+            #expect(try await store.rows("SELECT post_id, type, text, likes, comments, shares, saves, views, reach FROM posts") == [
+                "instagram:180|photo|Hej \"alla\"\nny rad, och komma|30|4|2|6|500|400",
+            ])
         }
     }
 
@@ -279,6 +282,10 @@ import Testing
             let b = try NativeFiles.file(dir, "March posts (final).csv", NativeFiles.utf8("post_id,account_id,published_at,likes\np1,vk_main,2026-03-01T10:00:00Z,4\n"))
             guard case .success(let s) = try await importNative([b, a], into: store) else { Issue.record("refused"); return }
             #expect(s.reports.map(\.format) == ["Engage contract: accounts.csv", "Engage contract: posts.csv"])
+            // a contract name with another contract file's header is read by its header, with a warning
+            let c = try NativeFiles.file(dir, "x/posts.csv", NativeFiles.utf8("account_id,network\ntg_main,telegram\n"))
+            guard case .success(let s2) = try await importNative([c], into: store) else { Issue.record("refused"); return }
+            #expect(s2.warnings.map(\.message) == ["read as accounts.csv: its header is that file's, not posts.csv's"])
             #expect(try await store.rows("SELECT post_id, likes FROM posts") == ["p1|4"])
         }
     }
