@@ -18,10 +18,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "A known follower total, N@YYYY-MM-DD (repeatable): the daily series is rebuilt from it and the export's new/lost followers.")
     var followers: [String] = []
     @Flag(help: "Show what each file was recognised as, its account, rows, period and columns; write nothing.") var dryRun = false
-    @Argument(help: "Folders, files or ZIPs: accounts.csv, posts.csv, …, or native exports (VK, Telegram result.json, Meta, X, YouTube, TikTok).")
-    var paths: [String]
+    @Argument(help: "Folders, files or ZIPs: accounts.csv, posts.csv, …, or native exports (VK, Telegram result.json, Meta, LinkedIn, X, YouTube, TikTok). None with --account and --followers: only the totals are stored and the series rebuilt.")
+    var paths: [String] = []
 
     func validate() throws {
+        if paths.isEmpty && followers.isEmpty { throw ValidationError("name at least one folder, file or ZIP to import") }
         for f in followers where ImportOptions.parseFollowers(f) == nil {
             throw ValidationError("--followers \(f): expected N@YYYY-MM-DD, e.g. 12500@2026-11-30")
         }
