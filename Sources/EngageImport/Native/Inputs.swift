@@ -25,7 +25,7 @@ final class InputSet {
     private var extracted = 0
 
     /// The most a ZIP may unpack to (a ZIP bomb is refused, not expanded).
-    static let maxUnpackedBytes: UInt64 = 2 << 30
+    static let maxUnpackedBytes: UInt64 = 1 << 30
 
     init() throws {
         temp = (NSTemporaryDirectory() as NSString).appendingPathComponent("engage-import-\(UUID().uuidString)")
@@ -119,7 +119,7 @@ final class InputSet {
             entries.append(e)
         }
         guard total <= Self.maxUnpackedBytes else {
-            problems.append(ImportIssue(file: shown, line: 0, column: 0, message: "the ZIP unpacks to more than 2 GiB: unpack it and import the folder"))
+            problems.append(ImportIssue(file: shown, line: 0, column: 0, message: "the ZIP unpacks to more than 1 GiB: unpack it and import the folder (see docs/import.md#limits)"))
             return
         }
         let zipName = (shown as NSString).lastPathComponent

@@ -19,6 +19,11 @@ struct Workbook {
 
     struct Unreadable: Error { var message: String }
 
+    /// The most cells a sheet may span (LinkedIn's are a few thousand), and the largest XML
+    /// part of an .xlsx: what a workbook may make the importer hold in memory.
+    static let maxCells: UInt64 = 5_000_000
+    static let maxPartBytes: UInt64 = 64 << 20
+
     /// The sheets of an .xlsx (Office Open XML) or .xls (BIFF, through FreeXL) file.
     static func open(_ path: String) throws -> Workbook {
         if InputSet.isZip(path) { return try openXLSX(path) }
@@ -34,7 +39,7 @@ struct Workbook {
         }
         func xml(_ name: String) throws -> Data? {
             guard let e = archive[name] else { return nil }
-            guard e.uncompressedSize <= 256 << 20 else { throw Unreadable(message: "\(name) is larger than 256 MiB") }
+            guard e.uncompressedSize <= maxPartBytes else { throw Unreadable(message: "\(name) unpacks to more than 64 MiB (see docs/import.md#limits)") }
             var out = Data()
             do { _ = try archive.extract(e, skipCRC32: false) { out.append($0) } } catch {
                 throw Unreadable(message: "cannot unpack \(name) (the .xlsx is truncated or damaged)")
@@ -77,10 +82,14 @@ struct Workbook {
             guard freexl_get_worksheet_name(h, UInt16(i), &name) == FREEXL_OK, freexl_select_active_worksheet(h, UInt16(i)) == FREEXL_OK else { continue }
             var rowCount: UInt32 = 0, colCount: UInt16 = 0
             guard freexl_worksheet_dimensions(h, &rowCount, &colCount) == FREEXL_OK else { continue }
+            // a sheet's declared size is the file's word: a few bytes can declare millions of cells
+            guard UInt64(rowCount) * UInt64(colCount) <= Workbook.maxCells else {
+                throw Unreadable(message: "the sheet '\(name.map { String(cString: $0) } ?? "?")' spans \(rowCount) rows × \(colCount) columns: more than \(Workbook.maxCells) cells (see docs/import.md#limits)")
+            }
             var rows: [(line: Int, cells: [String])] = []
-            for r in 0..<min(rowCount, 1_000_000) {
+            for r in 0..<rowCount {
                 var cells: [String] = []
-                for c in 0..<min(colCount, 1000) {
+                for c in 0..<colCount {
                     var v = FreeXL_CellValue()
                     guard freexl_get_cell_value(h, r, c, &v) == FREEXL_OK else { cells.append(""); continue }
                     switch Int32(v.type) {

@@ -73,6 +73,19 @@ import Testing
         }
     }
 
+    /// A few bytes can declare a sheet of 65,536 × 256 cells: refused by its declared size,
+    /// never read cell by cell.
+    @Test func aSheetDeclaringMillionsOfCellsIsRefused() async throws {
+        try await withStore(.sqlite) { store, dir in
+            var rows = [[String]](repeating: [], count: 65_536)
+            rows[0] = ["Date", "Total followers"]
+            rows[65_535] = [String](repeating: "", count: 255) + ["1"]
+            let path = try NativeFiles.xls(dir, "zerno_followers_1.xls", [("New followers", rows)])
+            guard case .failure(let e) = try await importNative([path], into: store, ImportOptions(account: "li")) else { Issue.record("accepted"); return }
+            #expect(e.errors.map(\.message) == ["the sheet 'New followers' spans 65536 rows × 256 columns: more than 5000000 cells (see docs/import.md#limits)"])
+        }
+    }
+
     @Test(arguments: engines) func aDamagedWorkbookIsRefused(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             let bad = try NativeFiles.file(dir, "page_followers.xls", Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100)))

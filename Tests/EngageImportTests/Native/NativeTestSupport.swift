@@ -51,7 +51,7 @@ extension NativeFiles {
         p.arguments = ["python3", "-c", """
             import json, sys, xlwt
             book = xlwt.Workbook(encoding="utf-8")
-            for sheet in json.loads(sys.argv[1]):
+            for sheet in json.load(sys.stdin):
                 ws = book.add_sheet(sheet["name"])
                 for r, row in enumerate(sheet["rows"]):
                     for c, cell in enumerate(row):
@@ -61,9 +61,13 @@ extension NativeFiles {
                             ws.write(r, c, int(cell))
                         except ValueError:
                             ws.write(r, c, cell)
-            book.save(sys.argv[2])
-            """, String(decoding: spec, as: UTF8.self), path]
+            book.save(sys.argv[1])
+            """, path]
+        let input = Pipe()
+        p.standardInput = input
         try p.run()
+        input.fileHandleForWriting.write(spec)
+        try input.fileHandleForWriting.close()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw StoreError("python3 with xlwt could not write \(name): pip install xlwt") }
         return path
