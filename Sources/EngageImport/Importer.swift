@@ -70,7 +70,7 @@ public struct Importer: Sendable {
                     issues.warning(f.name, 1, 1, "read as \(kind): its header is that file's, not \(named)'s")
                 }
             case .native(let results):
-                natives += results.flatMap { $0.children.isEmpty ? [$0] : $0.children }
+                natives += results
             case .unknown(let closest, let missing):
                 let hint = closest.map { "; closest: \($0)" + (missing.isEmpty ? "" : ", which needs \(missing.map { "'\($0)'" }.joined(separator: ", "))") } ?? ""
                 issues.warning(f.name, 0, 0, "skipped: not recognised as a contract file or a native export\(hint) (see docs/import.md)")
@@ -83,16 +83,16 @@ public struct Importer: Sendable {
             issues.error(place, 0, 0, "no importable files found (expected files of the contract — \(Self.importedFiles.joined(separator: ", ")) — or native exports, see docs/import.md)")
         }
         if !issues.errors.isEmpty { throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated) }
+        var summary: ImportSummary
         do {
-            var summary = try await importFiles(contract, plan: plan, issues: issues, source: source, options: options)
-            summary.reports = reports + summary.reports.map { var r = $0; r.encoding = r.encoding ?? encodings[r.file]?.rawValue; return r }
-            return summary
+            summary = try await importFiles(contract, plan: plan, issues: issues, source: source, options: options)
         } catch let done as DryRunDone {
-            var summary = done.summary
-            summary.reports = reports + summary.reports.map { var r = $0; r.encoding = r.encoding ?? encodings[r.file]?.rawValue; return r }
+            summary = done.summary
             summary.dryRun = true
-            return summary
         }
+        // unrecognised files first; contract files with the encoding they were read in
+        summary.reports = reports + summary.reports.map { var r = $0; r.encoding = r.encoding ?? encodings[r.file]?.rawValue; return r }
+        return summary
     }
 
     /// The day a file was last changed (UTC): when an export's lifetime totals were taken,

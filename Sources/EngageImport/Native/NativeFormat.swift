@@ -45,8 +45,6 @@ final class NativeResult {
     var ignored: [String] = []
     var notes: [String] = []
     var rows = 0
-    /// For a full Telegram export: one result per channel.
-    var children: [NativeResult] = []
 
     init(format: NativeFormat, file: String) {
         self.format = format
@@ -75,17 +73,13 @@ final class NativeResult {
 
 /// A native export Engage reads: how it is recognised and how it is read.
 struct NativeFormat: Sendable {
-    enum Container: Sendable { case text, json, workbook }
     let id: String
     let title: String
     let network: String
-    let container: Container
     /// Columns that must all be in the header (each: its accepted names, lower case).
     let signature: [[String]]
     /// For workbooks: the sheet that holds the header (any of these names).
     var sheets: [String] = []
-    /// True when the file names no account: `--account` is needed.
-    var namesAccount = false
     let read: @Sendable (NativeReader) throws -> Void
 
     /// Columns of `header` found for each signature entry, as a fraction, and the missing ones.
@@ -101,7 +95,6 @@ struct NativeFormat: Sendable {
 final class NativeReader {
     let rows: TableRows
     let header: [String]
-    let headerLine: Int
     /// The name messages give the file (with `:sheet` for a workbook).
     let file: String
     let input: InputFile
@@ -115,12 +108,11 @@ final class NativeReader {
     /// A workbook sheet's every row (for cells above the header: LinkedIn's follower total).
     let sheetRows: [(line: Int, cells: [String])]
 
-    init(rows: TableRows, header: [String], headerLine: Int, file: String, input: InputFile, issues: IssueSink,
+    init(rows: TableRows, header: [String], file: String, input: InputFile, issues: IssueSink,
          result: NativeResult, titleLine: String?, sheetRows: [(line: Int, cells: [String])] = []) {
         self.sheetRows = sheetRows
         self.rows = rows
         self.header = header
-        self.headerLine = headerLine
         self.file = file
         self.input = input
         self.issues = issues
@@ -193,6 +185,23 @@ final class NativeReader {
 
     func date(_ c: Int?, _ what: String, expected: String, _ parse: (String) -> Int64?) -> LocalDate? {
         wallClock(c, what, expected: expected, parse).map { LocalDate(dayNumber: Int($0 / 86_400)) }
+    }
+
+    /// Each remaining row as one day: its date (`parse` gives a wall-clock time, `expected`
+    /// names the form), then each figure (column, the day's field, the column's name) read
+    /// as a count of at least 0; an empty cell keeps what is stored.
+    func readDays(date c: Int?, expected: String, _ parse: (String) -> Int64?,
+                  _ figures: [(column: Int?, field: WritableKeyPath<DailyPatch, Int?>, name: String)]) throws {
+        try forEachRow {
+            guard let d = date(c, "Date", expected: expected, parse) else { return }
+            var day = result.day(d)
+            for f in figures where f.column != nil {
+                if let v = nonNegative(f.column, f.name) { day[keyPath: f.field] = v }
+            }
+            guard rowOK else { return }
+            result.days[d.dayNumber] = day
+            result.rows += 1
+        }
     }
 
     /// Each remaining row, with `rowOK` reset; stops when the error list is full.

@@ -94,6 +94,12 @@ struct NativeWriter {
                 case .instant(let t): at = t
                 case .local(let t): at = c.utc(fromLocal: t)
                 }
+                // as the contract: nothing before 1970, nothing more than a day ahead (and no
+                // instant a zone offset could push past the integer range)
+                guard at >= 0, at <= now + 86_400 else {
+                    issues.error(r.file, 0, 0, "post \(p.id): its time \(at >= 0 && at < 253_402_300_800 ? at.isoUTC : String(at)) is \(at < 0 ? "before 1970" : "later than tomorrow")")
+                    continue
+                }
                 let local = c.local(at)
                 var row = PostRow(postID: p.id, accountID: id, publishedAt: at, date: local.date, hour: local.hour)
                 row.type = p.type; row.url = p.url; row.text = p.text
@@ -108,7 +114,12 @@ struct NativeWriter {
                 posts[p.id] = row
             }
             clocks[id] = c
+            let tomorrow = LocalDate(utcInstant: now).adding(days: 1)
             for var d in r.days.values.sorted(by: { $0.date < $1.date }) {
+                guard d.date <= tomorrow else {
+                    issues.error(r.file, 0, 0, "\(d.date): a day later than tomorrow")
+                    break
+                }
                 d.accountID = id
                 patches.append(d)
             }
@@ -132,6 +143,10 @@ struct NativeWriter {
         }
         if let a = plan.anchorAccount {
             for f in options.followers {
+                guard f.date <= LocalDate(utcInstant: now).adding(days: 1) else {
+                    issues.error("--followers", 0, 0, "\(f.date): a day later than tomorrow")
+                    continue
+                }
                 var p = DailyPatch(accountID: a, date: f.date)
                 p.followers = f.total
                 patches.append(p)

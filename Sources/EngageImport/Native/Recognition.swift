@@ -107,7 +107,7 @@ enum Recognition {
                     let result = NativeResult(format: f, file: input.name)
                     result.encoding = decoded.encoding
                     result.asOf = asOfDefault
-                    let r = NativeReader(rows: rows, header: header, headerLine: rows.line, file: input.name, input: input,
+                    let r = NativeReader(rows: rows, header: header, file: input.name, input: input,
                                          issues: issues, result: result, titleLine: previous)
                     do { try f.read(r) } catch let e as CSVReader.CSVError { issues.error(input.name, e.line, e.column, e.message) }
                     return .native([result])

@@ -259,7 +259,7 @@ enum Workbooks {
             result.asOf = asOfDefault
             let rows = GridRows(Array(sheet.rows[(h + 1)...]))
             let title = h > 0 ? sheet.rows[h - 1].cells.filter { !$0.isEmpty }.joined(separator: " ") : nil
-            let r = NativeReader(rows: rows, header: sheet.rows[h].cells, headerLine: sheet.rows[h].line, file: file, input: input,
+            let r = NativeReader(rows: rows, header: sheet.rows[h].cells, file: file, input: input,
                                  issues: issues, result: result, titleLine: title, sheetRows: sheet.rows)
             try f.read(r)
             results.append(result)

@@ -306,6 +306,17 @@ import Testing
             let cut = try NativeFiles.file(dir, "cut.zip", bytes.prefix(bytes.count / 2))
             guard case .failure(let e3) = try await importNative([cut], into: store) else { Issue.record("accepted"); return }
             #expect(e3.errors.first?.message.contains("not a readable ZIP archive") == true)
+            // a hostile Telegram time (past the integer range once a zone's offset is added) and a
+            // VK day whose repeated rows add up past the limit: errors, never a trap
+            let far = try NativeFiles.file(dir, "far/result.json", NativeFiles.utf8("""
+                {"name": "x", "type": "public_channel", "id": 5, "messages": [{"id": 1, "type": "message", "date_unixtime": "9223372036854775807", "text": "t"}]}
+                """))
+            guard case .failure(let e5) = try await importNative([far], into: store, ImportOptions(timezone: "Asia/Tokyo")) else { Issue.record("accepted"); return }
+            #expect(e5.errors.map(\.description) == ["\(far):0:0: post telegram:5:1: its time 9223372036854775807 is later than tomorrow"])
+            let many = String(repeating: "\"01.03.2026\",\"views\",\"\",\"\",999999999999\n", count: 3)
+            let sum = try NativeFiles.file(dir, "sum/stats.csv", NativeFiles.utf8("\"Дата\",\"Критерий\",\"Парам. №1\",\"Парам. №2\",\"Значение\"\n" + many))
+            guard case .failure(let e6) = try await importNative([sum], into: store, ImportOptions(account: "vk")) else { Issue.record("accepted"); return }
+            #expect(e6.errors.map(\.description) == [3, 4].map { "\(sum):\($0):28: Значение: the day's views adds up to more than 10^12 (Engage's limit for a count)" })
             // a bad value: file:line:column
             let bad = try NativeFiles.file(dir, "vk.csv", NativeFiles.utf8(Self.vkPosts.replacingOccurrences(of: ",52,8,3,", with: ",lots,8,3,")))
             guard case .failure(let e4) = try await importNative([bad], into: store, ImportOptions(account: "vk")) else { Issue.record("accepted"); return }

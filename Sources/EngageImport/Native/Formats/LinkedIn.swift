@@ -21,7 +21,7 @@ extension NativeFormat {
     /// Creator analytics, sheet FOLLOWERS: A1 `Total followers on M/D/YYYY`, B1 the total;
     /// then `Date, New followers` per day.
     static let linkedInCreatorFollowers = NativeFormat(
-        id: "linkedin-creator-followers", title: "LinkedIn creator analytics: FOLLOWERS", network: "linkedin", container: .workbook,
+        id: "linkedin-creator-followers", title: "LinkedIn creator analytics: FOLLOWERS", network: "linkedin",
         signature: [["date"], ["new followers"]], sheets: ["followers"],
         read: { r in
             let cDate = r.col(["date"], .date)
@@ -41,39 +41,25 @@ extension NativeFormat {
             } else {
                 r.result.notes.append("no 'Total followers on …' in A1: give a total with --followers N@YYYY-MM-DD")
             }
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "M/D/YYYY", NativeFormat.linkedInDate) else { return }
-                guard let v = r.nonNegative(cNew, "New followers"), r.rowOK else { return }
-                var day = r.result.day(d)
-                day.newFollowers = v
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "M/D/YYYY", NativeFormat.linkedInDate, [(cNew, \.newFollowers, "New followers")])
         })
 
     /// Creator analytics, sheet ENGAGEMENT: `Date, Impressions, Engagements` per day.
     static let linkedInCreatorEngagement = NativeFormat(
-        id: "linkedin-creator-engagement", title: "LinkedIn creator analytics: ENGAGEMENT", network: "linkedin", container: .workbook,
+        id: "linkedin-creator-engagement", title: "LinkedIn creator analytics: ENGAGEMENT", network: "linkedin",
         signature: [["date"], ["impressions"], ["engagements"]], sheets: ["engagement"],
         read: { r in
             let cDate = r.col(["date"], .date)
             let cImpr = r.col(["impressions"], .impressions)
             r.finishHeader()
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "M/D/YYYY", NativeFormat.linkedInDate) else { return }
-                guard let v = r.nonNegative(cImpr, "Impressions"), r.rowOK else { return }
-                var day = r.result.day(d)
-                day.impressions = v
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "M/D/YYYY", NativeFormat.linkedInDate, [(cImpr, \.impressions, "Impressions")])
         })
 
     /// Creator analytics, sheet TOP POSTS: two tables side by side (by engagements, by
     /// impressions), merged by the post's URL. LinkedIn gives no likes, comments or shares
     /// per post: its Engagements count as likes.
     static let linkedInCreatorPosts = NativeFormat(
-        id: "linkedin-creator-posts", title: "LinkedIn creator analytics: TOP POSTS", network: "linkedin", container: .workbook,
+        id: "linkedin-creator-posts", title: "LinkedIn creator analytics: TOP POSTS", network: "linkedin",
         signature: [["post url"], ["post publish date"], ["engagements"], ["impressions"]], sheets: ["top posts"],
         read: { r in
             let keys = r.header.map(headerKey)
@@ -107,27 +93,21 @@ extension NativeFormat {
     /// Page analytics, content export: the daily sheet (`Metrics`, older `Update metrics
     /// (aggregated)`), header on row 2.
     static let linkedInPageMetrics = NativeFormat(
-        id: "linkedin-page-metrics", title: "LinkedIn Page: content metrics (days)", network: "linkedin", container: .workbook,
+        id: "linkedin-page-metrics", title: "LinkedIn Page: content metrics (days)", network: "linkedin",
         signature: [["date"], ["impressions (total)"]], sheets: ["metrics", "update metrics (aggregated)"],
         read: { r in
             let cDate = r.col(["date"], .date)
             let cImpr = r.col(["impressions (total)"], .impressions)
             let cUnique = r.col(["unique impressions (organic)"], .reachOrganic)
             r.finishHeader()
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "MM/DD/YYYY", NativeFormat.linkedInDate) else { return }
-                var day = r.result.day(d)
-                day.impressions = r.nonNegative(cImpr, "Impressions (total)")
-                day.reachOrganic = r.nonNegative(cUnique, "Unique impressions (organic)")
-                guard r.rowOK else { return }
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "MM/DD/YYYY", NativeFormat.linkedInDate, [
+                (cImpr, \.impressions, "Impressions (total)"), (cUnique, \.reachOrganic, "Unique impressions (organic)"),
+            ])
         })
 
     /// Page analytics, content export: the posts sheet (`All posts`, older `Update engagement`).
     static let linkedInPagePosts = NativeFormat(
-        id: "linkedin-page-posts", title: "LinkedIn Page: posts", network: "linkedin", container: .workbook,
+        id: "linkedin-page-posts", title: "LinkedIn Page: posts", network: "linkedin",
         signature: [["post link"], ["created date"], ["impressions"]], sheets: ["all posts", "update engagement"],
         read: { r in
             let cTitle = r.col(["post title", "update title"], .text)
@@ -160,40 +140,27 @@ extension NativeFormat {
     /// Page analytics, followers export: sheet `New followers`; its `Total followers` is the
     /// day's new followers, not the follower count.
     static let linkedInPageFollowers = NativeFormat(
-        id: "linkedin-page-followers", title: "LinkedIn Page: new followers", network: "linkedin", container: .workbook,
+        id: "linkedin-page-followers", title: "LinkedIn Page: new followers", network: "linkedin",
         signature: [["date"], ["total followers"]], sheets: ["new followers"],
         read: { r in
             let cDate = r.col(["date"], .date)
             let cNew = r.col(["total followers"], .newFollowers)
             r.finishHeader()
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "MM/DD/YYYY", NativeFormat.linkedInDate) else { return }
-                guard let v = r.nonNegative(cNew, "Total followers"), r.rowOK else { return }
-                var day = r.result.day(d)
-                day.newFollowers = v
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "MM/DD/YYYY", NativeFormat.linkedInDate, [(cNew, \.newFollowers, "Total followers")])
             r.result.notes.append("LinkedIn's 'Total followers' is the day's new followers; there are no unfollows and no total: give one with --followers N@YYYY-MM-DD")
         })
 
     /// Page analytics, visitors export: sheet `Visitor metrics`.
     static let linkedInPageVisitors = NativeFormat(
-        id: "linkedin-page-visitors", title: "LinkedIn Page: visitors", network: "linkedin", container: .workbook,
+        id: "linkedin-page-visitors", title: "LinkedIn Page: visitors", network: "linkedin",
         signature: [["date"], ["total page views (total)"]], sheets: ["visitor metrics"],
         read: { r in
             let cDate = r.col(["date"], .date)
             let cViews = r.col(["total page views (total)"], .pageViews)
             let cUnique = r.col(["total unique visitors (total)"], .uniqueVisitors)
             r.finishHeader()
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "MM/DD/YYYY", NativeFormat.linkedInDate) else { return }
-                var day = r.result.day(d)
-                day.pageViews = r.nonNegative(cViews, "Total page views (total)")
-                day.uniqueVisitors = r.nonNegative(cUnique, "Total unique visitors (total)")
-                guard r.rowOK else { return }
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "MM/DD/YYYY", NativeFormat.linkedInDate, [
+                (cViews, \.pageViews, "Total page views (total)"), (cUnique, \.uniqueVisitors, "Total unique visitors (total)"),
+            ])
         })
 }

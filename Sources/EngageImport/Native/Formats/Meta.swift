@@ -86,20 +86,20 @@ extension NativeFormat {
 
     /// Meta Business Suite, Facebook Page posts (one row per post, lifetime totals).
     static let metaFacebookPosts = NativeFormat(
-        id: "meta-facebook-posts", title: "Meta Business Suite: Facebook posts", network: "facebook", container: .text,
+        id: "meta-facebook-posts", title: "Meta Business Suite: Facebook posts", network: "facebook",
         signature: [["post id", "publicerings-id", "beitrags-id"], ["page id", "sid-id", "seiten-id"], ["publish time", "publiceringstid", "veröffentlichungszeitpunkt"]],
-        namesAccount: true, read: { try metaPosts($0, instagram: false) })
+        read: { try metaPosts($0, instagram: false) })
 
     /// Meta Business Suite, Instagram posts.
     static let metaInstagramPosts = NativeFormat(
-        id: "meta-instagram-posts", title: "Meta Business Suite: Instagram posts", network: "instagram", container: .text,
+        id: "meta-instagram-posts", title: "Meta Business Suite: Instagram posts", network: "instagram",
         signature: [["post id", "publicerings-id", "beitrags-id"], ["account username", "kontots användarnamn"], ["publish time", "publiceringstid", "veröffentlichungszeitpunkt"]],
-        namesAccount: true, read: { try metaPosts($0, instagram: true) })
+        read: { try metaPosts($0, instagram: true) })
 
     /// Meta's page-level daily series: UTF-16LE, `sep=,`, the metric's name on the line
     /// above the `"Date","Primary"` header; one metric per file.
     static let metaDaily = NativeFormat(
-        id: "meta-daily", title: "Meta Business Suite: daily series (one metric)", network: "facebook", container: .text,
+        id: "meta-daily", title: "Meta Business Suite: daily series (one metric)", network: "facebook",
         signature: [["date", "datum"], ["primary", "primär", "primär"]],
         read: { r in
             let cDate = r.col(["date", "datum"], .date)
@@ -119,14 +119,7 @@ extension NativeFormat {
                 try r.forEachRow { r.result.rows += 1 }
                 return
             }
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "YYYY-MM-DDTHH:MM:SS", NativeValue.yearMonthDay) else { return }
-                guard let v = r.nonNegative(cValue, "Primary"), r.rowOK else { return }
-                var day = r.result.day(d)
-                day[keyPath: field.0] = v
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "YYYY-MM-DDTHH:MM:SS", NativeValue.yearMonthDay, [(cValue, field.0, "Primary")])
             if field.1 == .newFollowers {
                 r.result.notes.append("Meta gives new follows only, not unfollows or a total: a rebuilt follower series counts no unfollows")
             }

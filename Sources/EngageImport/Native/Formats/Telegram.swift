@@ -7,8 +7,8 @@ import Foundation
 /// no forwards in it (the exporter does not write them): reactions are the likes.
 enum TelegramExport {
     static let format = NativeFormat(
-        id: "telegram-json", title: "Telegram Desktop export (result.json)", network: "telegram", container: .json,
-        signature: [["messages"]], namesAccount: true, read: { _ in })
+        id: "telegram-json", title: "Telegram Desktop export (result.json)", network: "telegram",
+        signature: [["messages"]], read: { _ in })
 
     /// True when the JSON object looks like a Telegram export (a chat, or a full export).
     static func looksLike(_ o: [String: Any]) -> Bool {
@@ -65,6 +65,10 @@ enum TelegramExport {
                 var likes = 0
                 for re in m["reactions"] as? [Any] ?? [] {
                     if let c = (re as? [String: Any])?["count"] as? NSNumber { likes = Checked.saturating(likes, max(0, c.intValue)) }
+                }
+                guard likes <= Limits.maxCount else {
+                    issues.error(input.name, i + 1, 1, "messages[\(i)] (id \(mid)): reactions add up to more than 10^12 (Engage's limit for a count)")
+                    continue
                 }
                 p.likes = likes
                 r.posts.append(p)

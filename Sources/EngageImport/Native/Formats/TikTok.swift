@@ -35,9 +35,12 @@ extension NativeFormat {
         return handle.isEmpty ? nil : String(handle)
     }
 
+    /// How TikTok writes its dates, for messages.
+    static let tiktokDates = "a day and month (September 25, 28 May, 28 апреля)"
+
     /// TikTok Studio `Overview.csv`: the account's figures per day.
     static let tiktokOverview = NativeFormat(
-        id: "tiktok-overview", title: "TikTok Studio: Overview (days)", network: "tiktok", container: .text,
+        id: "tiktok-overview", title: "TikTok Studio: Overview (days)", network: "tiktok",
         signature: [["date"], ["video views"], ["profile views"]],
         read: { r in
             let cDate = r.col(["date"], .date)
@@ -48,45 +51,30 @@ extension NativeFormat {
             let cLost = r.col(["lost followers"], .unfollows)
             r.finishHeader()
             r.result.accountNativeID = tiktokHandle(r.input.archive)
-            try r.forEachRow {
-                guard let raw = r.text(cDate) else { r.fail(cDate, "Date: a value is required"); return }
-                guard let d = NativeFormat.tiktokDay(raw, r) else { r.fail(cDate, "Date: '\(raw.prefix(30))' is not a day and month (September 25, 28 May, 28 апреля)"); return }
-                var day = r.result.day(d)
-                day.impressions = r.nonNegative(cViews, "Video Views")
-                day.pageViews = r.nonNegative(cProfile, "Profile Views")
-                day.reach = r.nonNegative(cReach, "Reached audience")
-                day.newFollowers = r.nonNegative(cNew, "New followers")
-                day.unfollows = r.nonNegative(cLost, "Lost followers")
-                guard r.rowOK else { return }
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: tiktokDates, { tiktokDay($0, r).map { Int64($0.dayNumber) * 86_400 } }, [
+                (cViews, \.impressions, "Video Views"), (cProfile, \.pageViews, "Profile Views"), (cReach, \.reach, "Reached audience"),
+                (cNew, \.newFollowers, "New followers"), (cLost, \.unfollows, "Lost followers"),
+            ])
         })
 
     /// TikTok Studio `FollowerHistory.csv`: the follower total per day.
     static let tiktokFollowers = NativeFormat(
-        id: "tiktok-followers", title: "TikTok Studio: follower history", network: "tiktok", container: .text,
+        id: "tiktok-followers", title: "TikTok Studio: follower history", network: "tiktok",
         signature: [["date"], ["followers"], ["difference in followers from previous day"]],
         read: { r in
             let cDate = r.col(["date"], .date)
             let cTotal = r.col(["followers"], .followers)
             r.finishHeader()
             r.result.accountNativeID = tiktokHandle(r.input.archive)
-            try r.forEachRow {
-                guard let raw = r.text(cDate) else { r.fail(cDate, "Date: a value is required"); return }
-                guard let d = NativeFormat.tiktokDay(raw, r) else { r.fail(cDate, "Date: '\(raw.prefix(30))' is not a day and month (September 25, 28 May, 28 апреля)"); return }
-                guard let total = r.nonNegative(cTotal, "Followers"), r.rowOK else { return }
-                var day = r.result.day(d)
-                day.followers = total
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: tiktokDates, { tiktokDay($0, r).map { Int64($0.dayNumber) * 86_400 } }, [
+                (cTotal, \.followers, "Followers"),
+            ])
         })
 
     /// TikTok Studio `Content.csv`: one row per video, lifetime totals on the export day.
     static let tiktokContent = NativeFormat(
-        id: "tiktok-content", title: "TikTok Studio: Content (videos)", network: "tiktok", container: .text,
-        signature: [["video link"], ["post time"], ["total views"]], namesAccount: true,
+        id: "tiktok-content", title: "TikTok Studio: Content (videos)", network: "tiktok",
+        signature: [["video link"], ["post time"], ["total views"]],
         read: { r in
             let cTime = r.col(["time"], .asOf)
             let cTitle = r.col(["video title"], .text)

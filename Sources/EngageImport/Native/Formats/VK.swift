@@ -6,7 +6,7 @@ extension NativeFormat {
     /// VK community statistics, long format: one row per day × criterion × parameter;
     /// rows whose value is zero are left out (a missing row is 0).
     static let vkCommunity = NativeFormat(
-        id: "vk-community", title: "VK community statistics", network: "vk", container: .text,
+        id: "vk-community", title: "VK community statistics", network: "vk",
         signature: [["дата", "date"], ["критерий", "criterion"], ["парам. №1", "param. #1", "парам. no1"], ["значение", "value"]],
         read: { r in
             let cDate = r.col(["дата", "date"], .date)
@@ -40,7 +40,13 @@ extension NativeFormat {
                 guard let v = r.nonNegative(cValue, "Значение") else { return }
                 guard r.rowOK else { return }
                 var day = r.result.day(d)
-                day[keyPath: path] = (day[keyPath: path] ?? 0) + v
+                // rows of one day and criterion add up (a file may repeat them): within Engage's limit
+                let (sum, overflow) = (day[keyPath: path] ?? 0).addingReportingOverflow(v)
+                guard !overflow, sum <= Limits.maxCount else {
+                    r.fail(cValue, "Значение: the day's \(key) adds up to more than 10^12 (Engage's limit for a count)")
+                    return
+                }
+                day[keyPath: path] = sum
                 r.result.days[d.dayNumber] = day
                 r.result.rows += 1
                 seen.insert(key)
@@ -63,8 +69,8 @@ extension NativeFormat {
 
     /// VK post statistics: one row per post, lifetime totals as of the export; no views.
     static let vkPosts = NativeFormat(
-        id: "vk-posts", title: "VK post statistics", network: "vk", container: .text,
-        signature: [["дата", "date"], ["ссылка", "link"], ["полный охват", "total reach"]], namesAccount: true,
+        id: "vk-posts", title: "VK post statistics", network: "vk",
+        signature: [["дата", "date"], ["ссылка", "link"], ["полный охват", "total reach"]],
         read: { r in
             let cDate = r.col(["дата", "date"], .publishedAt)
             let cText = r.col(["запись", "post"], .text)

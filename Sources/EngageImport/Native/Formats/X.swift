@@ -20,7 +20,7 @@ extension NativeFormat {
     /// X (2024+) content export: one row per post, totals as of the export. The date has
     /// no time of day: the post id gives the exact instant.
     static let xContent = NativeFormat(
-        id: "x-content", title: "X analytics: content (posts)", network: "x", container: .text,
+        id: "x-content", title: "X analytics: content (posts)", network: "x",
         signature: [["post id"], ["post link"], ["impressions"]],
         read: { r in
             let cID = r.col(["post id"], .postID)
@@ -61,7 +61,7 @@ extension NativeFormat {
 
     /// X (2024+) account overview: one row per day.
     static let xOverview = NativeFormat(
-        id: "x-overview", title: "X analytics: account overview (days)", network: "x", container: .text,
+        id: "x-overview", title: "X analytics: account overview (days)", network: "x",
         signature: [["date"], ["unfollows"], ["create post"]],
         read: { r in
             let cDate = r.col(["date"], .date)
@@ -70,23 +70,16 @@ extension NativeFormat {
             let cUnf = r.col(["unfollows"], .unfollows)
             let cVisits = r.col(["profile visits"], .pageViews)
             r.finishHeader()
-            try r.forEachRow {
-                guard let d = r.date(cDate, "Date", expected: "Sun, Sep 13, 2026", NativeValue.namedMonth) else { return }
-                var day = r.result.day(d)
-                day.impressions = r.nonNegative(cImpr, "Impressions")
-                day.newFollowers = r.nonNegative(cNew, "New follows")
-                day.unfollows = r.nonNegative(cUnf, "Unfollows")
-                day.pageViews = r.nonNegative(cVisits, "Profile visits")
-                guard r.rowOK else { return }
-                r.result.days[d.dayNumber] = day
-                r.result.rows += 1
-            }
+            try r.readDays(date: cDate, expected: "Sun, Sep 13, 2026", NativeValue.namedMonth, [
+                (cImpr, \.impressions, "Impressions"), (cNew, \.newFollowers, "New follows"), (cUnf, \.unfollows, "Unfollows"),
+                (cVisits, \.pageViews, "Profile visits"),
+            ])
             r.result.notes.append("X gives no follower total: give one with --followers N@YYYY-MM-DD")
         })
 
     /// analytics.twitter.com's tweet activity export (until 2023): one row per tweet, UTC times.
     static let xLegacy = NativeFormat(
-        id: "x-legacy-tweets", title: "Twitter analytics: tweet activity (legacy)", network: "x", container: .text,
+        id: "x-legacy-tweets", title: "Twitter analytics: tweet activity (legacy)", network: "x",
         signature: [["tweet id"], ["tweet permalink"], ["time"]],
         read: { r in
             let cID = r.col(["tweet id"], .postID)

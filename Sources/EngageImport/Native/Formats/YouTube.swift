@@ -12,7 +12,7 @@ extension NativeFormat {
     /// YouTube Studio, Advanced mode → Export, `Table data.csv` (dimension Content): one
     /// row per video, totals for the chosen range; the first row is the `Total`.
     static let youtubeTable = NativeFormat(
-        id: "youtube-table", title: "YouTube Studio: Table data (videos)", network: "youtube", container: .text,
+        id: "youtube-table", title: "YouTube Studio: Table data (videos)", network: "youtube",
         signature: [["content", "контент"], ["video publish time", "время публикации видео"]],
         read: { r in
             let cID = r.col(["content", "контент"], .postID)
@@ -49,7 +49,7 @@ extension NativeFormat {
     /// YouTube Studio's `Chart data.csv` / `Totals.csv` of the channel: a metric per day.
     /// Subscribers there are net (gained − lost).
     static let youtubeDaily = NativeFormat(
-        id: "youtube-daily", title: "YouTube Studio: daily totals (Totals.csv / Chart data.csv)", network: "youtube", container: .text,
+        id: "youtube-daily", title: "YouTube Studio: daily totals (Totals.csv / Chart data.csv)", network: "youtube",
         signature: [["date", "дата"], ["subscribers", "подписчики"]],
         read: { r in
             let cDate = r.col(["date", "дата"], .date)
