@@ -11,6 +11,31 @@ import Testing
         }
     }
 
+    /// The import's hash index finds what a Dictionary finds, through growth and collisions
+    /// (keys drawn from a small range repeat often; keys differing only in high bits land
+    /// in the same slot before the multiplicative hash spreads them).
+    @Test func indexTableAgreesWithADictionary() async {
+        await propertyCheck(input: Gen.int(in: 0...3000).array(of: 0...4000), Gen.int(in: 0...3)) { raw, shift in
+            var table = IndexTable(capacity: 4)
+            var dict: [UInt64: Int] = [:]
+            var entries: [UInt64] = []
+            for r in raw {
+                let key = UInt64(r) << (shift * 20) | (shift == 3 ? UInt64.max << 62 : 0)
+                let (pos, inserted) = table.index(of: key, next: entries.count)
+                if let known = dict[key] {
+                    #expect(!inserted && pos == known)
+                } else {
+                    #expect(inserted && pos == entries.count)
+                    dict[key] = entries.count
+                    entries.append(key)
+                }
+            }
+            #expect(table.count == dict.count)
+            for (k, v) in dict { #expect(table.position(of: k) == v) }
+            #expect(table.position(of: 0xDEAD_BEEF_0000_0001) == dict[0xDEAD_BEEF_0000_0001])
+        }
+    }
+
     @Test func netGrowthNeverExceedsGrossGrowth() async {
         await propertyCheck(input: Gen.int(in: 0...100_000), Gen.int(in: 0...100_000), Gen.int(in: 1...10_000_000)) { new, unf, fe in
             let gross = SocialFormulas.followerGrowthGrossPct(newFollowers: new, followersEnd: fe)!

@@ -41,6 +41,33 @@ import Testing
         }
     }
 
+    /// A post always has its account: on SQLite through the foreign key; on PostgreSQL the
+    /// import checks each account once (migration 10) and a trigger refuses deleting or
+    /// renaming an account that has posts, as the key did.
+    @Test(arguments: engines) func postsKeepTheirAccount(engine: Engine) async throws {
+        try await withStore(engine) { store, _ in
+            let day = LocalDate(year: 2026, month: 3, day: 2)
+            let post: @Sendable (String, String) -> PostRow = { id, account in PostRow(postID: id, accountID: account, publishedAt: 1_772_400_000, date: day, hour: 9) }
+            _ = try await store.withImport(source: "test") { s in
+                _ = try await s.upsert(accounts: [Account(accountID: "a", network: "vk"), Account(accountID: "empty", network: "vk")])
+                return try await s.upsert(posts: [post("p1", "a")])
+            }
+            // a batch naming an unknown account is refused and nothing of the import stays
+            await #expect(throws: (any Error).self) {
+                try await store.withImport(source: "test") { s in
+                    _ = try await s.upsert(posts: [post("p2", "a")])
+                    return try await s.upsert(posts: [post("p3", "a"), post("p4", "ghost")])
+                }
+            }
+            #expect(try await store.counts()["posts"] == 1)
+            await #expect(throws: (any Error).self) { try await store.executeForTests("DELETE FROM accounts WHERE account_id = 'a'") }
+            await #expect(throws: (any Error).self) { try await store.executeForTests("UPDATE accounts SET account_id = 'b' WHERE account_id = 'a'") }
+            try await store.executeForTests("UPDATE accounts SET name = 'A' WHERE account_id = 'a'")
+            try await store.executeForTests("DELETE FROM accounts WHERE account_id = 'empty'")
+            #expect(try await store.accounts().map(\.accountID) == ["a"])
+        }
+    }
+
     @Test func sqliteUsesWALAndForeignKeys() async throws {
         try await withTempDir { dir in
             let store = try SQLiteStore(path: dir + "/a.sqlite")

@@ -340,6 +340,27 @@ public enum Migrations {
             "\(postgresOnly)ALTER TABLE account_daily ADD COLUMN followers_given INTEGER NOT NULL DEFAULT 1",
             "ALTER TABLE posts ADD COLUMN as_of INTEGER",
         ],
+        // 10: scale. PostgreSQL checks posts' foreign key to accounts once per account and
+        // import (PostgresImportSession.lockAccounts: the account's row must exist and is
+        // locked FOR KEY SHARE until commit, as the per-row check did) instead of once per
+        // row, which was more than half of a COPY's time; what the key refused besides — an
+        // account deleted or renamed while it has posts — a trigger refuses.
+        [
+            "\(postgresOnly)ALTER TABLE posts DROP CONSTRAINT IF EXISTS posts_account_id_fkey",
+            """
+            \(postgresOnly)CREATE FUNCTION engage_account_keeps_posts() RETURNS trigger LANGUAGE plpgsql
+            SET search_path FROM CURRENT AS $$
+            BEGIN
+                IF TG_OP = 'UPDATE' AND NEW.account_id = OLD.account_id THEN RETURN NEW; END IF;
+                IF EXISTS (SELECT 1 FROM posts WHERE account_id = OLD.account_id) THEN
+                    RAISE EXCEPTION 'account % has posts', OLD.account_id USING ERRCODE = 'foreign_key_violation';
+                END IF;
+                IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+                RETURN NEW;
+            END $$
+            """,
+            "\(postgresOnly)CREATE TRIGGER account_keeps_posts BEFORE DELETE OR UPDATE OF account_id ON accounts FOR EACH ROW EXECUTE FUNCTION engage_account_keeps_posts()",
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

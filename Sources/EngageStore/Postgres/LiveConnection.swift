@@ -15,10 +15,10 @@ extension PostgresConnection {
     }
 
     /// `copyFrom` of one buffer that throws instead of hanging when the connection closes.
-    func liveCopy(table: String, columns: [String], payload: String, logger: Logger) async throws {
+    func liveCopy(table: String, columns: [String], payload: ByteBuffer, logger: Logger) async throws {
         try await whileOpen {
             try await self.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await writer.write(ByteBuffer(string: payload))
+                try await writer.write(payload)
             }
         }
     }

@@ -306,29 +306,4 @@ enum PGValue: Sendable {
     }
 
     static func bool(_ v: Bool) -> PGValue { .int(v ? 1 : 0) }
-
-    /// The value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage
-    /// return escaped.
-    func appendCopyText(to s: inout String) {
-        switch self {
-        case .int(let v): s += v.map(String.init) ?? "\\N"
-        case .double(let v): s += v.map { "\($0)" } ?? "\\N"
-        case .text(let v):
-            guard let v else { s += "\\N"; return }
-            if v.unicodeScalars.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
-                for c in v.unicodeScalars {
-                    switch c {
-                    case "\\": s += "\\\\"
-                    case "\t": s += "\\t"
-                    case "\n": s += "\\n"
-                    case "\r": s += "\\r"
-                    default: s.unicodeScalars.append(c)
-                    }
-                }
-            } else {
-                s += v
-            }
-        case .texts, .ints: preconditionFailure("arrays are not copied")
-        }
-    }
 }

@@ -167,16 +167,16 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
                               "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents", "as_of"]
 
-    /// Posts: every row is added to the rollup up front; a known id from an earlier import
-    /// is read back, updated, and its old values are subtracted from the rollup.
+    /// Posts: every row is added to the rollup (while SQLite writes the batch on its own
+    /// thread); a known id from an earlier import is read back, updated, and its old values
+    /// are subtracted from the rollup.
     func upsert(posts: [PostRow]) async throws -> [Int] {
-        for p in posts { rollup.add(p) }
         let id = importID
         let cols = Self.postColumns
         let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
         let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
         let selectSQL = "\(RollupUpkeep.selectStoredPost) WHERE post_id = ?1"
-        let (dups, olds, kept): ([Int], [PostRow], [Int]) = try await queue.writeWithoutTransaction { db in
+        async let written: ([Int], [PostRow], [Int]) = queue.writeWithoutTransaction { db in
             let ins = try db.raw(insertSQL)
             var dups: [Int] = [], olds: [PostRow] = [], kept: [Int] = []
             for (i, p) in posts.enumerated() {
@@ -203,6 +203,8 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             }
             return (dups, olds, kept)
         }
+        for p in posts { rollup.add(p) }
+        let (dups, olds, kept) = try await written
         for old in olds { rollup.add(old, sign: -1) }
         for i in kept { rollup.add(posts[i], sign: -1) }
         keptNewer += kept.count

@@ -190,17 +190,23 @@ public struct PostRollup: Sendable {
         public static func < (a: Self, b: Self) -> Bool { (a.day, a.accountID) < (b.day, b.accountID) }
     }
 
-    /// Interned keys: adding a post costs integer-keyed dictionary updates, not string hashing.
+    /// Interned keys: adding a post costs a few probes of integer-keyed tables
+    /// (`IndexTable`), not string hashing.
     struct Key: Hashable { var account: Int32, day: Int32 }
-    struct SliceKey: Hashable { var account: Int32, day: Int32, dim: Int32, slot: Int32 }
 
     private var accounts: [String] = []
     private var accountIndex: [String: Int32] = [:]
     private var lastAccount: (id: String, index: Int32) = ("", -1)
     private var values: [String] = []
     private var valueIndex: [String: Int32] = [:]
-    private var days: [Key: RollupDay] = [:]
-    private var slices: [SliceKey: RollupDay.SliceSums] = [:]
+    /// Account-days: their keys and sums, found through `dayTable`.
+    private var dayKeys: [Key] = []
+    private var days: [RollupDay] = []
+    private var dayTable = IndexTable()
+    /// Slices of an account-day: (day index, dimension, slot) → sums, through `sliceTable`.
+    private var sliceKeys: [UInt64] = []
+    private var slices: [RollupDay.SliceSums] = []
+    private var sliceTable = IndexTable()
 
     public init() {}
 
@@ -225,14 +231,26 @@ public struct PostRollup: Sendable {
     }
 
     public mutating func add(_ p: PostRow, sign: Int = 1) {
-        let a = account(p.accountID)
-        let day = Int32(p.date.dayNumber)
-        days[Key(account: a, day: day), default: RollupDay()].add(p, sign: sign)
+        let key = Key(account: account(p.accountID), day: Int32(truncatingIfNeeded: p.date.dayNumber))
+        let packed = UInt64(UInt32(bitPattern: key.account)) << 32 | UInt64(UInt32(bitPattern: key.day))
+        let (d, newDay) = dayTable.index(of: packed, next: days.count)
+        if newDay {
+            dayKeys.append(key)
+            days.append(RollupDay())
+        }
+        days[d].add(p, sign: sign)
         let eng = sign * p.engagements  // ≤ 3 × Limits.maxCount
-        func bump(_ dim: SliceDimension, _ s: Int32) {
-            let k = SliceKey(account: a, day: day, dim: Int32(dim.rawValue), slot: s)
-            slices[k, default: RollupDay.SliceSums()].posts += sign
-            slices[k]!.engagements = Checked.saturating(slices[k]!.engagements, eng)
+        // a slice: the day's index (32 bits), its dimension (2 bits), its slot (30 bits:
+        // an hour, or an interned type or rubric; far more values than any import holds)
+        func bump(_ dim: SliceDimension, _ slot: Int32) {
+            let k = UInt64(d) << 32 | UInt64(dim.rawValue & 3) << 30 | UInt64(UInt32(bitPattern: slot) & 0x3FFF_FFFF)
+            let (s, new) = sliceTable.index(of: k, next: slices.count)
+            if new {
+                sliceKeys.append(k)
+                slices.append(RollupDay.SliceSums())
+            }
+            slices[s].posts += sign
+            slices[s].engagements = Checked.saturating(slices[s].engagements, eng)
         }
         bump(.hour, Int32(p.hour))
         bump(.type, slot(p.type ?? ""))
@@ -242,16 +260,16 @@ public struct PostRollup: Sendable {
     /// The changes per account-day, in primary-key order (fast B-tree merges).
     public var changes: [(DayKey, RollupDay)] {
         var out = days
-        for (k, s) in slices {
-            let dim = SliceDimension(rawValue: Int(k.dim))!
-            let value = dim == .hour ? String(k.slot) : values[Int(k.slot)]
-            out[Key(account: k.account, day: k.day), default: RollupDay()].slices[.init(dimension: dim, value: value)] = s
+        for (i, k) in sliceKeys.enumerated() {
+            let dim = SliceDimension(rawValue: Int(k >> 30 & 3))!
+            let slot = Int(k & 0x3FFF_FFFF)
+            let value = dim == .hour ? String(slot) : values[slot]
+            out[Int(k >> 32)].slices[.init(dimension: dim, value: value)] = slices[i]
         }
-        return out.map { (DayKey(day: Int($0.key.day), accountID: accounts[Int($0.key.account)]), $0.value) }.sorted { $0.0 < $1.0 }
+        return zip(dayKeys, out).map { (DayKey(day: Int($0.day), accountID: accounts[Int($0.account)]), $1) }.sorted { $0.0 < $1.0 }
     }
 
     public mutating func removeAll() {
-        days.removeAll()
-        slices.removeAll()
+        self = PostRollup()
     }
 }
