@@ -9,7 +9,7 @@ public struct EngageCommand: AsyncParsableCommand {
         commandName: "engage",
         abstract: "Self-hosted engagement analytics: social media, employee advocacy, employee surveys.",
         subcommands: [ImportCommand.self, ExportCommand.self, ReportCommand.self, DemoCommand.self, MigrateCommand.self, ConfigCommand.self, SurveyCommand.self,
-                      ServeCommand.self, UserCommand.self, TokenCommand.self, LinkCommand.self])
+                      ServeCommand.self, UserCommand.self, TokenCommand.self, LinkCommand.self, ClicksCommand.self])
 
     public init() {}
 }

@@ -89,7 +89,8 @@ public enum EngageServerApp {
         let app = application(state: state, logger: logger)
         // stopped in reverse order: the HTTP server first, then the last survey batches
         let surveys = SurveyReleaseService(box: state.ballots, today: { state.today() })
-        let group = ServiceGroup(configuration: .init(services: [surveys, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let months = ClickMonthsService(store: store, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [months, surveys, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // redirects answered in the channel pipeline are not requests the server waits for:
         // their clicks still being committed are written before the process ends

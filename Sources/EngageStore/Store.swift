@@ -43,6 +43,45 @@ public protocol Store: Sendable {
     /// moved in with a later batch.
     func recordClicks(_ clicks: [ClickRow]) async throws
 
+    /// Makes room for the clicks of the months around `now` ahead of time (PostgreSQL: the
+    /// monthly partitions of `clicks`, this month and the next two; SQLite: nothing).
+    func prepareClicks(now: Int64) async throws
+
+    /// Removes the clicks before `before` (a UTC instant): PostgreSQL drops the monthly
+    /// partitions that end by then and deletes the rest by range; SQLite deletes by range.
+    /// With `dryRun`, only counts.
+    func pruneClicks(before: Int64, dryRun: Bool) async throws -> ClickPrune
+}
+
+/// What `pruneClicks` removed (or, in a dry run, would remove).
+public struct ClickPrune: Sendable, Equatable {
+    public var clicks: Int
+    /// Whole months dropped (PostgreSQL partitions), oldest first.
+    public var partitions: [String]
+    public init(clicks: Int, partitions: [String]) {
+        self.clicks = clicks
+        self.partitions = partitions
+    }
+}
+
+/// A month of UTC time, as the partitions of `clicks` are cut: `year * 12 + month - 1`.
+public struct ClickMonth: Hashable, Comparable, Sendable {
+    public var index: Int
+    public init(instant: Int64) {
+        let d = LocalDate(utcInstant: instant).components
+        index = d.year * 12 + d.month - 1
+    }
+    public init(index: Int) { self.index = index }
+    public static func < (a: Self, b: Self) -> Bool { a.index < b.index }
+    public var next: ClickMonth { ClickMonth(index: index + 1) }
+    /// Its first instant (UTC), and the next month's.
+    public var start: Int64 { LocalDate(year: index / 12, month: index % 12 + 1, day: 1).startUTC }
+    public var end: Int64 { next.start }
+    /// `clicks_pYYYYMM`.
+    public var partition: String {
+        let m = index % 12 + 1
+        return "clicks_p\(index / 12)\(m < 10 ? "0" : "")\(m)"
+    }
 }
 
 /// SQL in the dialect both engines accept, for the named operations of this module and for

@@ -78,7 +78,7 @@ package func withStore<T>(_ engine: Engine = .sqlite, _ body: (any StoreMaintena
     }
 }
 
-func dropSchema(_ store: any StoreMaintenance) async throws {
+package func dropSchema(_ store: any StoreMaintenance) async throws {
     if let pg = store as? PostgresStore, let schema = pg.target.schema {
         try await pg.executeForTests("DROP SCHEMA \(schema) CASCADE")
     }

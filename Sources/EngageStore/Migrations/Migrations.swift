@@ -361,6 +361,48 @@ public enum Migrations {
             """,
             "\(postgresOnly)CREATE TRIGGER account_keeps_posts BEFORE DELETE OR UPDATE OF account_id ON accounts FOR EACH ROW EXECUTE FUNCTION engage_account_keeps_posts()",
         ],
+        // 11: clicks for years of traffic. PostgreSQL keeps `clicks` partitioned by UTC month
+        // of `clicked_at` (`clicks_pYYYYMM`; `clicks_default` takes what no month has yet):
+        // each month's indexes stay small enough to cache, and `engage clicks prune` drops
+        // whole months. Partitions are made ahead of time by the server and, for the months
+        // an import brings, by the import (`PostgresStore.prepareClickMonths`). The time
+        // index gives way to partition pruning. SQLite keeps one table.
+        [
+            "\(postgresOnly)ALTER TABLE clicks RENAME TO clicks_v10",
+            "\(postgresOnly)ALTER INDEX clicks_link_day RENAME TO clicks_v10_link_day",
+            "\(postgresOnly)ALTER INDEX clicks_employee_day RENAME TO clicks_v10_employee_day",
+            "\(postgresOnly)ALTER INDEX clicks_pkey RENAME TO clicks_v10_pkey",
+            """
+            \(postgresOnly)CREATE TABLE clicks (
+                link_code TEXT NOT NULL, clicked_at INTEGER NOT NULL, visitor_hash TEXT NOT NULL DEFAULT '',
+                user_agent TEXT, agent_class TEXT, referrer TEXT, is_bot INTEGER NOT NULL DEFAULT 0,
+                occurrence INTEGER NOT NULL, import_id INTEGER NOT NULL, day INTEGER, employee_id TEXT,
+                PRIMARY KEY (link_code, clicked_at, visitor_hash, occurrence)) PARTITION BY RANGE (clicked_at)
+            """,
+            "\(postgresOnly)CREATE TABLE clicks_default PARTITION OF clicks DEFAULT",
+            "\(postgresOnly)CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash) WHERE is_bot = 0",
+            "\(postgresOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
+            """
+            \(postgresOnly)DO $$
+            DECLARE m timestamp; last timestamp;
+            BEGIN
+                SELECT date_trunc('month', to_timestamp(min(clicked_at)) AT TIME ZONE 'UTC'),
+                       date_trunc('month', to_timestamp(max(clicked_at)) AT TIME ZONE 'UTC') INTO m, last FROM clicks_v10;
+                WHILE m <= last LOOP
+                    EXECUTE format('CREATE TABLE %I PARTITION OF clicks FOR VALUES FROM (%s) TO (%s)', 'clicks_p' || to_char(m, 'YYYYMM'),
+                                   extract(epoch FROM m)::bigint, extract(epoch FROM m + interval '1 month')::bigint);
+                    m := m + interval '1 month';
+                END LOOP;
+            END $$
+            """,
+            """
+            \(postgresOnly)INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence,
+                import_id, day, employee_id)
+            SELECT link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id
+            FROM clicks_v10
+            """,
+            "\(postgresOnly)DROP TABLE clicks_v10",
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

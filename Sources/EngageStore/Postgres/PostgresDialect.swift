@@ -118,6 +118,7 @@ public enum PostgresDialect {
     /// FNV-1a hash.
     static func migrationLock(schema: String?) -> Int64 { lock(0x01, schema) }
     static func importLock(schema: String?) -> Int64 { lock(0x02, schema) }
+    static func clickMonthsLock(schema: String?) -> Int64 { lock(0x03, schema) }
 
     private static func lock(_ kind: Int64, _ schema: String?) -> Int64 {
         var h: UInt32 = 2_166_136_261

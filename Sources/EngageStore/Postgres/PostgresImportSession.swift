@@ -120,9 +120,18 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    /// Months of `clicks` whose partition this import has made sure of.
+    private var clickMonths: Set<ClickMonth> = []
+
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
         try await guarded {
-            try await upsert(table, key: key, columns: columns, rows: rows.map { $0.map(PGValue.init) }, keyOf: { i in
+            if table == "clicks", let at = key.firstIndex(of: "clicked_at") {
+                // every month the batch reaches gets its partition before the rows go in
+                let months = Set(rows.compactMap { $0[at].int }.map { ClickMonth(instant: Int64($0)) }).subtracting(clickMonths)
+                try await store.prepareClickMonths(months, on: conn)
+                clickMonths.formUnion(months)
+            }
+            return try await upsert(table, key: key, columns: columns, rows: rows.map { $0.map(PGValue.init) }, keyOf: { i in
                 rows[i].prefix(key.count).map { v -> String in
                     switch v {
                     case .null: return ""

@@ -229,6 +229,70 @@ public final class PostgresStore: Store, @unchecked Sendable {
         try await executeBatch(ClickRow.insertSQL, rows: clicks.map(\.values))
     }
 
+    // MARK: click months
+
+    public func prepareClicks(now: Int64) async throws {
+        let this = ClickMonth(instant: now)
+        try await guarded {
+            try await client.withConnection { conn in
+                try await conn.liveTransaction(logger: logger) { tx in try await prepareClickMonths([this, this.next, this.next.next], on: tx) }
+            }
+        }
+    }
+
+    /// Creates the partitions of `clicks` for `months` that do not exist yet, in the
+    /// caller's transaction (serialised by an advisory lock). A month is made as a table,
+    /// filled with what `clicks_default` holds of it, then attached: creating it in place
+    /// would fail while the default partition has rows of that month.
+    func prepareClickMonths(_ months: some Collection<ClickMonth>, on conn: PostgresConnection) async throws {
+        guard !months.isEmpty else { return }
+        try await rows("SELECT pg_advisory_xact_lock(\(PostgresDialect.clickMonthsLock(schema: target.schema)))", on: conn)
+        var existing: Set<String> = []
+        for try await name in try await rows("""
+            SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass
+            """, on: conn).decode(String.self) { existing.insert(name) }
+        for m in Set(months).sorted() where !existing.contains(m.partition) {
+            try await rows("CREATE TABLE \(m.partition) (LIKE clicks INCLUDING DEFAULTS)", on: conn)
+            try await rows("""
+                WITH moved AS (DELETE FROM clicks_default WHERE clicked_at >= \(m.start) AND clicked_at < \(m.end) RETURNING *)
+                INSERT INTO \(m.partition) SELECT * FROM moved
+                """, on: conn)
+            try await rows("ALTER TABLE clicks ATTACH PARTITION \(m.partition) FOR VALUES FROM (\(m.start)) TO (\(m.end))", on: conn)
+        }
+    }
+
+    public func pruneClicks(before: Int64, dryRun: Bool) async throws -> ClickPrune {
+        try await guarded {
+            try await client.withConnection { conn in
+                try await conn.liveTransaction(logger: logger) { tx in
+                    try await rows("SELECT pg_advisory_xact_lock(\(PostgresDialect.clickMonthsLock(schema: target.schema)))", on: tx)
+                    var months: [ClickMonth] = []
+                    for try await name in try await rows("""
+                        SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass
+                        """, on: tx).decode(String.self) {
+                        guard name.hasPrefix("clicks_p"), let n = Int(name.dropFirst(8)), n >= 100 else { continue }
+                        let m = ClickMonth(index: (n / 100) * 12 + n % 100 - 1)
+                        if m.partition == name, m.end <= before { months.append(m) }
+                    }
+                    months.sort()
+                    var removed = 0
+                    for m in months {
+                        for try await n in try await rows("SELECT count(*) FROM \(m.partition)", on: tx).decode(Int.self) { removed += n }
+                        if !dryRun { try await rows("DROP TABLE \(m.partition)", on: tx) }
+                    }
+                    // what is left before the cut: part of a month, and the default partition
+                    let rest = dryRun ? "SELECT count(*) FROM clicks WHERE clicked_at < ?1"
+                        : "WITH gone AS (DELETE FROM clicks WHERE clicked_at < ?1 RETURNING 1) SELECT count(*) FROM gone"
+                    for try await n in try await rows(rest, [.int(Int(before))], on: tx).decode(Int.self) {
+                        // a dry run's count covers the months it would drop too
+                        if dryRun { removed = n } else { removed += n }
+                    }
+                    return ClickPrune(clicks: removed, partitions: months.map(\.partition))
+                }
+            }
+        }
+    }
+
     package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] {
         let rows = try await execute([SQLStatement("""
             SELECT q.day, q.key, COUNT(*), COUNT(DISTINCT NULLIF(q.visitor, '')) FROM (\(sql)) q(day, key, visitor)

@@ -169,6 +169,18 @@ actor AsyncLock {
 }
 
 extension SQLiteStore {
+    public func prepareClicks(now: Int64) async throws {}
+
+    public func pruneClicks(before: Int64, dryRun: Bool) async throws -> ClickPrune {
+        let cut = before
+        let n: Int = try await write { db in
+            if dryRun { return try Int.fetchOne(db, sql: "SELECT count(*) FROM clicks WHERE clicked_at < ?", arguments: [cut]) ?? 0 }
+            try db.execute(sql: "DELETE FROM clicks WHERE clicked_at < ?", arguments: [cut])
+            return db.changesCount
+        }
+        return ClickPrune(clicks: n, partitions: [])
+    }
+
     /// Runs one statement (tests only).
     package func executeForTests(_ sql: String) async throws {
         try await write { db in try db.execute(sql: sql) }
