@@ -2,17 +2,23 @@
 """Tracked-link redirects beside nginx answering a bare 302, in one run (wrk on loopback).
 
     python3 bench/redirect_bench.py [--engage .build/release/engage] [--duration 10] [--repeats 3]
+                                    [--postgres-url postgres://user@127.0.0.1:5432/db?sslmode=disable]
 
 1. Runs ../shared/bench/anchor_redirect.sh (nginx: plain 302, 302 + access log, buffered log).
 2. Creates a tracked link in a fresh SQLite file, starts `engage serve` (release build), and
    runs wrk -t2 -c64 --latency on GET /r/CODE: every answer is a 302 sent after its click
    was committed. Reports requests/s, p50, p99 (median of repeats), the clicks stored, and
    the ratio to nginx's plain 302.
+3. With --postgres-url: two `engage serve` instances on a fresh schema of that server behind
+   nginx running the configuration of docs/deployment.md ("Several instances"), and wrk
+   on nginx's /r/CODE the same way.
 """
 import argparse, json, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from serving import nginx_config  # noqa: E402  (the documented multi-instance nginx.conf)
 SHARED = os.environ.get("ENGAGE_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 
 
@@ -38,6 +44,7 @@ def main():
     ap.add_argument("--engage", default=os.path.join(ROOT, ".build", "release", "engage"))
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--postgres-url", default=None, help="also two instances on this PostgreSQL server behind nginx")
     a = ap.parse_args()
     result = tempfile.mktemp(prefix="nginx-anchor-")
     subprocess.run(["bash", os.path.join(SHARED, "bench", "anchor_redirect.sh"), str(free_port()), str(a.duration), str(a.repeats)],
@@ -63,6 +70,7 @@ def main():
         server.wait(timeout=60)
     import sqlite3
     stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clicks").fetchone()[0]
+    pg = two_instances(a, code_args=["--utm-source", "vk", "--utm-medium", "advocacy"]) if a.postgres_url else None
     answered = sum(r[2] for r in runs)
     rps = statistics.median(r[0] for r in runs)
     print(f"wrk -t2 -c64 -d{a.duration}s --latency on loopback, median of {a.repeats}, {os.cpu_count()} cores\n")
@@ -75,10 +83,53 @@ def main():
             plain = r["rps_median"]
     mid = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
     print(f"| engage /r/CODE (SQLite, click committed before the answer) | {rps:,.0f} | {mid[1].get('50')} | {mid[1].get('99')} |")
+    if pg:
+        pmid = sorted(pg["runs"], key=lambda r: r[0])[len(pg["runs"]) // 2]
+        print(f"| engage /r/CODE, two instances on PostgreSQL behind nginx (docs/deployment.md) | {pg['rps']:,.0f} | {pmid[1].get('50')} | {pmid[1].get('99')} |")
     print(f"\nclicks answered {answered:,}, stored {stored:,}; non-3xx answers: {sum(r[3] for r in runs)}")
+    if pg:
+        print(f"two instances on PostgreSQL: clicks answered {pg['answered']:,}, stored {pg['stored']:,}; non-3xx answers: {pg['bad']}")
     if plain:
-        print(f"engage / nginx plain 302 = {rps / plain:.2f}")
+        print(f"engage / nginx plain 302 = {rps / plain:.2f}" + (f"; two PostgreSQL instances behind nginx / nginx plain 302 = {pg['rps'] / plain:.2f}" if pg else ""))
     print("raw anchor lines:", json.dumps(anchors))
+
+
+def two_instances(a, code_args):
+    """wrk through nginx on two engage serve instances sharing a fresh PostgreSQL schema."""
+    schema = f"redirect_bench_{os.getpid()}"
+    db = a.postgres_url + ("&" if "?" in a.postgres_url else "?") + f"schema={schema}"
+    base = a.postgres_url.split("?")[0]
+    work = tempfile.mkdtemp(prefix="engage-redirect-pg-")
+    code = subprocess.run([a.engage, "link", "create", "--db", db, "--target", "https://www.example.com/spring-sale"] + code_args,
+                          check=True, capture_output=True, text=True).stdout.split()[0]
+    ports = [free_port(), free_port()]
+    lb = free_port()
+    servers = [subprocess.Popen([a.engage, "serve", "--db", db, "--port", str(p)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for p in ports]
+    conf = os.path.join(work, "nginx.conf")
+    open(conf, "w").write(nginx_config(ports[0], ports[1], lb))
+    nginx = subprocess.Popen(["nginx", "-p", work, "-c", conf, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for p in ports + [lb]:
+            for _ in range(400):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{p}/healthz", timeout=1)
+                    break
+                except Exception:
+                    time.sleep(0.05)
+        runs = [wrk(f"http://127.0.0.1:{lb}/r/{code}", a.duration) for _ in range(a.repeats)]
+    finally:
+        for s in servers:
+            s.send_signal(signal.SIGTERM)
+        for s in servers:
+            s.wait(timeout=60)
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    stored = int(subprocess.run(["psql", base, "-qAtX", "-c", f"SELECT count(*) FROM {schema}.clicks"], check=True,
+                                capture_output=True, text=True).stdout.strip())
+    subprocess.run(["psql", base, "-qc", f"DROP SCHEMA {schema} CASCADE"], capture_output=True)
+    return {"runs": runs, "rps": statistics.median(r[0] for r in runs), "answered": sum(r[2] for r in runs), "stored": stored,
+            "bad": sum(r[3] for r in runs)}
 
 
 if __name__ == "__main__":

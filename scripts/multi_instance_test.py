@@ -14,7 +14,7 @@ there; only its three port numbers are replaced by free ones. Checks, on a fresh
 """
 import http.client, os, re, signal, subprocess, sys, tempfile, threading, time, urllib.parse
 
-from serving import free_port, start, stop
+from serving import free_port, nginx_config, start, stop
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,21 +43,6 @@ def cookies(r):
             name, _, rest = v.partition("=")
             out[name] = rest.split(";")[0]
     return out
-
-
-def nginx_config(upstream_a, upstream_b, listen):
-    """The nginx.conf of docs/deployment.md, with its ports replaced."""
-    doc = open(os.path.join(HERE, "..", "docs", "deployment.md"), encoding="utf-8").read()
-    m = re.search(r"<!-- multi-instance nginx: begin -->\s*```nginx\n(.*?)```\s*<!-- multi-instance nginx: end -->", doc, re.S)
-    if not m:
-        fail("docs/deployment.md has no multi-instance nginx configuration")
-    conf = m.group(1)
-    for old, new in (("127.0.0.1:8081", f"127.0.0.1:{upstream_a}"), ("127.0.0.1:8082", f"127.0.0.1:{upstream_b}"),
-                     ("listen 8080;", f"listen 127.0.0.1:{listen};")):
-        if old not in conf:
-            fail(f"the documented nginx configuration lost '{old}'")
-        conf = conf.replace(old, new)
-    return conf
 
 
 def psql(url, sql):

@@ -1,5 +1,5 @@
 """Starting and stopping `engage serve` for the test scripts of this folder."""
-import signal, socket, subprocess, time, urllib.request
+import os, re, signal, socket, subprocess, time, urllib.request
 
 
 def free_port():
@@ -32,3 +32,18 @@ def stop(p, timeout=30):
     except subprocess.TimeoutExpired:
         p.kill()
         return p.wait()
+
+
+def nginx_config(upstream_a, upstream_b, listen):
+    """The nginx.conf of docs/deployment.md ("Several instances"), its three ports replaced."""
+    doc = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "deployment.md"), encoding="utf-8").read()
+    m = re.search(r"<!-- multi-instance nginx: begin -->\s*```nginx\n(.*?)```\s*<!-- multi-instance nginx: end -->", doc, re.S)
+    if not m:
+        raise SystemExit("FAIL - docs/deployment.md has no multi-instance nginx configuration")
+    conf = m.group(1)
+    for old, new in (("127.0.0.1:8081", f"127.0.0.1:{upstream_a}"), ("127.0.0.1:8082", f"127.0.0.1:{upstream_b}"),
+                     ("listen 8080;", f"listen 127.0.0.1:{listen};")):
+        if old not in conf:
+            raise SystemExit(f"FAIL - the documented nginx configuration lost '{old}'")
+        conf = conf.replace(old, new)
+    return conf

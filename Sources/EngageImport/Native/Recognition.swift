@@ -68,8 +68,14 @@ enum Recognition {
         case .invalid: return .native([])
         case .object(let json):
             guard TelegramExport.looksLike(json) else {
-                issues.error(input.name, 1, 1, "a JSON file that is not a Telegram Desktop export (expected result.json: an object with \"messages\", or \"chats\": {\"list\": …})")
-                return .native([])
+                // named as Telegram names its export: an error; any other JSON beside the
+                // exports (a manifest, a settings file) is skipped with a warning
+                let expected = "a Telegram Desktop export (result.json: an object with \"messages\", or \"chats\": {\"list\": …})"
+                if lower == "result.json" {
+                    issues.error(input.name, 1, 1, "a JSON file that is not a Telegram Desktop export (expected \(expected.dropFirst(2)))")
+                    return .native([])
+                }
+                return .unknown(closest: expected, missing: [])
             }
             return .native(TelegramExport.read(json, input: input, issues: issues))
         }

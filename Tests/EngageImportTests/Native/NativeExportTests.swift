@@ -290,14 +290,28 @@ import Testing
         }
     }
 
+    @Test(arguments: engines) func aStrayJSONBesideTheFilesIsSkipped(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            // any other JSON beside the files (a manifest) is skipped with a warning, not a
+            // reason to refuse the rest (it did refuse the whole folder of ../shared/bench)
+            let manifest = try NativeFiles.file(dir, "manifest.json", NativeFiles.utf8("{\"rows\": {\"posts\": 1}}"))
+            let posts = try NativeFiles.file(dir, "vk_posts.csv", NativeFiles.utf8(Self.vkPosts))
+            guard case .success(let s) = try await importNative([manifest, posts], into: store, ImportOptions(account: "vk")) else { Issue.record("refused"); return }
+            #expect(s.warnings.contains { $0.file == manifest && $0.message.contains("skipped") && $0.message.contains("Telegram Desktop export") })
+            #expect((try await store.counts()["posts"] ?? 0) > 0)
+            guard case .failure(let e2b) = try await importNative([manifest], into: store) else { Issue.record("accepted alone"); return }
+            #expect(e2b.errors.first?.message.contains("no importable files found") == true)
+        }
+    }
+
     @Test(arguments: engines) func badNativeFilesAreRefusedWithTheirPlace(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             // one column renamed: named, with what was expected
             let renamed = try NativeFiles.file(dir, "posts_stat.csv", NativeFiles.utf8(Self.vkPosts.replacingOccurrences(of: "Полный охват", with: "Охват всего")))
             guard case .failure(let e1) = try await importNative([renamed], into: store, ImportOptions(account: "vk")) else { Issue.record("accepted"); return }
             #expect(e1.errors.map(\.description) == ["\(renamed):1:1: looks like VK post statistics but the header lacks 'полный охват' (a renamed column? see docs/import.md#native-exports)"])
-            // a JSON that is not a Telegram export
-            let json = try NativeFiles.file(dir, "data.json", NativeFiles.utf8("{\"rows\": []}"))
+            // a result.json that is not a Telegram export
+            let json = try NativeFiles.file(dir, "result.json", NativeFiles.utf8("{\"rows\": []}"))
             guard case .failure(let e2) = try await importNative([json], into: store) else { Issue.record("accepted"); return }
             #expect(e2.errors.first?.message.contains("not a Telegram Desktop export") == true)
             // a truncated ZIP
