@@ -68,6 +68,25 @@ import Testing
         }
     }
 
+    /// A large import on PostgreSQL leaves statistics behind (the planner picks the
+    /// top-posts index only with them); a small one does not pay for ANALYZE.
+    @Test func aLargePostgresImportTakesStatistics() async throws {
+        guard engines.contains(.postgres) else { return }
+        try await withStore(.postgres) { store, dir in
+            let tuples = { try await store.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = 'posts'::regclass").first?.first?.int ?? -2 }
+            var posts = "post_id,account_id,published_at,likes,reach\n"
+            for i in 0..<100 { posts += "s\(i),a,2026-03-01T10:00:00Z,\(i),\(i * 10)\n" }
+            guard case .success = try await importFiles(["accounts.csv": "account_id,network\na,vk\n", "posts.csv": posts], into: store, dir: dir) else {
+                Issue.record("refused"); return
+            }
+            #expect(try await tuples() == -1, "100 posts: no ANALYZE")
+            posts = "post_id,account_id,published_at,likes,reach\n"
+            for i in 0..<10_000 { posts += "p\(i),a,2026-03-\(String(format: "%02d", i % 28 + 1))T10:00:00Z,\(i % 97),\(i)\n" }
+            guard case .success = try await importFiles(["posts.csv": posts], into: store, dir: dir) else { Issue.record("refused"); return }
+            #expect(try await tuples() == 10_100)
+        }
+    }
+
     @Test func sqliteUsesWALAndForeignKeys() async throws {
         try await withTempDir { dir in
             let store = try SQLiteStore(path: dir + "/a.sqlite")
