@@ -30,6 +30,16 @@ def free_port():
     return p
 
 
+def wait_healthy(port, tries=400):
+    """Until GET /healthz answers (or `tries` × 50 ms have passed)."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return
+        except Exception:
+            time.sleep(0.05)
+
+
 def wrk(url, duration):
     out = subprocess.run(["wrk", "-t2", "-c64", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -58,12 +68,7 @@ def main():
     port = free_port()
     server = subprocess.Popen([a.engage, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.05)
+        wait_healthy(port)
         runs = [wrk(f"http://127.0.0.1:{port}/r/{code}", a.duration) for _ in range(a.repeats)]
     finally:
         server.send_signal(signal.SIGTERM)
@@ -111,12 +116,7 @@ def two_instances(a, code_args):
     nginx = subprocess.Popen(["nginx", "-p", work, "-c", conf, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for p in ports + [lb]:
-            for _ in range(400):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{p}/healthz", timeout=1)
-                    break
-                except Exception:
-                    time.sleep(0.05)
+            wait_healthy(p)
         runs = [wrk(f"http://127.0.0.1:{lb}/r/{code}", a.duration) for _ in range(a.repeats)]
     finally:
         for s in servers:
