@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    @Test(arguments: engines) func clicksArePrunedFromTheCommandLine(engine: Engine) async throws {
+        try await withSample(engine) { db in
+            let made = try engage(["link", "create", "--db", db, "--target", "https://example.com/", "--code", "prune-1"])
+            #expect(made.status == 0, "\(made.err)")
+            let dry = try engage(["clicks", "prune", "--db", db, "--before", "2100-01-01", "--dry-run"])
+            #expect(dry.status == 1)
+            #expect(dry.err == "engage: --before 2100-01-01 is in the future: every click would be removed (nothing was)\n")
+            let none = try engage(["clicks", "prune", "--db", db, "--before", "2001-01-01"])
+            #expect(none.status == 0, "\(none.err)")
+            #expect(none.lines == ["removed 0 clicks before 2001-01-01"])
+        }
+    }
+
     @Test(arguments: engines) func usersFromTheCommandLine(engine: Engine) async throws {
         try await withSample(engine) { db in
             let weak = try engage(["user", "add", "--db", db, "--role", "admin", "ada"], stdin: "short\n")

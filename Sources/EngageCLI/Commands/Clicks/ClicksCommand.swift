@@ -18,11 +18,11 @@ struct ClicksPruneCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await database.open()
             let cut = before.date
             guard cut <= LocalDate.utcToday.adding(days: 1) else {
-                throw ValidationError("--before \(cut) is in the future: every click would be removed")
+                throw StoreError.invalid("--before \(cut) is in the future: every click would be removed (nothing was)")
             }
+            let store = try await database.open()
             let done = try await store.pruneClicks(before: cut.startUTC, dryRun: dryRun)
             let months = done.partitions.isEmpty ? "" : " (\(done.partitions.count) whole month\(done.partitions.count == 1 ? "" : "s") dropped: \(done.partitions.joined(separator: ", ")))"
             print("\(dryRun ? "would remove" : "removed") \(done.clicks) click\(done.clicks == 1 ? "" : "s") before \(cut)\(months)")
