@@ -82,6 +82,18 @@ public struct ClickMonth: Hashable, Comparable, Sendable {
         let m = index % 12 + 1
         return "clicks_p\(index / 12)\(m < 10 ? "0" : "")\(m)"
     }
+
+    /// The month a partition's name stands for (nil for any other name).
+    public init?(partition name: String) {
+        guard name.hasPrefix("clicks_p"), let n = Int(name.dropFirst(8)), n >= 100, (1...12).contains(n % 100) else { return nil }
+        self.init(index: (n / 100) * 12 + n % 100 - 1)
+        guard partition == name else { return nil }
+    }
+
+    /// Months before this one get no partition of their own: their clicks (an old log
+    /// imported) stay in `clicks_default`. A click log may name any year from 1: a month
+    /// each would be thousands of tables made by one import.
+    public static let firstPartitioned = ClickMonth(index: 2000 * 12)
 }
 
 /// SQL in the dialect both engines accept, for the named operations of this module and for

@@ -38,10 +38,13 @@ import Testing
                 "clicks.csv": "link_code,clicked_at,visitor_hash,user_agent\n"
                     + "L1,2026-01-05T10:00:00Z,a,Mozilla/5.0\nL1,2026-01-31T23:59:59Z,b,Mozilla/5.0\nL1,2026-01-20T08:00:00Z,c,Mozilla/5.0\n"
                     + "L1,2026-02-01T00:00:00Z,d,Mozilla/5.0\nL1,2026-02-14T12:00:00Z,e,Googlebot/2.1\n"
-                    + "L1,2026-03-03T09:00:00Z,f,Mozilla/5.0\n",
+                    + "L1,2026-03-03T09:00:00Z,f,Mozilla/5.0\n"
+                    // an old log's click: no partition of its own (one per month since year 1
+                    // would be thousands of tables), it stays in the default partition
+                    + "L1,1999-12-31T23:00:00Z,g,Mozilla/5.0\n",
             ], into: store, dir: dir) else { Issue.record("the clicks were refused"); return }
             if engine == .postgres {
-                #expect(try await Self.partitions(store) == ["clicks_default": 0, "clicks_p202601": 3, "clicks_p202602": 2, "clicks_p202603": 1])
+                #expect(try await Self.partitions(store) == ["clicks_default": 1, "clicks_p202601": 3, "clicks_p202602": 2, "clicks_p202603": 1])
             }
             // ahead of time: this month and the next two; a click of a month without its
             // partition waits in the default one and moves in when the month is made
@@ -49,19 +52,19 @@ import Testing
             try await store.prepareClicks(now: Self.at(2026, 4, 30))
             if engine == .postgres {
                 let p = try await Self.partitions(store)
-                #expect(p["clicks_p202604"] == 0 && p["clicks_p202605"] == 1 && p["clicks_p202606"] == 0 && p["clicks_default"] == 0)
+                #expect(p["clicks_p202604"] == 0 && p["clicks_p202605"] == 1 && p["clicks_p202606"] == 0 && p["clicks_default"] == 1)
             }
             try await store.prepareClicks(now: Self.at(2026, 4, 30))  // again: nothing changes
-            #expect(try await Self.total(store) == 7)
+            #expect(try await Self.total(store) == 8)
 
             // a dry run counts and removes nothing
             let cut = LocalDate(year: 2026, month: 2, day: 14).startUTC
             let dry = try await store.pruneClicks(before: cut, dryRun: true)
-            #expect(dry.clicks == 4)
-            #expect(try await Self.total(store) == 7)
+            #expect(dry.clicks == 5)
+            #expect(try await Self.total(store) == 8)
             // January goes whole on PostgreSQL, February 1 by range
             let done = try await store.pruneClicks(before: cut, dryRun: false)
-            #expect(done == ClickPrune(clicks: 4, partitions: engine == .postgres ? ["clicks_p202601"] : []))
+            #expect(done == ClickPrune(clicks: 5, partitions: engine == .postgres ? ["clicks_p202601"] : []))
             #expect(try await Self.total(store) == 3)
             #expect(try await store.execute("SELECT min(clicked_at) FROM clicks").first?.first?.int == Int(Self.at(2026, 2, 14, 43_200)))
             #expect(try await store.pruneClicks(before: cut, dryRun: false) == ClickPrune(clicks: 0, partitions: []))
@@ -80,11 +83,13 @@ import Testing
             let store = try openStore(target: try freshTarget(.postgres, dir: dir)) as! any StoreMaintenance
             try await store.migrate(upTo: 10)
             try await store.recordClicks([Self.click(Self.at(2025, 12, 31, 86_399), 1), Self.click(Self.at(2026, 1, 1, 0), 2),
-                                          Self.click(Self.at(2026, 3, 9), 3, bot: true)])
+                                          Self.click(Self.at(2026, 3, 9), 3, bot: true), Self.click(Self.at(1998, 6, 1), 4)])
             try await store.migrate()
-            #expect(try await Self.partitions(store) == ["clicks_default": 0, "clicks_p202512": 1, "clicks_p202601": 1, "clicks_p202602": 0,
-                                                          "clicks_p202603": 1])
+            // the months that have clicks (none for February), the 1998 click in the default
+            #expect(try await Self.partitions(store) == ["clicks_default": 1, "clicks_p202512": 1, "clicks_p202601": 1, "clicks_p202603": 1])
             #expect(try await store.execute("SELECT count(*) FROM clicks WHERE is_bot = 1") == [[.int(1)]])
+            #expect(ClickMonth(partition: "clicks_p202613") == nil && ClickMonth(partition: "clicks_default") == nil)
+            #expect(ClickMonth(partition: "clicks_p202512") == ClickMonth(instant: Self.at(2025, 12, 31)))
             try await dropSchema(store)
         }
     }

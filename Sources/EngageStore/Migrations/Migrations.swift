@@ -384,14 +384,14 @@ public enum Migrations {
             "\(postgresOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
             """
             \(postgresOnly)DO $$
-            DECLARE m timestamp; last timestamp;
+            DECLARE m timestamp;
             BEGIN
-                SELECT date_trunc('month', to_timestamp(min(clicked_at)) AT TIME ZONE 'UTC'),
-                       date_trunc('month', to_timestamp(max(clicked_at)) AT TIME ZONE 'UTC') INTO m, last FROM clicks_v10;
-                WHILE m <= last LOOP
+                -- the months that have clicks, from ClickMonth.firstPartitioned (2000-01) on;
+                -- older clicks stay in clicks_default
+                FOR m IN SELECT DISTINCT date_trunc('month', to_timestamp(clicked_at) AT TIME ZONE 'UTC') FROM clicks_v10
+                         WHERE clicked_at >= 946684800 LOOP
                     EXECUTE format('CREATE TABLE %I PARTITION OF clicks FOR VALUES FROM (%s) TO (%s)', 'clicks_p' || to_char(m, 'YYYYMM'),
                                    extract(epoch FROM m)::bigint, extract(epoch FROM m + interval '1 month')::bigint);
-                    m := m + interval '1 month';
                 END LOOP;
             END $$
             """,

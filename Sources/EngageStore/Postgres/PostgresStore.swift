@@ -240,18 +240,25 @@ public final class PostgresStore: Store, @unchecked Sendable {
         }
     }
 
-    /// Creates the partitions of `clicks` for `months` that do not exist yet, in the
-    /// caller's transaction (serialised by an advisory lock). A month is made as a table,
+    /// The names of the partitions of `clicks`.
+    private func clickPartitions(on conn: PostgresConnection) async throws -> [String] {
+        var names: [String] = []
+        for try await name in try await rows("""
+            SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass
+            """, on: conn).decode(String.self) { names.append(name) }
+        return names
+    }
+
+    /// Creates the partitions of `clicks` for `months` that do not exist yet (from
+    /// `ClickMonth.firstPartitioned` on), in the caller's transaction (serialised by an
+    /// advisory lock). A month is made as a table,
     /// filled with what `clicks_default` holds of it, then attached: creating it in place
     /// would fail while the default partition has rows of that month.
     func prepareClickMonths(_ months: some Collection<ClickMonth>, on conn: PostgresConnection) async throws {
         guard !months.isEmpty else { return }
         try await rows("SELECT pg_advisory_xact_lock(\(PostgresDialect.clickMonthsLock(schema: target.schema)))", on: conn)
-        var existing: Set<String> = []
-        for try await name in try await rows("""
-            SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass
-            """, on: conn).decode(String.self) { existing.insert(name) }
-        for m in Set(months).sorted() where !existing.contains(m.partition) {
+        let existing = Set(try await clickPartitions(on: conn))
+        for m in Set(months).sorted() where m >= ClickMonth.firstPartitioned && !existing.contains(m.partition) {
             try await rows("CREATE TABLE \(m.partition) (LIKE clicks INCLUDING DEFAULTS)", on: conn)
             try await rows("""
                 WITH moved AS (DELETE FROM clicks_default WHERE clicked_at >= \(m.start) AND clicked_at < \(m.end) RETURNING *)
@@ -266,15 +273,7 @@ public final class PostgresStore: Store, @unchecked Sendable {
             try await client.withConnection { conn in
                 try await conn.liveTransaction(logger: logger) { tx in
                     try await rows("SELECT pg_advisory_xact_lock(\(PostgresDialect.clickMonthsLock(schema: target.schema)))", on: tx)
-                    var months: [ClickMonth] = []
-                    for try await name in try await rows("""
-                        SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'clicks'::regclass
-                        """, on: tx).decode(String.self) {
-                        guard name.hasPrefix("clicks_p"), let n = Int(name.dropFirst(8)), n >= 100 else { continue }
-                        let m = ClickMonth(index: (n / 100) * 12 + n % 100 - 1)
-                        if m.partition == name, m.end <= before { months.append(m) }
-                    }
-                    months.sort()
+                    let months = try await clickPartitions(on: tx).compactMap(ClickMonth.init(partition:)).filter { $0.end <= before }.sorted()
                     var removed = 0
                     for m in months {
                         for try await n in try await rows("SELECT count(*) FROM \(m.partition)", on: tx).decode(Int.self) { removed += n }

@@ -172,6 +172,8 @@ extension SQLiteStore {
     public func prepareClicks(now: Int64) async throws {}
 
     public func pruneClicks(before: Int64, dryRun: Bool) async throws -> ClickPrune {
+        // clicks waiting in the spool are counted (and removed) with the rest
+        try await clicks.moveIn(all: true)
         let cut = before
         let n: Int = try await write { db in
             if dryRun { return try Int.fetchOne(db, sql: "SELECT count(*) FROM clicks WHERE clicked_at < ?", arguments: [cut]) ?? 0 }

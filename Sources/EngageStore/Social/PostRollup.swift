@@ -192,7 +192,7 @@ public struct PostRollup: Sendable {
 
     /// Interned keys: adding a post costs a few probes of integer-keyed tables
     /// (`IndexTable`), not string hashing.
-    struct Key: Hashable { var account: Int32, day: Int32 }
+    struct Key { var account: Int32, day: Int32 }
 
     private var accounts: [String] = []
     private var accountIndex: [String: Int32] = [:]
