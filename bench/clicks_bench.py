@@ -14,6 +14,12 @@
    tables, fetched into Python) and checks that Engage's tables have the anchor's digests
    (common.groups_digest).
 5. Prints a Markdown table with the ratios.
+6. With --grow-to N (PostgreSQL): copies the imported clicks with COPY, piped from one psql to
+   another, each copy with its own visitors (`visitor_hash || '.r'`), until the table holds
+   N clicks (100,000,000 = the 10M clicks ten times over the same year), `VACUUM ANALYZE`s it
+   as autovacuum would, times the month and the year again and reports the table's size on
+   disk. Every link-day group then has exactly N/10M times the clicks and distinct visitors
+   of the 10M table: checked.
 """
 import argparse, json, os, statistics, subprocess, sys, time
 
@@ -41,6 +47,8 @@ def main():
     ap.add_argument("--engage", default=os.path.join(ROOT, ".build/release/engage"))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--postgres-url")
+    ap.add_argument("--grow-to", type=int, help="PostgreSQL: grow the clicks table to this many rows with COPY")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL schema")
     a = ap.parse_args()
     data = os.path.join(a.data_root, f"N{a.n}")
     if not os.path.exists(os.path.join(data, "clicks.csv")):
@@ -85,9 +93,56 @@ def main():
         print(f"\n{engine}: import {res['import_s']:.1f} s ({res['clicks_import']}); runs {json.dumps({p: v['runs'] for p, v in res['periods'].items()})}")
     print(f"duckdb runs: {json.dumps({p: v['runs'] for p, v in anchor.items()})}")
     print(json.dumps({"engage": results, "duckdb": anchor}), file=sys.stderr)
-    if a.postgres_url:
+    if a.postgres_url and a.grow_to:
+        ok &= grow(a, results["postgres"], a.postgres_url.split("?")[0], schema, targets[1][1])
+    if a.postgres_url and not a.keep:
         subprocess.run(["psql", a.postgres_url.split("?")[0], "-q", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
     sys.exit(0 if ok else 1)
+
+
+def psql(base, sql):
+    return subprocess.run(["psql", base, "-qAt", "-c", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def grow(a, small, base, schema, db):
+    """Grows the PostgreSQL clicks table to a.grow_to rows by COPY; times the click tables on it."""
+    n0 = int(psql(base, f"SELECT count(*) FROM {schema}.clicks"))
+    copies = a.grow_to // n0 - 1
+    cols = "link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id"
+    select = (f"SELECT link_code, clicked_at, visitor_hash || '.' || r, user_agent, agent_class, referrer, is_bot, occurrence, "
+              f"import_id, day, employee_id FROM {schema}.clicks, generate_series(1, {copies}) r")
+    start = time.perf_counter()
+    out = subprocess.Popen(["psql", base, "-qAt", "-c", f"COPY ({select}) TO STDOUT"], stdout=subprocess.PIPE)
+    subprocess.run(["psql", base, "-qAt", "-c", f"COPY {schema}.clicks ({cols}) FROM STDIN"], stdin=out.stdout, check=True)
+    out.stdout.close()
+    if out.wait() != 0:
+        raise SystemExit("COPY TO STDOUT failed")
+    copy_s = time.perf_counter() - start
+    start = time.perf_counter()
+    psql(base, f"VACUUM ANALYZE {schema}.clicks")
+    vacuum_s = time.perf_counter() - start
+    n = int(psql(base, f"SELECT count(*) FROM {schema}.clicks"))
+    size = int(psql(base, f"SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('{schema}.clicks')"))
+    heap = int(psql(base, f"SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('{schema}.clicks')"))
+    periods = {}
+    for name, (f, t) in common.PERIODS.items():
+        runs = [engage_tables(a.engage, db, f, t) for _ in range(a.repeats)]
+        periods[name] = {"s": statistics.median(r[0] for r in runs), "runs": [round(r[0], 3) for r in runs],
+                         "link_day": runs[0][1], "employee_day": runs[0][2]}
+    k = copies + 1
+    ok = all(periods[p][t]["groups"] == small["periods"][p][t]["groups"]
+             and periods[p][t]["clicks"] == k * small["periods"][p][t]["clicks"]
+             and periods[p][t]["uniques"] == k * small["periods"][p][t]["uniques"]
+             for p in common.PERIODS for t in ("link_day", "employee_day"))
+    print(f"\n## Click tables on PostgreSQL at {n:,} clicks\n")
+    print(f"COPY of {n - n0:,} rows into the monthly partitions: {copy_s:.1f} s = {(n - n0) / copy_s:,.0f} rows/s; "
+          f"VACUUM ANALYZE {vacuum_s:.1f} s; size on disk {size / 2**30:.1f} GiB (heap {heap / 2**30:.1f} GiB, "
+          f"indexes {(size - heap) / 2**30:.1f} GiB) = {size / n:.0f} bytes a click\n")
+    print("| period | s (median) | runs | groups (link-day) | human clicks | = ×%d the 10M table |" % k)
+    print("|---|---:|---|---:|---:|---|")
+    for p, v in periods.items():
+        print(f"| {p} | {v['s']:.2f} | {v['runs']} | {v['link_day']['groups']:,} | {v['link_day']['clicks']:,} | {'yes' if ok else 'NO'} |")
+    return ok
 
 
 if __name__ == "__main__":

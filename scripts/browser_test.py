@@ -17,6 +17,27 @@ from playwright.sync_api import sync_playwright
 from serving import free_port
 
 
+# Every element's box inside the viewport and inside every ancestor that clips it (a table
+# wider than its scrolling box is cut off there): the offending elements, at most 8.
+OVERFLOW_JS = """() => {
+  const W = document.documentElement.clientWidth, bad = [];
+  if (document.documentElement.scrollWidth > W + 1) bad.push('the page is ' + document.documentElement.scrollWidth + ' px wide');
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    let left = 0, right = W;
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') { const b = a.getBoundingClientRect(); left = Math.max(left, b.left); right = Math.min(right, b.right); }
+    }
+    if (r.right > right + 1 || r.left < left - 1) {
+      bad.push(el.tagName.toLowerCase() + ' "' + (el.textContent || '').trim().slice(0, 30) + '" ' + Math.round(r.left) + '..' + Math.round(r.right) + ' px');
+      if (bad.length >= 8) break;
+    }
+  }
+  return bad;
+}"""
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)
@@ -139,6 +160,23 @@ def main():
             check(page.locator("table.hm").first.locator("tbody tr").count() >= 5, "the survey heatmap has a row per department")
             check("× 100 / (" in page.inner_text("main"), "the survey page shows the working of the index")
             page.screenshot(path=os.path.join(a.out, "11-survey-ru.png"), full_page=True)
+
+            # nothing cut off: every page, as the admin sees it, on a laptop (1366 px) and a
+            # phone (390 px), in both languages: no element outside the viewport or outside
+            # a box that clips it
+            pages = ["/", "/accounts/vk_zerno", "/competitors", "/posts", "/traffic", "/advocacy/funnel", "/advocacy/traffic",
+                     "/advocacy/leaderboards", "/surveys", "/surveys/" + wave, "/content", "/share", "/links", "/import",
+                     "/users", "/no-such-page"]
+            for lang in ("en", "ru"):
+                page.goto(base + f"/lang/{lang}?back=/")
+                for width in (1366, 390):
+                    page.set_viewport_size({"width": width, "height": 900})
+                    for path in pages:
+                        page.goto(base + path + ("&" if "?" in path else "?") + year if path.startswith(("/advocacy", "/accounts")) else base + path)
+                        bad = page.evaluate(OVERFLOW_JS)
+                        check(not bad, f"{path} at {width} px ({lang}) fits: {bad}")
+                    page.goto(base + "/accounts/vk_zerno?" + year)
+                    page.screenshot(path=os.path.join(a.out, f"12-account-{width}-{lang}.png"), full_page=True)
             browser.close()
         # graceful shutdown: a request in flight when SIGTERM arrives is still answered. The
         # upload's body is sent in two halves with SIGTERM in between, so the request is

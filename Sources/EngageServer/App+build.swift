@@ -21,8 +21,12 @@ public enum EngageServerApp {
         let layout = LayoutPages(app: state)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
+        // errors of sign-in itself (a bad API token) are answered here …
         router.add(middleware: ErrorMiddleware(pages: layout, routes: routes))
         router.add(middleware: AuthMiddleware(app: state))
+        // … and every other one here, where the signed-in user and the language are known:
+        // an error page keeps the navigation and speaks the user's language
+        router.add(middleware: ErrorMiddleware(pages: layout, routes: routes))
 
         router.get("healthz") { _, _ in
             if let problem = await state.store.healthProblem() {
@@ -54,6 +58,15 @@ public enum EngageServerApp {
             headers[.contentType] = "text/css; charset=utf-8"
             headers[.cacheControl] = "public, max-age=3600"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: css)))
+        }
+        // browsers and link checkers ask for /favicon.ico whatever the page says
+        let favicon = Bundle.module.path(forResource: "favicon", ofType: "ico", inDirectory: "Static")
+            .flatMap { FileManager.default.contents(atPath: $0) } ?? Data()
+        router.get("favicon.ico") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "image/x-icon"
+            headers[.cacheControl] = "public, max-age=86400"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: favicon)))
         }
         APIController(app: state).register(on: router)
         SessionController(app: state).register(on: router)

@@ -7,6 +7,16 @@ import Hummingbird
 /// number is a 400 naming it.
 struct QueryReader {
     let params: [(String, String)]
+    /// The period last shown to this browser (`engage_period` cookie), for pages opened
+    /// without `from`/`to`; nil for the API, whose answers depend on the query alone.
+    var remembered: Period?
+
+    /// A page's query: like the API's, and a page opened without `from` and `to` shows the
+    /// period the browser last chose.
+    init(page request: Request, allowed: Set<String>) throws {
+        try self.init(request, allowed: allowed)
+        remembered = request.cookies[ServerState.periodCookie].flatMap { Period(cookie: $0.value) }
+    }
 
     init(_ request: Request, allowed: Set<String>) throws {
         var out: [(String, String)] = []
@@ -45,11 +55,30 @@ struct QueryReader {
         return s
     }
 
-    /// `from`/`to`, defaulting as the CLI does (the last complete month).
+    /// `from`/`to`, defaulting as the CLI does (the last complete month); on a page without
+    /// either, the remembered period.
     func period(today: LocalDate) throws -> Period {
-        let p = Period.resolve(from: try date("from"), to: try date("to"), today: today)
+        let from = try date("from"), to = try date("to")
+        if from == nil, to == nil, let r = remembered { return r }
+        let p = Period.resolve(from: from, to: to, today: today)
         guard p.from <= p.to else { throw APIError(.badRequest, "to \(p.to) is before from \(p.from)") }
         guard p.days <= 3_700 else { throw APIError(.badRequest, "the period is longer than ten years") }
         return p
     }
+}
+
+extension Period {
+    /// `FROM_TO` as kept in the `engage_period` cookie.
+    var cookieValue: String { "\(from)_\(to)" }
+
+    /// A remembered period, if it is one a page could show (else ignored).
+    init?(cookie: String) {
+        let parts = cookie.split(separator: "_")
+        guard parts.count == 2, let f = LocalDate(String(parts[0])), let t = LocalDate(String(parts[1])), f <= t,
+              Period(from: f, to: t).days <= 3_700 else { return nil }
+        self.init(from: f, to: t)
+    }
+
+    /// `from=…&to=…`, for links that keep the period.
+    var query: String { "from=\(from)&to=\(to)" }
 }

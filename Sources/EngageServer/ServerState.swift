@@ -31,6 +31,8 @@ public final class ServerState: Sendable {
 
     static let sessionCookie = "engage_session"
     static let langCookie = "engage_lang"
+    /// The period a page last showed: pages opened without `from`/`to` show it again.
+    static let periodCookie = "engage_period"
     static let preCookie = "engage_pre"
 
     public init(store: any Store, config: ServerConfig) async throws {

@@ -20,8 +20,8 @@ import Testing
             let csrf = try csrfToken(page)
             let added = try await client.execute(uri: "/users", method: .post, headers: jar,
                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=newbie&password=long-enough-1&role=viewer"))
-            #expect(added.status == .ok)
-            #expect(added.text.contains("User added."))
+            #expect(added.status == .seeOther && added.headers[.location] == "/users?done=user_added")
+            #expect(try await client.execute(uri: "/users?done=user_added", method: .get, headers: jar).text.contains("User added."))
             let web = Users(store: f.store)
             let newbie = try #require(try await web.user(named: "newbie"))
             #expect(newbie.role == .viewer)
@@ -33,7 +33,7 @@ import Testing
             #expect(twice.status == .conflict)
             let promoted = try await client.execute(uri: "/users/\(newbie.uid)/role", method: .post, headers: jar,
                                                     body: ByteBuffer(string: "csrf=\(csrf)&role=analyst"))
-            #expect(promoted.status == .ok)
+            #expect(promoted.status == .seeOther)
             #expect(try await web.user(named: "newbie")?.role == .analyst)
             let ada = try #require(try await web.user(named: "ada"))
             let demoteLast = try await client.execute(uri: "/users/\(ada.uid)/role", method: .post, headers: jar,
@@ -42,9 +42,18 @@ import Testing
             #expect(try await web.user(named: "ada")?.role == .admin)
             let forged = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=forged"))
             #expect(forged.status == .forbidden)
-            let removed = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)"))
-            #expect(removed.status == .ok)
+            // removing is asked first: the users page links to a question, a post without
+            // the answer is the question again, and nothing is removed until it is answered
+            #expect(page.text.contains("href=\"/users/") && !page.text.contains("/delete\" class=\"inline\""))
+            let question = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .get, headers: jar)
+            #expect(question.status == .ok && question.text.contains("newbie") && question.text.contains("name=\"confirm\" value=\"yes\""))
+            let unasked = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)"))
+            #expect(unasked.status == .ok && unasked.text.contains("name=\"confirm\""))
+            #expect(try await web.user(named: "newbie") != nil)
+            let removed = try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .post, headers: jar, body: ByteBuffer(string: "csrf=\(csrf)&confirm=yes"))
+            #expect(removed.status == .seeOther && removed.headers[.location] == "/users?done=user_removed")
             #expect(try await web.user(named: "newbie") == nil)
+            #expect(try await client.execute(uri: "/users/\(newbie.uid)/delete", method: .get, headers: jar).status == .notFound)
             let viewerCookie = try #require(try await signIn(client, "vera", "password-vera"))
             let denied = try await client.execute(uri: "/users", method: .get, headers: [.cookie: "engage_session=\(viewerCookie)"])
             #expect(denied.status == .forbidden)

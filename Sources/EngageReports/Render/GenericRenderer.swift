@@ -71,8 +71,7 @@ public struct GenericRenderer: Sendable {
         var s = "<!doctype html><html><head><meta charset=\"utf-8\"><title>\(htmlEscape(title))</title><style>\(HTMLPage.css)</style></head><body><main>"
         s += "<h1>\(htmlEscape(title))</h1>"
         for t in tables(v) {
-            s += "<h2>\(htmlEscape(t.name))</h2><div class=\"scroll\"><table><thead><tr>" + t.header.map { "<th>\(htmlEscape($0))</th>" }.joined()
-                + "</tr></thead><tbody>" + t.rows.map { "<tr>" + $0.map { "<td>\(htmlEscape($0))</td>" }.joined() + "</tr>" }.joined() + "</tbody></table></div>"
+            s += "<h2>\(htmlEscape(t.name))</h2><div class=\"scroll\">" + HTMLPage.table(t.header, t.rows.map { $0.map(htmlEscape) }) + "</div>"
         }
         return s + "</main></body></html>\n"
     }

@@ -42,9 +42,12 @@ public enum HTMLPage {
         return String(format: "%02d.%02d", c.day, c.month)
     }
 
-    /// A table: the header escaped, the cells as given (already HTML).
+    /// A table: the header escaped, the cells as given (already HTML). Each cell carries its
+    /// column's name (`data-label`): on a narrow screen a row is a card of labelled values.
     public static func table(_ header: [String], _ rows: [[String]]) -> String {
-        "<table><thead><tr>" + header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
-            + rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined() + "</tbody></table>"
+        let labels = header.map { " data-label=\"\(htmlEscape($0))\"" }
+        return "<table><thead><tr>" + header.map { "<th>\(htmlEscape($0))</th>" }.joined() + "</tr></thead><tbody>"
+            + rows.map { row in "<tr>" + row.enumerated().map { "<td\($0.offset < labels.count ? labels[$0.offset] : "")>\($0.element)</td>" }.joined() + "</tr>" }.joined()
+            + "</tbody></table>"
     }
 }

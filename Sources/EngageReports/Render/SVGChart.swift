@@ -36,6 +36,10 @@ public enum SVGChart {
 
     static func fmt(_ v: Double) -> String { String(format: "%.1f", v) }
 
+    /// An x-axis label's anchor: near the right edge it ends at its point, so that it is not
+    /// cut off by the chart's edge.
+    static func xAnchor(_ x: Double, _ w: Double) -> String { w - x < 36 ? "end" : "middle" }
+
     /// Round axis maximum: 1, 2 or 5 × 10^k at or above `v`.
     static func niceMax(_ v: Double) -> Double {
         guard v > 0 else { return 1 }
@@ -71,7 +75,7 @@ public enum SVGChart {
         }
         let step = max(1, n / 6)
         for i in stride(from: 0, to: n, by: step) {
-            s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(h - 8))\" text-anchor=\"middle\" class=\"lbl\">\(htmlEscape(points[i].label))</text>"
+            s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(h - 8))\" text-anchor=\"\(xAnchor(x(i), w))\" class=\"lbl\">\(htmlEscape(points[i].label))</text>"
         }
         return s + "</svg>"
     }
@@ -164,7 +168,7 @@ public enum SVGChart {
         }
         let step = max(1, n / 6)
         for i in stride(from: 0, to: n, by: step) {
-            s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(h - 8))\" text-anchor=\"middle\" class=\"lbl\">\(htmlEscape(first.points[i].label))</text>"
+            s += "<text x=\"\(fmt(x(i)))\" y=\"\(fmt(h - 8))\" text-anchor=\"\(xAnchor(x(i), w))\" class=\"lbl\">\(htmlEscape(first.points[i].label))</text>"
         }
         return s + "</svg>"
     }

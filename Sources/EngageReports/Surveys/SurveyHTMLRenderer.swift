@@ -59,19 +59,23 @@ public struct SurveyHTMLRenderer: Sendable {
         for (dim, groups) in r.breakdowns where !groups.isEmpty {
             s += "<h3>\(htmlEscape(l["dim_" + dim]))</h3><div class=\"scroll\"><table class=\"hm\"><thead><tr><th>\(htmlEscape(l["group"]))</th><th>\(htmlEscape(l["respondents"]))</th>"
             s += columns.map { "<th>\(htmlEscape($0))</th>" }.joined() + "<th>\(htmlEscape(l["band"]))</th></tr></thead><tbody>"
+            // each cell names its column (data-label): a row is a card on a phone
+            func label(_ name: String) -> String { " data-label=\"\(htmlEscape(name))\"" }
             for g in groups {
-                s += "<tr><td>\(htmlEscape(dim == "role" ? l["role_" + g.key] : g.key))</td>"
+                s += "<tr><td\(label(l["group"]))>\(htmlEscape(dim == "role" ? l["role_" + g.key] : g.key))</td>"
                 if g.suppressed || g.respondents == 0 {
                     let text = g.suppressed ? String(format: l["hidden"], r.threshold) : "—"
-                    s += "<td class=\"hid\">\(htmlEscape(g.suppressed ? "—" : "0"))</td>" + columns.map { _ in "<td class=\"hid\">\(htmlEscape(text))</td>" }.joined() + "<td class=\"hid\"></td></tr>"
+                    s += "<td class=\"hid\"\(label(l["respondents"]))>\(htmlEscape(g.suppressed ? "—" : "0"))</td>"
+                        + columns.map { "<td class=\"hid\"\(label($0))>\(htmlEscape(text))</td>" }.joined() + "<td class=\"hid\"\(label(l["band"]))></td></tr>"
                     continue
                 }
                 let gv = value(g, r)
-                s += "<td>\(htmlEscape(l.int(g.respondents)))</td>"
+                s += "<td\(label(l["respondents"]))>\(htmlEscape(l.int(g.respondents)))</td>"
                 if q.method == .scored {
-                    for c in q.components { s += "<td class=\"c\">\(htmlEscape(l.num(g.componentMeans[c.id], digits: 1)))</td>" }
+                    for (i, c) in q.components.enumerated() { s += "<td class=\"c\"\(label(columns[i]))>\(htmlEscape(l.num(g.componentMeans[c.id], digits: 1)))</td>" }
                 }
-                s += "<td class=\"c b-\(gv.band ?? "")\">\(base.value(gv.text, gv.working))</td><td class=\"b-\(gv.band ?? "")\">\(htmlEscape(bandLabel(gv.band)))</td></tr>"
+                s += "<td class=\"c b-\(gv.band ?? "")\"\(label(columns[columns.count - 1]))>\(base.value(gv.text, gv.working))</td>"
+                    + "<td class=\"b-\(gv.band ?? "")\"\(label(l["band"]))>\(htmlEscape(bandLabel(gv.band)))</td></tr>"
             }
             s += "</tbody></table></div>"
         }

@@ -25,7 +25,7 @@ struct AdvocacyController: PageController {
     func advocacyPage(_ request: Request, _ context: EngageContext, section: AdvocacyHTMLRenderer.Section) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let q = try QueryReader(request, allowed: ["from", "to", "min_shares"])
+        let q = try QueryReader(page: request, allowed: ["from", "to", "min_shares"])
         let report = try await app.advocacyReport(period: try q.period(today: app.today()), minShares: try q.int("min_shares", in: 1...1000))
         let l = Labels(context.lang)
         let renderer = AdvocacyHTMLRenderer(lang: context.lang)

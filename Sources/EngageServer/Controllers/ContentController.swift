@@ -16,7 +16,7 @@ struct ContentController: PageController {
         router.get("content") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.advocate)
-            return try await contentPage(request, context, message: nil, error: nil)
+            return try await contentPage(request, context, message: doneMessage(request, context, allowed: ["item_submitted", "content_changed"]), error: nil)
         }
         router.post("content") { request, context in try await submitContent(request, context) }
         router.post("content/{id}/status") { request, context in try await changeContent(request, context) }
@@ -42,7 +42,7 @@ struct ContentController: PageController {
     func contentPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let p = try context.require(.advocate)
         let t = UIText(lang: context.lang)
-        let q = try QueryReader(request, allowed: ["status"])
+        let q = try QueryReader(request, allowed: ["status", "done"])
         let filter = q.string("status").flatMap { ContentData.statuses.contains($0) ? $0 : nil }
         let data = ContentData(store: app.store)
         // advocates see what they may share and what they suggested themselves
@@ -88,7 +88,7 @@ struct ContentController: PageController {
         do {
             if p.role == .advocate, p.employeeID == nil { throw APIError(.unprocessableContent, t["no_employee"]) }
             try await ContentData(store: app.store).submit(title: form["title"] ?? "", url: form["url"] ?? "", by: employee, now: app.config.now())
-            return try await contentPage(request, context, message: t["item_submitted"], error: nil)
+            return doneRedirect("/content", done: "item_submitted")
         } catch let e as APIError {
             return try await contentPage(request, context, message: nil, error: e, status: e.status)
         } catch let e as any UserFacingError {
@@ -101,7 +101,7 @@ struct ContentController: PageController {
         if let r = signedIn(request, context) { return r }
         let (_, form) = try await checkedForm(request, context, role: .admin)
         try await ContentData(store: app.store).setStatus(id: context.param("id"), status: form["status"] ?? "", now: app.config.now())
-        return try await contentPage(request, context, message: UIText(lang: context.lang)["user_changed"], error: nil)
+        return doneRedirect("/content", done: "content_changed")
     }
 
     // MARK: the advocate's page

@@ -20,13 +20,13 @@ struct SocialController: PageController {
     }
 
     func report(_ request: Request, _ context: EngageContext) async throws -> CachedReport {
-        try await app.socialReport(try QueryReader(request, allowed: ["from", "to", "account"]))
+        try await app.socialReport(try QueryReader(page: request, allowed: ["from", "to", "account"]))
     }
 
     /// A page whose content is a rendering of a report, cached with the report per language.
     func reportPage(_ request: Request, _ context: EngageContext, _ cached: CachedReport, name: String, title: String, current: String,
                     content: @escaping @Sendable (SocialReport, SocialHTMLRenderer) -> String) async throws -> Response {
-        let r = renderer(context)
+        let r = renderer(context, period: cached.report.period)
         let html = await cached.text("\(name).\(context.lang.rawValue)") { content($0, r) }
         return try page(request, context, title: title, current: current, content: html, picker: cached.report.period)
     }
@@ -42,7 +42,7 @@ struct SocialController: PageController {
             content += r.comparison(report)
             content += "<h2>\(htmlEscape(l["trend"]))</h2><div class=\"charts\">"
             for a in report.accounts where !a.account.competitor {
-                content += "<figure><figcaption><a href=\"/accounts/\(htmlEscape(percentEncode(a.account.accountID)))\">\(htmlEscape(a.account.name ?? a.account.accountID))</a></figcaption>"
+                content += "<figure><figcaption><a href=\"\(htmlEscape(r.accountHref(a.account.accountID)))\">\(htmlEscape(a.account.name ?? a.account.accountID))</a></figcaption>"
                 content += SVGChart.line(a.dailyER.map { .init(label: String($0.date.description.suffix(5)), value: $0.erPct, tooltip: "\($0.date): ER \(l.pct($0.erPct, digits: 3))") },
                                          title: l["trend"], width: 520, height: 180, unit: "%") + "</figure>"
             }
@@ -54,7 +54,7 @@ struct SocialController: PageController {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
         let id = context.param("id")
-        let q = try QueryReader(request, allowed: ["from", "to"])
+        let q = try QueryReader(page: request, allowed: ["from", "to"])
         guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
             throw APIError(.notFound, "no account with id '\(id)'")
         }
@@ -92,15 +92,16 @@ struct SocialController: PageController {
     func postsPage(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let q = try QueryReader(request, allowed: ServerState.postParams.union(["format"]))
+        let q = try QueryReader(page: request, allowed: ServerState.postParams.union(["format"]))
         if q.string("format") == "csv" { return try await postsCSV(request) }
-        let p = try await app.postsPage(request, extra: ["format"])
+        let p = try await app.postsPage(request, extra: ["format"], page: true)
         let l = Labels(context.lang)
         let accounts = try await app.store.accounts()
         let names = Dictionary(accounts.map { ($0.accountID, $0.name ?? $0.accountID) }, uniquingKeysWith: { a, _ in a })
         let pages = max(1, (p.page.total + p.query.perPage - 1) / p.query.perPage)
         func href(page: Int? = nil, format: String? = nil) -> String {
-            var items = q.params.filter { $0.0 != "page" && $0.0 != "format" }
+            var items = q.params.filter { !["page", "format", "from", "to"].contains($0.0) }
+            items += [("from", p.query.period.from.description), ("to", p.query.period.to.description)]
             if let page { items.append(("page", String(page))) }
             if let format { items.append(("format", format)) }
             return "/posts?" + items.map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")
@@ -133,30 +134,32 @@ struct SocialController: PageController {
                         picker: p.query.period, pickerHidden: hidden)
     }
 
-    /// The filtered posts (every page) as CSV.
+    /// The filtered posts (every page) as CSV, streamed: read in batches by key (`Posts.each`)
+    /// and sent as they are read, so the first rows leave at once and memory holds one batch.
     func postsCSV(_ request: Request) async throws -> Response {
-        let first = try await app.postsPage(request, extra: ["format"])
-        var query = first.query
-        query.perPage = 500
-        var out = "post_id,account_id,published_at,type,rubric,url,likes,comments,shares,views,reach,engagements,er_post_pct\n"
-        var page = 1
-        while true {
-            query.page = page
-            let p = try await app.posts.page(query)
-            for item in p.posts {
-                var post = item.post
-                post.followers = first.followers[item.accountID]?.on(post.date)
-                let cells: [String] = [post.postID, item.accountID, post.publishedAt.isoUTC, post.type ?? "", post.rubric ?? "", post.url ?? "",
-                                       String(post.likes), String(post.comments), String(post.shares), post.views.map(String.init) ?? "",
-                                       post.reach.map(String.init) ?? "", String(post.engagements), post.erPostPct.map { "\($0)" } ?? ""]
-                out += cells.map(csvCell).joined(separator: ",") + "\n"
-            }
-            if p.posts.count < query.perPage { break }
-            page += 1
-        }
+        let query = try app.postQuery(try QueryReader(page: request, allowed: ServerState.postParams.union(["format"])), page: true)
+        let ids = query.accountIDs.isEmpty ? try await app.store.accounts().map(\.accountID) : query.accountIDs
+        let followers = ids.isEmpty ? [:] : try await app.store.accountFigures(period: query.period, accountIDs: ids).mapValues(\.followers)
+        let posts = app.posts
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"posts-\(query.period.from)-\(query.period.to).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: out)))
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var buffer = ByteBuffer(string: "post_id,account_id,published_at,type,rubric,url,likes,comments,shares,views,reach,engagements,er_post_pct\n")
+            try await posts.each(query, batch: 5_000) { items in
+                for item in items {
+                    var post = item.post
+                    post.followers = followers[item.accountID]?.on(post.date)
+                    let cells: [String] = [post.postID, item.accountID, post.publishedAt.isoUTC, post.type ?? "", post.rubric ?? "", post.url ?? "",
+                                           String(post.likes), String(post.comments), String(post.shares), post.views.map(String.init) ?? "",
+                                           post.reach.map(String.init) ?? "", String(post.engagements), post.erPostPct.map { "\($0)" } ?? ""]
+                    buffer.writeString(cells.map(csvCell).joined(separator: ",") + "\n")
+                }
+                try await writer.write(buffer)
+                buffer.clear()
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        })
     }
 }

@@ -46,20 +46,28 @@ extension ServerState {
 
     static let postParams: Set<String> = ["from", "to", "account", "type", "rubric", "sort", "order", "page", "per_page"]
 
-    func postsPage(_ request: Request, extra: Set<String> = []) async throws -> PostsPage {
-        let q = try QueryReader(request, allowed: Self.postParams.union(extra))
-        var query = PostListQuery(period: try q.period(today: today()))
-        query.accountIDs = q.strings("account")
-        query.type = q.string("type")
-        query.rubric = q.string("rubric")
-        query.sort = PostSort(rawValue: try q.oneOf("sort", PostSort.allCases.map(\.rawValue)) ?? "published")!
-        query.descending = (try q.oneOf("order", ["asc", "desc"]) ?? "desc") == "desc"
-        query.page = try q.int("page", in: 1...1_000_000) ?? 1
-        query.perPage = try q.int("per_page", in: 1...500) ?? 50
+    /// A page of posts. For the API an empty `type=` / `rubric=` selects posts without one;
+    /// on the dashboard (`page`) an empty form field means no filter, and the period is the
+    /// remembered one when the query has none.
+    func postsPage(_ request: Request, extra: Set<String> = [], page isPage: Bool = false) async throws -> PostsPage {
+        let q = isPage ? try QueryReader(page: request, allowed: Self.postParams.union(extra)) : try QueryReader(request, allowed: Self.postParams.union(extra))
+        let query = try postQuery(q, page: isPage)
         let page = try await posts.page(query)
         let ids = Array(Set(page.posts.map(\.accountID))).sorted()
         let figures = ids.isEmpty ? [:] : try await store.accountFigures(period: query.period, accountIDs: ids)
         return PostsPage(query: query, page: page, followers: figures.mapValues(\.followers))
+    }
+
+    func postQuery(_ q: QueryReader, page isPage: Bool) throws -> PostListQuery {
+        var query = PostListQuery(period: try q.period(today: today()))
+        query.accountIDs = q.strings("account")
+        query.type = q.string("type").flatMap { isPage && $0.isEmpty ? nil : $0 }
+        query.rubric = q.string("rubric").flatMap { isPage && $0.isEmpty ? nil : $0 }
+        query.sort = PostSort(rawValue: try q.oneOf("sort", PostSort.allCases.map(\.rawValue)) ?? "published")!
+        query.descending = (try q.oneOf("order", ["asc", "desc"]) ?? "desc") == "desc"
+        query.page = try q.int("page", in: 1...1_000_000) ?? 1
+        query.perPage = try q.int("per_page", in: 1...500) ?? 50
+        return query
     }
 
 }

@@ -12,12 +12,31 @@ struct UsersController: PageController {
     func register(on router: Router<EngageContext>) {
         router.get("users") { request, context in
             try context.require(.admin)
-            return try await usersPage(request, context, message: nil, error: nil)
+            _ = try QueryReader(request, allowed: ["done"])
+            return try await usersPage(request, context, message: doneMessage(request, context, allowed: Self.doneKeys), error: nil)
+        }
+        router.get("users/{id}/delete") { request, context in
+            try context.require(.admin)
+            return try await confirmRemoval(request, context)
         }
         router.post("users") { request, context in try await addUser(request, context) }
         router.post("users/{id}/role") { request, context in try await changeUser(request, context, action: "role") }
         router.post("users/{id}/password") { request, context in try await changeUser(request, context, action: "password") }
         router.post("users/{id}/delete") { request, context in try await changeUser(request, context, action: "delete") }
+    }
+
+    static let doneKeys: Set<String> = ["user_added", "user_changed", "password_changed", "user_removed"]
+
+    /// "Remove NAME?" with the button that does it, and a way back: removing a user is asked
+    /// twice (the users page links here; a POST without `confirm=yes` lands here too).
+    func confirmRemoval(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let t = UIText(lang: context.lang)
+        guard let user = try await app.users.all().first(where: { $0.uid == context.param("id") }) else {
+            throw APIError(.notFound, "no such user")
+        }
+        let csrf = context.principal?.session.map(app.security.csrf(for:)) ?? ""
+        let content = try render("user_remove", ["uid": user.uid, "name": user.name, "role": user.role.rawValue, "csrf": csrf], context)
+        return try page(request, context, title: t["remove_user"], current: "/users", content: content)
     }
 
     func usersPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -39,7 +58,7 @@ struct UsersController: PageController {
         let t = UIText(lang: context.lang)
         do {
             try await change(form)
-            return try await usersPage(request, context, message: t[done], error: nil)
+            return doneRedirect("/users", done: done)
         } catch let e as UserProblem {
             var a = APIError(e)
             if e == .lastAdmin { a.message = t["last_admin"] }
@@ -63,11 +82,22 @@ struct UsersController: PageController {
     /// instance without an admin. Each ends the user's sessions.
     func changeUser(_ request: Request, _ context: EngageContext, action: String) async throws -> Response {
         let uid = context.param("id")
+        if action == "delete" {
+            // the CSRF check first (a forged form is refused, not asked about)
+            let (_, form) = try await checkedForm(request, context, role: .admin)
+            guard form["confirm"] == "yes" else { return try await confirmRemoval(request, context) }
+            do {
+                try await app.users.remove(uid: uid)
+                return doneRedirect("/users", done: "user_removed")
+            } catch let e as UserProblem {
+                var a = APIError(e)
+                if e == .lastAdmin { a.message = UIText(lang: context.lang)["last_admin"] }
+                return try await usersPage(request, context, message: nil, error: a, status: a.status)
+            }
+        }
         let done = ["role": "user_changed", "password": "password_changed", "delete": "user_removed"][action] ?? "user_changed"
         return try await userForm(request, context, done: done) { form in
             switch action {
-            case "delete":
-                try await app.users.remove(uid: uid)
             case "password":
                 let password = form["password"] ?? ""
                 try Users.checkPassword(password)

@@ -37,7 +37,10 @@ struct ErrorMiddleware: RouterMiddleware {
             if wantsJSON { return try e.response(from: request, context: context) }
             if e.status == .unauthorized { return .redirect(to: "/login", type: .found) }
             let t = UIText(lang: context.lang)
-            let title = e.status == .notFound ? t["not_found"] : t["error"]
+            let title = e.status == .notFound ? t["not_found"] : e.status == .forbidden ? t["forbidden"] : t["error"]
+            // the common refusals in the page's language (the API keeps its English text)
+            if e.message == APIError.notFound.message || e.message == "no such page or resource" { e.message = t["no_such_page"] }
+            if e.message == APIError.forbidden.message { e.message = t["role_forbids"] }
             return try pages.page(request, context, title: title, current: "", content: "<h1>\(htmlEscape(title))</h1>", error: e, status: e.status)
         }
     }

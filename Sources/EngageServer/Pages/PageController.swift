@@ -28,7 +28,21 @@ extension PageController {
         return (p, form)
     }
 
-    func nav(_ context: EngageContext, current: String) -> [[String: Any]] {
+    /// The navigation; with a page's `period`, links to pages that show a period keep it.
+    /// After a form's change is made: 303 to the page (post/redirect/get: reloading it does
+    /// not send the form again), which says `done` (a UIText key) once.
+    func doneRedirect(_ path: String, done: String) -> Response {
+        .redirect(to: path + (path.contains("?") ? "&" : "?") + "done=" + done, type: .normal)  // 303 See Other
+    }
+
+    /// The message a page shows after `doneRedirect`: only keys of `allowed` (a link cannot
+    /// make a page say anything else).
+    func doneMessage(_ request: Request, _ context: EngageContext, allowed: Set<String>) -> String? {
+        guard let key = request.uri.queryParameters["done"].map(String.init), allowed.contains(key) else { return nil }
+        return UIText(lang: context.lang)[key]
+    }
+
+    func nav(_ context: EngageContext, current: String, period: Period? = nil) -> [[String: Any]] {
         let t = UIText(lang: context.lang)
         guard let p = context.principal else { return [] }
         var items: [(String, String)] = []
@@ -39,7 +53,11 @@ extension PageController {
         if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }
         if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"])] }
         if p.role >= .admin { items.append(("/users", t["users"])) }
-        return items.map { ["href": $0.0, "label": $0.1, "current": $0.0 == current] }
+        let periodPages: Set<String> = ["/", "/competitors", "/posts", "/traffic", "/advocacy"]
+        return items.map { item in
+            let href = period.map { periodPages.contains(item.0) ? item.0 + "?" + $0.query : item.0 } ?? item.0
+            return ["href": href, "label": item.1, "current": item.0 == current]
+        }
     }
 
     /// A whole page: layout around `content` (already-escaped HTML made by the renderers or
@@ -55,7 +73,7 @@ extension PageController {
         ]
         if let p = context.principal {
             data["user"] = ["name": p.name, "role": p.role.rawValue, "csrf": p.session.map(app.security.csrf(for:)) ?? "",
-                            "nav": nav(context, current: current)] as [String: Any]
+                            "nav": nav(context, current: current, period: picker)] as [String: Any]
         }
         if let period = picker {
             let today = app.today()
@@ -65,7 +83,7 @@ extension PageController {
                 (context.lang == .ru ? "30 дней" : "30 days", Period(from: today.adding(days: -30), to: today.adding(days: -1))),
                 (context.lang == .ru ? "90 дней" : "90 days", Period(from: today.adding(days: -90), to: today.adding(days: -1))),
             ]
-            let action = pickerAction ?? current
+            let action = pickerAction ?? request.uri.path
             data["picker"] = [
                 "action": action, "from": period.from.description, "to": period.to.description,
                 "hidden": pickerHidden.map { ["name": $0.0, "value": $0.1] },
@@ -82,7 +100,12 @@ extension PageController {
             data["hasDetails"] = !error.details.isEmpty
         }
         guard let html = app.templates.render(data, withTemplate: "layout") else { throw APIError(.internalServerError, "template layout is missing") }
-        return htmlResponse(html, status: status)
+        var response = htmlResponse(html, status: status)
+        // the period shown is the one the next page opened without from/to shows
+        if let picker, status == .ok {
+            response.setCookie(app.cookie(ServerState.periodCookie, picker.cookieValue, request: request, maxAge: Int(30 * LocalDate.secondsPerDay)))
+        }
+        return response
     }
 
 
@@ -101,9 +124,11 @@ extension PageController {
         return .redirect(to: "/login?next=" + percentEncode(back), type: .found)
     }
 
-    func renderer(_ context: EngageContext) -> SocialHTMLRenderer {
+    /// The social report's renderer; links to account pages keep `period`.
+    func renderer(_ context: EngageContext, period: Period? = nil) -> SocialHTMLRenderer {
         var r = SocialHTMLRenderer(lang: context.lang)
-        r.accountHref = { "/accounts/" + percentEncode($0) }
+        let query = period.map { "?" + $0.query } ?? ""
+        r.accountHref = { "/accounts/" + percentEncode($0) + query }
         return r
     }
 }

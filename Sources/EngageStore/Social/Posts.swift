@@ -44,7 +44,8 @@ public struct Posts: Sendable {
     public init(store: any Store) { self.store = store }
 
 
-    public func page(_ q: PostListQuery) async throws -> PostPage {
+    /// The filter of a query: SQL and its values.
+    private func filter(_ q: PostListQuery) -> (sql: String, binds: [StoreValue]) {
         var whereSQL = "day BETWEEN ?1 AND ?2"
         var binds: [StoreValue] = [.int(q.period.from.dayNumber), .int(q.period.to.dayNumber)]
         if !q.accountIDs.isEmpty {
@@ -60,24 +61,64 @@ public struct Posts: Sendable {
             binds.append(.text(r))
             whereSQL += r.isEmpty ? " AND (rubric IS NULL OR rubric = ?\(binds.count))" : " AND rubric = ?\(binds.count)"
         }
-        let total = try await store.execute("SELECT COUNT(*) FROM posts WHERE \(whereSQL)", binds).first?.first?.int ?? 0
+        return (whereSQL, binds)
+    }
+
+    /// Whether the sort column can be NULL (then unknown values come last in either direction).
+    private func nullable(_ sort: PostSort) -> Bool { !(sort == .published || sort == .engagements) }
+
+    private func order(_ q: PostListQuery) -> String {
         let dir = q.descending ? "DESC" : "ASC"
-        // unknown values (NULL) last in either direction
-        let order = q.sort == .published || q.sort == .engagements
-            ? "\(q.sort.sql) \(dir)" : "(\(q.sort.sql) IS NULL), \(q.sort.sql) \(dir)"
+        return (nullable(q.sort) ? "(\(q.sort.sql) IS NULL), " : "") + "\(q.sort.sql) \(dir), post_id COLLATE BINARY"
+    }
+
+    private static let columns = "account_id, post_id, published_at, day, type, rubric, url, text, likes, comments, shares, views, reach"
+
+    private static func item(_ r: [StoreValue]) -> PostListItem {
+        PostListItem(
+            accountID: r[0].text ?? "",
+            post: PostMetrics(postID: r[1].text ?? "", publishedAt: Int64(r[2].int ?? 0), date: LocalDate(dayNumber: r[3].int ?? 0),
+                              type: r[4].text, rubric: r[5].text, url: r[6].text, likes: r[8].int ?? 0, comments: r[9].int ?? 0,
+                              shares: r[10].int ?? 0, views: r[11].int, reach: r[12].int, followers: nil),
+            text: r[7].text)
+    }
+
+    public func page(_ q: PostListQuery) async throws -> PostPage {
+        let (whereSQL, binds) = filter(q)
+        let total = try await store.execute("SELECT COUNT(*) FROM posts WHERE \(whereSQL)", binds).first?.first?.int ?? 0
         let limit = max(1, q.perPage), offset = max(0, q.page - 1) * limit
         let rows = try await store.execute("""
-            SELECT account_id, post_id, published_at, day, type, rubric, url, text, likes, comments, shares, views, reach
-            FROM posts WHERE \(whereSQL) ORDER BY \(order), post_id COLLATE BINARY LIMIT \(limit) OFFSET \(offset)
+            SELECT \(Self.columns) FROM posts WHERE \(whereSQL) ORDER BY \(order(q)) LIMIT \(limit) OFFSET \(offset)
             """, binds)
-        let items = rows.map { r in
-            PostListItem(
-                accountID: r[0].text ?? "",
-                post: PostMetrics(postID: r[1].text ?? "", publishedAt: Int64(r[2].int ?? 0), date: LocalDate(dayNumber: r[3].int ?? 0),
-                                  type: r[4].text, rubric: r[5].text, url: r[6].text, likes: r[8].int ?? 0, comments: r[9].int ?? 0,
-                                  shares: r[10].int ?? 0, views: r[11].int, reach: r[12].int, followers: nil),
-                text: r[7].text)
+        return PostPage(total: total, posts: rows.map(Self.item))
+    }
+
+    /// Every post the query selects, in its order, handed over `batch` at a time: each batch
+    /// is read after the last one's key (sort value, post id), never by offset, so the cost
+    /// of a batch does not grow with the rows before it, and memory holds one batch.
+    public func each(_ q: PostListQuery, batch: Int = 5_000, _ body: ([PostListItem]) async throws -> Void) async throws {
+        let (whereSQL, binds) = filter(q)
+        let column = q.sort.sql, cmp = q.descending ? "<" : ">"
+        let n = binds.count
+        // after (value, id): the same value with a later id, a value further on, then
+        // (nullable sorts) the unknown values; among the unknown values, a later id
+        let after = "((\(column)) \(cmp) ?\(n + 1) OR ((\(column)) = ?\(n + 1) AND post_id COLLATE BINARY > ?\(n + 2))"
+            + (nullable(q.sort) ? " OR \(column) IS NULL)" : ")")
+        let afterNull = "(\(column) IS NULL AND post_id COLLATE BINARY > ?\(n + 1))"
+        var last: (value: StoreValue, id: String)?
+        while true {
+            var sql = "SELECT \(Self.columns), \(column) FROM posts WHERE \(whereSQL)"
+            var values = binds
+            if let last {
+                sql += " AND " + (last.value.isNull ? afterNull : after)
+                values += last.value.isNull ? [.text(last.id)] : [last.value, .text(last.id)]
+            }
+            sql += " ORDER BY \(order(q)) LIMIT \(max(1, batch))"
+            let rows = try await store.execute(sql, values)
+            guard let end = rows.last else { return }
+            try await body(rows.map(Self.item))
+            if rows.count < batch { return }
+            last = (end[13], end[1].text ?? "")
         }
-        return PostPage(total: total, posts: items)
     }
 }

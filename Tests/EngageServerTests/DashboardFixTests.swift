@@ -1,0 +1,126 @@
+import EngageCore
+import EngageReports
+import EngageServer
+import EngageStore
+import EngageTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// What a new user found broken on the dashboard (#15): each test failed before its fix.
+@Suite struct DashboardFixTests {
+    static let march = "from=2026-03-01&to=2026-03-31"
+
+    /// The posts filter form sends `type=&rubric=` when those fields are left empty: that is
+    /// no filter (it showed "0 posts"). The API keeps its documented meaning: posts without one.
+    @Test(arguments: engines) func emptyFilterFieldsMeanNoFilter(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let jar = try await signedIn(client, "vera")
+            let plain = try await client.execute(uri: "/posts?\(Self.march)&account=vk_main", method: .get, headers: jar)
+            let form = try await client.execute(uri: "/posts?\(Self.march)&account=vk_main&type=&rubric=&sort=published&order=desc", method: .get, headers: jar)
+            #expect(plain.text.contains("class=\"muted\">3 · "))
+            #expect(form.status == .ok && form.text.contains("class=\"muted\">3 · "), "the form's empty fields filter nothing")
+            let api = try await client.execute(uri: "/api/v1/posts?\(Self.march)&rubric=", method: .get, headers: bearer(f.viewerToken))
+            #expect(api.text.contains("\"total\":2"), "the API's empty rubric= still selects posts without a rubric (p3, p4)")
+        }
+    }
+
+    /// The period stays as chosen: the account page's picker stays on the account, links
+    /// keep from/to, and a page opened without them shows the period this browser last chose.
+    @Test(arguments: engines) func thePeriodCarriesAcrossPages(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let jar = try await signedIn(client, "vera")
+            let account = try await client.execute(uri: "/accounts/vk_main?\(Self.march)", method: .get, headers: jar)
+            #expect(account.status == .ok)
+            #expect(account.text.contains("<form class=\"picker\" method=\"get\" action=\"/accounts/vk_main\">"), "the picker stays on the account")
+            #expect(account.text.contains("href=\"/accounts/vk_main?from="), "its presets too")
+            #expect(account.text.contains("href=\"/posts?from=2026-03-01&amp;to=2026-03-31\""), "the navigation keeps the period")
+            #expect(account.cookies["engage_period"] == "2026-03-01_2026-03-31")
+            let overview = try await client.execute(uri: "/?\(Self.march)", method: .get, headers: jar)
+            #expect(overview.text.contains("/accounts/vk_main?from=2026-03-01&amp;to=2026-03-31"), "links to an account keep the period")
+            // opened without from/to: the remembered period, not the default month
+            var remembered = jar
+            remembered[.cookie] = (jar[.cookie] ?? "") + "; engage_period=2026-03-01_2026-03-31"
+            let posts = try await client.execute(uri: "/posts", method: .get, headers: remembered)
+            #expect(posts.text.contains("name=\"from\" value=\"2026-03-01\"") && posts.text.contains("class=\"muted\">4 · "))
+            #expect(posts.text.contains("href=\"/traffic?from=2026-03-01&amp;to=2026-03-31\""))
+            // an explicit period wins; a cookie that is not a period is ignored
+            let april = try await client.execute(uri: "/posts?from=2026-04-01&to=2026-04-30", method: .get, headers: remembered)
+            #expect(april.text.contains("class=\"muted\">0 · "))
+            var junk = jar
+            junk[.cookie] = (jar[.cookie] ?? "") + "; engage_period=2026-13-01_x"
+            #expect(try await client.execute(uri: "/posts", method: .get, headers: junk).status == .ok)
+            // the API answers from its query alone
+            var apiHeaders = bearer(f.viewerToken)
+            apiHeaders[.cookie] = "engage_period=2026-03-01_2026-03-31"
+            let api = try await client.execute(uri: "/api/v1/posts", method: .get, headers: apiHeaders)
+            #expect(api.status == .ok && !api.text.contains("\"from\":\"2026-03-01\""))
+        }
+    }
+
+    /// The CSV of the posts listing is read by key, batch after batch: for every sort and
+    /// direction (unknown reach and views last, ties broken by post id) it has exactly the
+    /// rows, in exactly the order, of the listing read in one page.
+    @Test(arguments: engines) func postsAreReadByKeyInTheListingsOrder(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            var csv = "post_id,account_id,published_at,likes,comments,shares,reach,views\n"
+            for i in 0..<23 {
+                // ties on every sort key, and unknown reach/views on some rows
+                csv += "k\(i),vk_main,2026-03-\(String(format: "%02d", 1 + i % 5))T08:00:00Z,\(i % 4),\(i % 3),1,\(i % 6 == 0 ? "" : String(100 * (i % 5))),\(i % 7 == 0 ? "" : String(i % 2))\n"
+            }
+            let r = try await client.execute(uri: "/api/v1/import?file=posts.csv", method: .post, headers: bearer(f.analystToken), body: ByteBuffer(string: csv))
+            #expect(r.status == .ok)
+            let posts = Posts(store: f.store)
+            for sort in PostSort.allCases {
+                for descending in [true, false] {
+                    var q = PostListQuery(period: Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 31)))
+                    q.sort = sort
+                    q.descending = descending
+                    q.perPage = 500
+                    let whole = try await posts.page(q).posts.map(\.post.postID)
+                    #expect(whole.count == 27)
+                    for batch in [1, 2, 5, 27, 100] {
+                        var read: [String] = []
+                        try await posts.each(q, batch: batch) { read += $0.map(\.post.postID) }
+                        #expect(read == whole, "\(sort) \(descending ? "desc" : "asc") in batches of \(batch)")
+                    }
+                }
+            }
+            // and the HTTP answer streams the same rows
+            let jar = try await signedIn(client, "vera")
+            let body = try await client.execute(uri: "/posts?\(Self.march)&sort=reach&order=asc&format=csv", method: .get, headers: jar).text
+            var q = PostListQuery(period: Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 31)))
+            q.sort = .reach
+            q.descending = false
+            q.perPage = 500
+            let ids = body.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+            #expect(ids == (try await posts.page(q).posts.map(\.post.postID)))
+        }
+    }
+
+    /// Error pages keep the navigation and the user's language; /favicon.ico is served.
+    @Test(arguments: engines) func errorPagesKeepTheNavigationAndTheLanguage(engine: Engine) async throws {
+        try await withFixture(engine) { _, client in
+            var jar = try await signedIn(client, "vera")
+            jar[.cookie] = (jar[.cookie] ?? "") + "; engage_lang=ru"
+            let missing = try await client.execute(uri: "/no/such/page", method: .get, headers: jar)
+            #expect(missing.status == .notFound)
+            #expect(missing.text.contains("<html lang=\"ru\">") && missing.text.contains("Не найдено") && missing.text.contains("Такой страницы здесь нет."))
+            #expect(missing.text.contains("<nav>") && missing.text.contains("href=\"/posts\""), "the navigation stays")
+            let forbidden = try await client.execute(uri: "/users", method: .get, headers: jar)
+            #expect(forbidden.status == .forbidden && forbidden.text.contains("Нет доступа") && forbidden.text.contains("<nav>"))
+            let badAccount = try await client.execute(uri: "/accounts/nobody", method: .get, headers: jar)
+            #expect(badAccount.status == .notFound && badAccount.text.contains("<nav>"))
+            // the API keeps answering JSON in English
+            let api = try await client.execute(uri: "/api/v1/nothing", method: .get, headers: jar)
+            #expect(api.status == .notFound && api.text.contains("\"no such page or resource\""))
+            let icon = try await client.execute(uri: "/favicon.ico", method: .get)
+            #expect(icon.status == .ok && icon.headers[.contentType] == "image/x-icon")
+            #expect(Array(icon.body.readableBytesView.prefix(4)) == [0, 0, 1, 0], "an ICO file")
+            #expect(try await client.execute(uri: "/favicon.ico", method: .head).status == .ok)
+        }
+    }
+}
