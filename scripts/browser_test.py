@@ -161,6 +161,19 @@ def main():
             check("× 100 / (" in page.inner_text("main"), "the survey page shows the working of the index")
             page.screenshot(path=os.path.join(a.out, "11-survey-ru.png"), full_page=True)
 
+            # an upload through the import page (with app.js: the button is disabled while it
+            # runs, progress shown); the answer is the import's own page (post/redirect/get)
+            upload = os.path.join(work, "browser-posts.csv")
+            with open(upload, "w") as fh:
+                fh.write("post_id,account_id,published_at,likes,comments,shares\nbrowser_1,vk_zerno,2026-01-05T10:00:00Z,1,2,3\n")
+            page.goto(base + "/import")
+            page.set_input_files("form.import input[type=file]", upload)
+            page.click("form.import button[type=submit]")
+            page.wait_for_url("**/import?entry=*")
+            check("Импортировано: 1" in page.inner_text("main"), "an upload lands on its own page, which says what was imported")
+            check(page.locator("table.history tbody tr").count() >= 1 and "ann" in page.inner_text("table.history"),
+                  "the history of imports lists it with who sent it")
+
             # nothing cut off: every page, as the admin sees it, on a laptop (1366 px) and a
             # phone (390 px), in both languages: no element outside the viewport or outside
             # a box that clips it

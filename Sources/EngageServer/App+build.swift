@@ -59,6 +59,15 @@ public enum EngageServerApp {
             headers[.cacheControl] = "public, max-age=3600"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: css)))
         }
+        // progressive enhancement (the import's progress, copy buttons); pages work without it
+        let js = Bundle.module.path(forResource: "app", ofType: "js", inDirectory: "Static")
+            .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+        router.get("static/app.js") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/javascript; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: js)))
+        }
         // browsers and link checkers ask for /favicon.ico whatever the page says
         let favicon = Bundle.module.path(forResource: "favicon", ofType: "ico", inDirectory: "Static")
             .flatMap { FileManager.default.contents(atPath: $0) } ?? Data()

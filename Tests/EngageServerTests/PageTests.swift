@@ -64,9 +64,20 @@ import Testing
             let forged = try await upload("post_id,account_id,published_at\nq1,vk_main,2026-03-01T00:00:00Z\n", csrf: "forged")
             #expect(forged.status == .forbidden)
             let good = try await upload("post_id,account_id,published_at\nq1,vk_main,2026-03-01T00:00:00Z\n", csrf: String(csrf))
-            #expect(good.status == .ok)
-            #expect(good.text.contains("Imported: 1 rows"))
+            // post/redirect/get: the import's own page (a reload shows it again, imports nothing)
+            let entry = try #require(good.headers[.location])
+            #expect(good.status == .seeOther && entry.hasPrefix("/import?entry="))
             #expect(try await f.store.counts()["posts"] == 5)
+            let shown = try await client.execute(uri: entry, method: .get, headers: [.cookie: "engage_session=\(cookie)"])
+            #expect(shown.status == .ok && shown.text.contains("Imported: 1 rows"))
+            #expect(shown.text.contains("<td data-label=\"Format\">contract posts.csv") || shown.text.contains(">posts.csv<"))
+            // the history: this import, and the refusal before it, with who and which files
+            let history = try await ImportHistory(store: f.store).recent(limit: 10)
+            #expect(history.map(\.outcome) == ["imported", "refused"] && history.allSatisfy { $0.by == "alex" && $0.files == "posts.csv" })
+            #expect(history[0].rows == 1 && history[1].summary.contains("posts.csv:2:"))
+            #expect(shown.text.contains("History of imports") && shown.text.contains(">refused<") && shown.text.contains(">imported<"))
+            #expect(!shown.text.contains("/tmp/") && !shown.text.contains("engage-upload-"), "never a server path")
+            #expect(try await client.execute(uri: "/import?entry=999999", method: .get, headers: [.cookie: "engage_session=\(cookie)"]).status == .notFound)
         }
     }
 

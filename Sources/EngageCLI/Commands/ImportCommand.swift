@@ -1,6 +1,7 @@
 import ArgumentParser
 import EngageCore
 import EngageImport
+import EngageReports
 import EngageStore
 import Foundation
 
@@ -36,8 +37,13 @@ struct ImportCommand: AsyncParsableCommand {
             let started = Date()
             let options = ImportOptions(account: account, network: network?.lowercased(), timezone: timezone,
                                         followers: followers.compactMap(ImportOptions.parseFollowers), dryRun: dryRun)
+            // the history of imports the dashboard lists (by name only: never a server path)
+            let names = paths.map { ($0 as NSString).lastPathComponent }
+            let history = ImportHistory(store: store), now = Int64(Date().timeIntervalSince1970)
             do {
                 let summary = try await Importer(store: store, maxErrors: maxErrors).importPaths(paths, options: options)
+                _ = try? await history.record(at: now, by: "command line", files: names, rows: dryRun ? 0 : summary.rows,
+                                              outcome: dryRun ? "dry-run" : "imported", summary: Self.historySummary(summary))
                 if dryRun {
                     print(Self.describe(summary.reports), terminator: "")
                     if !quiet { for w in summary.warnings where w.line > 0 { printError("warning: \(w)") } }
@@ -48,11 +54,26 @@ struct ImportCommand: AsyncParsableCommand {
                 for f in summary.files { print(String(format: "%@: %d rows in %.3f s", f.file, f.rows, f.seconds)) }
                 print(String(format: "imported %d rows into %@ in %.2f s", summary.rows, store.displayTarget, Date().timeIntervalSince(started)))
             } catch let e as ImportFailed {
+                _ = try? await history.record(at: now, by: "command line", files: names, rows: 0, outcome: "refused",
+                                              summary: JSONValue.object([("errors", .array(e.errors.prefix(20).map { .string($0.description) }))]).serialized())
                 if !quiet { for w in e.warnings { printError("warning: \(w)") } }
                 printError(e.description)
                 throw ExitCode(1)
             }
         }
+    }
+
+    /// What the import page shows of a command-line import: the files and the warnings.
+    static func historySummary(_ s: ImportSummary) -> String {
+        JSONValue.object([
+            ("files", .array(s.reports.map { r in
+                var f: [(String, JSONValue)] = [("file", .string(r.file)), ("rows", .int(r.rows)), ("format", .string(r.format))]
+                if let a = r.account { f.append(("account", .string(a))) }
+                if let p = r.period { f.append(("period", .string(p))) }
+                return .object(f)
+            })),
+            ("warnings", .array(s.warnings.prefix(50).map { .string($0.description) })),
+        ]).serialized()
     }
 
     /// The dry run's description of each file.

@@ -145,7 +145,7 @@ struct APIController {
         }
         // options: query parameters, or fields of the multipart body
         let options = try ImportUpload.options { q.string($0) ?? fields[$0] }
-        let result = try await ImportUpload(store: app.store, now: app.config.now()).run(files, options: options)
+        let result = try await ImportUpload(store: app.store, now: app.config.now(), by: context.principal?.name ?? "").run(files, options: options)
         return json(result.json, status: .ok)
     }
 }

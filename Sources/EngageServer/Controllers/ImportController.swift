@@ -11,9 +11,15 @@ struct ImportController: PageController {
 
     func register(on router: Router<EngageContext>) {
         router.get("import") { request, context in
+            if let r = signedIn(request, context) { return r }
             try context.require(.analyst)
-            return try page(request, context, title: UIText(lang: context.lang)["import"], current: "/import",
-                            content: importContent(context, summary: nil))
+            let q = try QueryReader(request, allowed: ["entry", "before"])
+            var entry: ImportHistoryEntry?
+            if let id = try q.int("entry", in: 1...Int(Int32.max)) {
+                guard let e = try await ImportHistory(store: app.store).entry(id) else { throw APIError(.notFound, "no such import in the history") }
+                entry = e
+            }
+            return try await importPage(request, context, shown: entry, before: try q.int("before", in: 1...Int(Int32.max)))
         }
         router.post("import") { request, context in
             if let r = signedIn(request, context) { return r }
@@ -22,20 +28,47 @@ struct ImportController: PageController {
         }
     }
 
-    func importContent(_ context: EngageContext, summary: ImportUpload.Result?) throws -> String {
+    /// The import page: the form, the import just made or chosen from the history (what it
+    /// read, or why it was refused), and the history, newest first, 20 at a time.
+    func importPage(_ request: Request, _ context: EngageContext, shown: ImportHistoryEntry?, before: Int?,
+                    error: APIError? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let t = UIText(lang: context.lang)
         var data: [String: Any] = ["csrf": context.principal?.session.map(app.security.csrf(for:)) ?? ""]
-        if let s = summary?.summary {
-            data["imported"] = [
-                "dryRun": s.dryRun,
-                "files": s.reports.map { r in
-                    ["file": r.file, "rows": r.rows, "format": r.format, "account": r.account ?? "", "period": r.period ?? "",
-                     "encoding": r.encoding ?? "", "columns": r.mapping.map { "\($0.column) → \($0.field)" }.joined(separator: "; "),
-                     "ignored": r.ignored.joined(separator: ", "), "notes": r.notes] as [String: Any]
-                },
-                "warnings": s.warnings.map(\.description), "hasWarnings": !s.warnings.isEmpty,
-            ] as [String: Any]
+        if let shown { data["imported"] = Self.summaryData(shown, t) }
+        let history = try await ImportHistory(store: app.store).recent(limit: 20, before: before)
+        data["history"] = history.map { e in
+            ["id": e.id, "at": Self.time(e.at), "by": e.by, "files": e.files, "rows": Labels(context.lang).int(e.rows),
+             "outcome": t["outcome_" + e.outcome], "refused": e.outcome == "refused", "current": e.id == shown?.id] as [String: Any]
         }
-        return try render("import", data, context)
+        data["hasHistory"] = !history.isEmpty
+        if history.count == 20, let last = history.last { data["olderHref"] = "/import?before=\(last.id)" }
+        if before != nil { data["newestHref"] = "/import" }
+        let message = shown.map { e -> String in
+            e.outcome == "refused" ? t["refused"] : e.outcome == "dry-run" ? t["dry_run_done"] : "\(t["imported"]): \(Labels(context.lang).int(e.rows)) \(t["rows"])"
+        }
+        return try page(request, context, title: t["import"], current: "/import", content: try render("import", data, context),
+                        message: error == nil && shown?.outcome != "refused" ? message : nil, error: error, status: status)
+    }
+
+    static func time(_ t: Int64) -> String {
+        let d = LocalDate(utcInstant: t), s = Int(t - Int64(d.dayNumber) * 86_400)
+        return "\(d) " + String(format: "%02d:%02d UTC", s / 3600, s / 60 % 60)
+    }
+
+    /// The template's view of a stored summary (ImportUpload.Result's JSON, or the errors).
+    static func summaryData(_ e: ImportHistoryEntry, _ t: UIText) -> [String: Any] {
+        let json = (try? JSONSerialization.jsonObject(with: Data(e.summary.utf8))) as? [String: Any] ?? [:]
+        let files = (json["files"] as? [[String: Any]] ?? []).map { f -> [String: Any] in
+            let columns = (f["columns"] as? [[String: Any]] ?? []).map { "\($0["column"] as? String ?? "") → \($0["field"] as? String ?? "")" }
+            return ["file": f["file"] as? String ?? "", "rows": f["rows"] as? Int ?? 0, "format": f["format"] as? String ?? "",
+                    "account": f["account"] as? String ?? "", "period": f["period"] as? String ?? "", "encoding": f["encoding"] as? String ?? "",
+                    "columns": columns.joined(separator: "; "), "ignored": (f["ignored"] as? [String] ?? []).joined(separator: ", "),
+                    "notes": f["notes"] as? [String] ?? []]
+        }
+        let warnings = json["warnings"] as? [String] ?? []
+        let errors = json["errors"] as? [String] ?? []
+        return ["dryRun": e.outcome == "dry-run", "refused": e.outcome == "refused", "at": time(e.at), "by": e.by, "names": e.files,
+                "files": files, "warnings": warnings, "hasWarnings": !warnings.isEmpty, "errors": errors, "hasErrors": !errors.isEmpty]
     }
 
     func importPost(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -52,12 +85,13 @@ struct ImportController: PageController {
         try checkCSRF(fields["csrf"], p, context)
         do {
             let options = try ImportUpload.options { fields[$0] }
-            let result = try await ImportUpload(store: app.store, now: app.config.now()).run(try Multipart.files(body: body, contentType: type), options: options)
-            let message = result.summary.dryRun ? t["dry_run_done"] : "\(t["imported"]): \(result.summary.rows) \(t["rows"])"
-            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: result), message: message)
+            let result = try await ImportUpload(store: app.store, now: app.config.now(), by: p.name)
+                .run(try Multipart.files(body: body, contentType: type), options: options)
+            // post/redirect/get: the page of this import (a reload does not import again)
+            return .redirect(to: "/import?entry=\(result.entryID)", type: .normal)
         } catch let e as APIError {
-            return try page(request, context, title: t["import"], current: "/import", content: importContent(context, summary: nil),
-                            error: APIError(e.status, e.status == .unprocessableContent ? t["refused"] : e.message, details: e.details), status: e.status)
+            return try await importPage(request, context, shown: nil, before: nil,
+                                        error: APIError(e.status, e.status == .unprocessableContent ? t["refused"] : e.message, details: e.details), status: e.status)
         }
     }
 }

@@ -12,9 +12,13 @@ import MultipartKit
 struct ImportUpload {
     let store: any Store
     let now: Int64
+    /// Who sends it (a user's or a token's name), for the history of imports.
+    var by = ""
 
     struct Result {
         var summary: ImportSummary
+        /// Its entry in the history of imports.
+        var entryID = 0
         var json: JSONValue {
             .object([
                 ("imported_rows", .int(summary.dryRun ? 0 : summary.rows)),
@@ -94,14 +98,22 @@ struct ImportUpload {
             }
             named.append((name, path))
         }
+        let names = files.map(\.0)
         do {
-            let result = Result(summary: try await Importer(store: store, now: now).importNamed(named, source: "upload", place: "the upload", options: options))
+            var result = Result(summary: try await Importer(store: store, now: now).importNamed(named, source: "upload", place: "the upload", options: options))
             EngageMetrics.countImport(options.dryRun ? "dry-run" : "imported")
+            result.entryID = try await ImportHistory(store: store).record(
+                at: now, by: by, files: names, rows: options.dryRun ? 0 : result.summary.rows,
+                outcome: options.dryRun ? "dry-run" : "imported", summary: result.json.serialized())
             return result
         } catch let e as ImportFailed {
             EngageMetrics.countImport("refused")
             var details = e.errors.map(\.description)
             if e.truncated { details.append("… more errors not shown") }
+            // the refusal is kept too (the import itself left nothing behind)
+            _ = try? await ImportHistory(store: store).record(
+                at: now, by: by, files: names, rows: 0, outcome: "refused",
+                summary: JSONValue.object([("errors", .array(details.prefix(20).map(JSONValue.string)))]).serialized())
             throw APIError(.unprocessableContent, "the import was refused; nothing was changed", details: details)
         }
     }

@@ -412,6 +412,17 @@ public enum Migrations {
             // ties on reach are sorted as they come (incremental sort): a narrow index
             "\(postgresOnly)CREATE INDEX posts_top ON posts (account_id, reach DESC) WHERE reach IS NOT NULL",
         ],
+        // 13: the history of imports the import page lists: who, when, which files, how many
+        // rows, the outcome (imported, dry run, refused) and what the page said (the summary
+        // as JSON: files, formats, columns, or the first errors) — refusals included, which
+        // leave no trace in `imports` (their transaction is rolled back).
+        [
+            """
+            CREATE TABLE import_history (
+                entry_id INTEGER PRIMARY KEY, at INTEGER NOT NULL, by_name TEXT NOT NULL, files TEXT NOT NULL,
+                rows INTEGER NOT NULL, outcome TEXT NOT NULL, summary TEXT NOT NULL)
+            """,
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.
