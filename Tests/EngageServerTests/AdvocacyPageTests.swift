@@ -153,8 +153,9 @@ import Testing
             #expect(page.status == .ok && page.text.contains("/r/\(code)"))
             let form = try await client.execute(uri: "/links", method: .post, headers: jar,
                                                 body: ByteBuffer(string: "csrf=\(try csrfToken(page))&target=https%3A%2F%2Fexample.com%2Fsale&utm_source=vk&utm_medium=social"))
-            #expect(form.status == .ok)
-            #expect(form.text.contains("https://example.com/sale?utm_source=vk&amp;utm_medium=social"))
+            let madeAt = try #require(form.headers[.location])
+            #expect(form.status == .seeOther && madeAt.hasPrefix("/links?created="))
+            #expect(try await client.execute(uri: madeAt, method: .get, headers: jar).text.contains("https://example.com/sale?utm_source=vk&amp;utm_medium=social"))
             #expect(try await f.store.execute("SELECT COUNT(*) FROM links WHERE employee_id IS NULL AND target = ?1",
                                              [.text("https://example.com/sale?utm_source=vk&utm_medium=social")]) == [[.int(1)]])
             let refused = try await client.execute(uri: "/links", method: .post, headers: jar,

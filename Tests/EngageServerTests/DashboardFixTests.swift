@@ -123,4 +123,49 @@ import Testing
             #expect(try await client.execute(uri: "/favicon.ico", method: .head).status == .ok)
         }
     }
+
+    /// /links showed the 200 newest links and nothing said so: now every link is reachable,
+    /// 50 a page read by key, with the total, a search, employee and campaign filters, and a
+    /// page per link with its clicks per day.
+    @Test(arguments: engines) func everyLinkIsReachableAndHasItsClicks(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            var links = "link_code,target,employee_id,utm_campaign,created_at\n"
+            for i in 0..<123 {
+                // 3 links share each second: ties broken by code
+                links += "L\(String(format: "%03d", i)),https://example.com/p\(i),\(i % 2 == 0 ? "e1" : ""),\(i % 3 == 0 ? "spring" : "autumn"),2026-03-01T00:\(String(format: "%02d", i / 3 / 60)):\(String(format: "%02d", i / 3 % 60))Z\n"
+            }
+            let employees = "employee_id,name\ne1,Anna\n"
+            let clicks = "clicked_at,link_code,visitor_hash,user_agent\n2026-03-02T10:00:00Z,L005,v1,Mozilla/5.0\n2026-03-02T11:00:00Z,L005,v2,Mozilla/5.0\n"
+                + "2026-03-04T10:00:00Z,L005,v1,Mozilla/5.0\n2026-03-04T10:00:01Z,L005,,Googlebot/2.1\n"
+            guard case .success = try await importFiles(["employees.csv": employees, "links.csv": links, "clicks.csv": clicks], into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("links refused"); return
+            }
+            let jar = try await signedIn(client, "alex")
+            var seen: [String] = [], next: String? = "/links"
+            while let uri = next {
+                let page = try await client.execute(uri: uri, method: .get, headers: jar)
+                #expect(page.status == .ok && page.text.contains("123 links"))
+                seen += page.text.matches(of: /href="\/links\/(L\d+)"/).map { String($0.1) }
+                next = page.text.firstMatch(of: /href="(\/links\?after=[^"]+)"/).map { String($0.1).replacingOccurrences(of: "&amp;", with: "&") }
+            }
+            #expect(seen.count == 123 && Set(seen).count == 123, "every link once across the pages (\(seen.count))")
+            #expect(seen.first == "L120" && seen.last == "L002", "newest first, ties by code")
+            let anna = try await client.execute(uri: "/links?employee=e1&campaign=spring", method: .get, headers: jar)
+            #expect(anna.text.contains(">21 links<") || anna.text.contains("21 links"), "e1's spring links: i even and divisible by 3")
+            let brand = try await client.execute(uri: "/links?employee=-", method: .get, headers: jar)
+            #expect(brand.text.contains("61 links"))
+            let search = try await client.execute(uri: "/links?q=P12", method: .get, headers: jar)
+            #expect(search.text.contains("4 links"), "p12, p120, p121, p122 in the target, case-insensitively")
+            let percent = try await client.execute(uri: "/links?q=%25", method: .get, headers: jar)
+            #expect(percent.text.contains("0 links"), "a % is searched for, not a wildcard")
+            let one = try await client.execute(uri: "/links/L005?from=2026-03-01&to=2026-03-07", method: .get, headers: jar)
+            #expect(one.status == .ok && one.text.contains("https://example.com/p5"))
+            #expect(one.text.contains("Clicks per day · 3"), "human clicks only")
+            #expect(one.text.contains("<td data-label=\"Day\">2026-03-02</td><td data-label=\"Clicks\">2</td><td data-label=\"Visitors\">2</td>"))
+            #expect(one.text.contains("<td data-label=\"Day\">2026-03-04</td><td data-label=\"Clicks\">1</td><td data-label=\"Visitors\">1</td>"))
+            #expect(one.text.matches(of: /circle class="pt"/).count == 7, "a point per day of the period")
+            #expect(try await client.execute(uri: "/links/nothing", method: .get, headers: jar).status == .notFound)
+            #expect(try await client.execute(uri: "/links?after=junk", method: .get, headers: jar).status == .badRequest)
+        }
+    }
 }

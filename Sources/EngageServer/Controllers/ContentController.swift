@@ -27,9 +27,14 @@ struct ContentController: PageController {
         router.get("links") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.analyst)
-            return try await linksPage(request, context, created: nil, error: nil)
+            return try await linksPage(request, context, error: nil)
         }
         router.post("links") { request, context in try await createLink(request, context) }
+        router.get("links/{code}") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.analyst)
+            return try await linkPage(request, context)
+        }
     }
 
     func time(_ t: Int64?) -> String {
@@ -138,25 +143,85 @@ struct ContentController: PageController {
 
     // MARK: links
 
-    func linksPage(_ request: Request, _ context: EngageContext, created: (code: String, target: String)?, error: APIError?,
-                   status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// The links listing: search, employee and campaign filters, 50 a page read by key (newest
+    /// first), the total the filter selects; the link just made (post/redirect/get) on top.
+    func linksPage(_ request: Request, _ context: EngageContext, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let p = try context.require(.analyst)
+        let q = try QueryReader(request, allowed: ["q", "employee", "campaign", "after", "created"])
         let data = ContentData(store: app.store)
         let names = Dictionary(try await data.employees().map { ($0.id, $0.name ?? $0.id) }, uniquingKeysWith: { a, _ in a })
         let items = try await data.items(statuses: ["approved", "published"])
         let l = Labels(context.lang)
+        let filter = ContentData.LinkFilter(search: q.string("q"), employeeID: q.string("employee").flatMap { $0.isEmpty ? nil : ($0 == "-" ? "" : $0) },
+                                            campaign: q.string("campaign"))
+        var after: ContentData.LinkCursor?
+        if let a = q.string("after") {
+            guard let c = ContentData.LinkCursor(a) else { throw APIError(.badRequest, "after: '\(a.prefix(80))' is not a place in the list") }
+            after = c
+        }
+        let perPage = 50
+        let listing = try await data.linkPage(filter, after: after, limit: perPage)
+        func href(after: ContentData.LinkCursor?) -> String {
+            var items = q.params.filter { ["q", "employee", "campaign"].contains($0.0) && !$0.1.isEmpty }
+            if let after { items.append(("after", after.text)) }
+            return "/links" + (items.isEmpty ? "" : "?" + items.map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&"))
+        }
         var d: [String: Any] = [
             "csrf": p.session.map(app.security.csrf(for:)) ?? "",
-            "employees": names.sorted { $0.key < $1.key }.map { ["id": $0.key, "label": $0.value == $0.key ? $0.key : "\($0.value) (\($0.key))"] },
+            "employees": names.sorted { $0.key < $1.key }.map { ["id": $0.key, "label": $0.value == $0.key ? $0.key : "\($0.value) (\($0.key))",
+                                                                 "selected": $0.key == filter.employeeID] },
+            "brandSelected": filter.employeeID == "",
+            "campaigns": listing.campaigns.map { ["name": $0, "selected": $0 == filter.campaign] },
+            "search": filter.search ?? "",
             "content": items.map { ["id": $0.id, "label": $0.title ?? $0.id] },
-            "links": try await data.links().map { k in
-                ["short": app.shortURL(k.code, request: request), "target": k.target, "employee": k.employeeID.map { names[$0] ?? $0 } ?? "—",
-                 "content": k.contentID ?? "", "created": time(k.createdAt), "clicks": l.int(k.clicks)]
+            "total": l.int(listing.total), "shown": l.int(listing.links.count),
+            "links": listing.links.map { k in
+                ["code": percentEncode(k.code), "short": app.shortURL(k.code, request: request), "target": k.target,
+                 "employee": k.employeeID.map { names[$0] ?? $0 } ?? "—", "content": k.contentID ?? "", "created": time(k.createdAt), "clicks": l.int(k.clicks)]
             },
         ]
-        if let created { d["created"] = ["short": app.shortURL(created.code, request: request), "target": created.target] }
+        if listing.links.count == perPage, let last = listing.links.last { d["nextHref"] = href(after: .init(createdAt: last.createdAt ?? 0, code: last.code)) }
+        if after != nil { d["firstHref"] = href(after: nil) }
+        if let code = q.string("created"), let target = try await Links(store: app.store).target(code: code) {
+            d["created"] = ["short": app.shortURL(code, request: request), "target": target]
+        }
         return try page(request, context, title: UIText(lang: context.lang)["links"], current: "/links", content: try render("links", d, context),
                         error: error, status: status)
+    }
+
+    /// One link: where it goes, whose it is, and its human clicks and distinct visitors per
+    /// day of the chosen period (a chart and the table under it).
+    func linkPage(_ request: Request, _ context: EngageContext) async throws -> Response {
+        let code = context.param("code")
+        let q = try QueryReader(page: request, allowed: ["from", "to"])
+        let period = try q.period(today: app.today())
+        let data = ContentData(store: app.store)
+        guard let link = try await data.linkRecord(code: code) else { throw APIError(.notFound, "no tracked link '\(code.prefix(64))'") }
+        let l = Labels(context.lang), t = UIText(lang: context.lang)
+        let from = Int64(period.from.dayNumber) * 86_400, to = Int64(period.to.dayNumber + 1) * 86_400
+        let days = try await data.dailyClicks(code: code, from: from, to: to)
+        let byDay = Dictionary(days.map { ($0.day, $0) }, uniquingKeysWith: { a, _ in a })
+        var points: [SVGChart.Point] = []
+        var rows: [[String]] = []
+        var d = period.from
+        while d <= period.to {
+            let v = byDay[d.dayNumber]
+            points.append(.init(label: HTMLPage.shortDate(d), value: Double(v?.clicks ?? 0),
+                                tooltip: "\(d): \(l.int(v?.clicks ?? 0)) \(t["clicks"]), \(l.int(v?.visitors ?? 0)) \(t["visitors"])"))
+            if let v { rows.append([htmlEscape(d.description), htmlEscape(l.int(v.clicks)), htmlEscape(l.int(v.visitors))]) }
+            d = d.adding(days: 1)
+        }
+        let total = days.reduce(0) { $0 + $1.clicks }
+        var content = "<h1>\(htmlEscape(t["link"])) <code>\(htmlEscape(app.shortURL(code, request: request)))</code></h1>"
+        content += "<p>→ <code>\(htmlEscape(link.target))</code></p>"
+        content += "<p class=\"muted\">\(htmlEscape(t["employee"])): \(htmlEscape(link.employeeID ?? "—")) · \(htmlEscape(t["content"])): \(htmlEscape(link.contentID ?? "—")) · \(htmlEscape(t["clicks"])) (\(htmlEscape(t["all_time"]))): \(htmlEscape(l.int(link.clicks)))</p>"
+        content += "<h2>\(htmlEscape(t["clicks_per_day"])) · \(htmlEscape(l.int(total)))</h2>"
+        content += "<p class=\"muted\">\(htmlEscape(t["clicks_per_day_help"]))</p>"
+        content += SVGChart.line(points, title: t["clicks_per_day"], width: 900, height: 220)
+        content += rows.isEmpty ? "<p class=\"muted\">\(htmlEscape(t["no_clicks"]))</p>"
+            : HTMLPage.table([t["day"], t["clicks"], t["visitors"]], rows)
+        content += "<p><a href=\"/links\">← \(htmlEscape(t["links"]))</a></p>"
+        return try page(request, context, title: t["link"] + " " + code, current: "/links", content: content, picker: period)
     }
 
     func createLink(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -167,10 +232,10 @@ struct ContentController: PageController {
         do {
             let made = try await Links(store: app.store).create(.init(target: (form["target"] ?? "").trimmingCharacters(in: .whitespaces), employeeID: form["employee"],
                                                            contentID: form["content"], tags: tags), now: app.config.now())
-            return try await linksPage(request, context, created: made, error: nil)
+            return .redirect(to: "/links?created=" + percentEncode(made.code), type: .normal)
         } catch let e as any UserFacingError {
             let a = APIError(e)
-            return try await linksPage(request, context, created: nil, error: a, status: a.status)
+            return try await linksPage(request, context, error: a, status: a.status)
         }
     }
 }

@@ -133,6 +133,95 @@ public struct ContentData: Sendable {
             """, employeeID.map { [.text($0)] } ?? []).map { Self.link($0, clicks: $0[5].int ?? 0) }
     }
 
+    /// The links listing's filter: words matched (case-insensitively) in the code, the
+    /// target, the campaign or the content id; an employee (`""`: brand links); a campaign.
+    public struct LinkFilter: Sendable, Equatable {
+        public var search: String?
+        public var employeeID: String?
+        public var campaign: String?
+        public init(search: String? = nil, employeeID: String? = nil, campaign: String? = nil) {
+            self.search = search
+            self.employeeID = employeeID
+            self.campaign = campaign
+        }
+    }
+
+    /// Where a page of links starts: after this (created_at, code) in the listing's order.
+    public struct LinkCursor: Sendable, Equatable {
+        public var createdAt: Int64
+        public var code: String
+        public init(createdAt: Int64, code: String) {
+            self.createdAt = createdAt
+            self.code = code
+        }
+        /// `created:code`, as links carry it.
+        public var text: String { "\(createdAt):\(code)" }
+        public init?(_ text: String) {
+            guard let i = text.firstIndex(of: ":"), let t = Int64(text[..<i]), text.index(after: i) < text.endIndex else { return nil }
+            self.init(createdAt: t, code: String(text[text.index(after: i)...]))
+        }
+    }
+
+    /// A page of the links listing, newest first, read after `after` by key; the number of
+    /// links the filter selects; and the campaigns there are, for the filter's list.
+    public func linkPage(_ f: LinkFilter, after: LinkCursor?, limit: Int) async throws -> (total: Int, links: [LinkRecord], campaigns: [String]) {
+        var conds: [String] = [], binds: [StoreValue] = []
+        if let s = f.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            let escaped = s.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            binds.append(.text("%" + escaped + "%"))
+            let p = "?\(binds.count)"
+            conds.append("(LOWER(l.link_code) LIKE \(p) ESCAPE '\\' OR LOWER(l.target) LIKE \(p) ESCAPE '\\' OR LOWER(COALESCE(l.utm_campaign, '')) LIKE \(p) ESCAPE '\\' OR LOWER(COALESCE(l.content_id, '')) LIKE \(p) ESCAPE '\\')")
+        }
+        if let e = f.employeeID {
+            if e.isEmpty { conds.append("l.employee_id IS NULL") } else {
+                binds.append(.text(e))
+                conds.append("l.employee_id = ?\(binds.count)")
+            }
+        }
+        if let c = f.campaign, !c.isEmpty {
+            binds.append(.text(c))
+            conds.append("l.utm_campaign = ?\(binds.count)")
+        }
+        let filtered = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
+        var page = conds
+        var pageBinds = binds
+        if let after {
+            pageBinds += [.int(Int(after.createdAt)), .text(after.code)]
+            let a = pageBinds.count - 1, b = pageBinds.count
+            page.append("(COALESCE(l.created_at, 0) < ?\(a) OR (COALESCE(l.created_at, 0) = ?\(a) AND l.link_code COLLATE BINARY > ?\(b)))")
+        }
+        let results = try await store.executeAll([
+            SQLStatement("SELECT COUNT(*) FROM links l \(filtered)", binds),
+            SQLStatement("""
+                SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
+                       (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+                FROM links l \(page.isEmpty ? "" : "WHERE " + page.joined(separator: " AND "))
+                ORDER BY COALESCE(l.created_at, 0) DESC, l.link_code COLLATE BINARY LIMIT \(max(1, min(limit, 500)))
+                """, pageBinds),
+            SQLStatement("SELECT DISTINCT utm_campaign FROM links WHERE utm_campaign IS NOT NULL AND utm_campaign <> '' ORDER BY utm_campaign LIMIT 500"),
+        ])
+        return (results[0].first?.first?.int ?? 0, results[1].map { Self.link($0, clicks: $0[5].int ?? 0) }, results[2].compactMap { $0[0].text })
+    }
+
+    /// One link's human clicks and distinct visitors per UTC day of `period` (days without
+    /// clicks left out), read through the clicks' key (link, time).
+    public func dailyClicks(code: String, from: Int64, to: Int64) async throws -> [(day: Int, clicks: Int, visitors: Int)] {
+        try await store.execute("""
+            SELECT day, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+            WHERE link_code = ?1 AND clicked_at >= ?2 AND clicked_at < ?3 AND is_bot = 0 GROUP BY day ORDER BY day
+            """, [.text(code), .int(Int(from)), .int(Int(to))]).map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].int ?? 0) }
+    }
+
+    /// One link with its human clicks so far.
+    public func linkRecord(code: String) async throws -> LinkRecord? {
+        try await store.execute("""
+            SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
+                   (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+            FROM links l WHERE l.link_code = ?1
+            """, [.text(code)]).first.map { Self.link($0, clicks: $0[5].int ?? 0) }
+    }
+
     /// Employees (id, name), for pickers.
     public func employees() async throws -> [(id: String, name: String?)] {
         try await store.execute("SELECT employee_id, name FROM employees ORDER BY employee_id COLLATE BINARY").map { ($0[0].text ?? "", $0[1].text) }
