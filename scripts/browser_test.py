@@ -57,6 +57,8 @@ def main():
     subprocess.run([engage, "demo", "--db", db, "--out", os.path.join(work, "demo")], check=True, capture_output=True)
     subprocess.run([engage, "user", "add", "ann", "--role", "admin", "--db", db], input="browser-pass-1\n", text=True,
                    check=True, capture_output=True)
+    subprocess.run([engage, "user", "add", "dima", "--role", "advocate", "--employee", "e1", "--db", db], input="browser-pass-2\n", text=True,
+                   check=True, capture_output=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(os.path.join(a.out, "serve.log"), "w")
@@ -190,6 +192,22 @@ def main():
                         check(not bad, f"{path} at {width} px ({lang}) fits: {bad}")
                     page.goto(base + "/accounts/vk_zerno?" + year)
                     page.screenshot(path=os.path.join(a.out, f"12-account-{width}-{lang}.png"), full_page=True)
+            # the advocate's page on a phone: newest ten items, the rest folded away, share links
+            # to the networks, a copy button (app.js), their standing; nothing cut off
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ru-RU")
+            phone.goto(base + "/login")
+            phone.fill("input[name=name]", "dima")
+            phone.fill("input[name=password]", "browser-pass-2")
+            phone.click("section.login button[type=submit]")
+            phone.wait_for_url("**/share")
+            shown = phone.locator("main > .scroll table.share tbody tr").count()
+            folded = phone.locator("details.older table.share tbody tr").count()
+            check(shown == 10 and folded > 0, f"the advocate sees the newest ten items, {folded} older ones folded away")
+            check(phone.locator("a[href^='https://t.me/share/url?url=']").count() == shown + folded, "each item has share links")
+            check(phone.locator("button.copy-button:visible").count() == shown, "copy buttons are shown by app.js")
+            bad = phone.evaluate(OVERFLOW_JS)
+            check(not bad, f"the advocate's page fits a phone: {bad}")
+            phone.screenshot(path=os.path.join(a.out, "13-share-390-ru.png"), full_page=True)
             browser.close()
         # graceful shutdown: a request in flight when SIGTERM arrives is still answered. The
         # upload's body is sent in two halves with SIGTERM in between, so the request is

@@ -107,6 +107,15 @@ import Testing
             #expect(mine[2] == .text("advocacy") && mine[3] == .text(code))
             #expect(mine[1] == .text("https://example.com/team?utm_source=employee&utm_medium=advocacy&utm_campaign=\(id)&utm_content=\(code)"))
             #expect(share.text.contains("/r/\(code)"))
+            // share buttons that work without JavaScript: the networks' own share addresses
+            // carrying the personal link; a copy button that app.js shows
+            let encoded = try #require("http://localhost/r/\(code)".addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            #expect(share.text.contains("href=\"https://vk.com/share.php?url=") && share.text.contains("https://t.me/share/url?url=")
+                && share.text.contains("https://www.linkedin.com/sharing/share-offsite/?url=") && share.text.contains("https://x.com/intent/tweet?url="))
+            #expect(share.text.contains("share-offsite/?url=\(encoded)") || share.text.contains("/r/\(code)\" hidden"), "the personal link is shared")
+            #expect(share.text.contains("class=\"copy-button\" data-copy=") && share.text.contains("<script src=\"/static/app.js\">"))
+            // their standing: 2 shares so far (s2 and none other), no clicks in the last 30 days yet
+            #expect(share.text.contains("Your shares") && share.text.contains("Your place by clicks"))
             _ = try await client.execute(uri: "/share", method: .get, headers: adv)
             #expect(try await f.store.execute("SELECT COUNT(*) FROM links WHERE employee_id = 'e3'") == [[.int(3)]])
             // following it counts for the advocate
@@ -116,6 +125,9 @@ import Testing
             let listed = (api.jsonObject["links"] as? [[String: Any]]) ?? []
             #expect(listed.count == 3 && listed.allSatisfy { $0["employee_id"] as? String == "e3" })
             #expect(listed.first { $0["code"] as? String == code }?["clicks"] as? Int == 1)
+            // that click, today, puts the advocate first of the one advocate with clicks this month
+            let ranked = try await client.execute(uri: "/share", method: .get, headers: adv)
+            #expect(ranked.text.contains("<div class=\"v\">1 / 1</div>"))
         }
     }
 

@@ -130,15 +130,36 @@ struct ContentController: PageController {
                     if link != nil { made += 1 }
                 }
                 guard let link else { continue }
-                var row: [String: Any] = ["title": item.title ?? item.id, "short": app.shortURL(link.code, request: request),
-                                          "clicks": Labels(context.lang).int(link.clicks)]
+                let short = app.shortURL(link.code, request: request)
+                var row: [String: Any] = ["title": item.title ?? item.id, "short": short, "clicks": Labels(context.lang).int(link.clicks),
+                                          "share": Self.shareLinks(url: short, title: item.title ?? "")]
                 if let u = item.url { row["url"] = u }
                 rows.append(row)
             }
-            data = ["employee": true, "items": rows, "linkCount": Labels(context.lang).int(mine.count + made),
-                    "clickCount": Labels(context.lang).int(mine.reduce(0) { $0 + $1.clicks })]
+            // newest first; older items folded away
+            let standing = try await content.standing(employeeID: e, since: app.config.now() - 30 * 86_400)
+            data = ["employee": true, "items": Array(rows.prefix(Self.newestShown)), "older": Array(rows.dropFirst(Self.newestShown)),
+                    "hasOlder": rows.count > Self.newestShown, "olderCount": rows.count - min(rows.count, Self.newestShown),
+                    "linkCount": Labels(context.lang).int(mine.count + made),
+                    "clickCount": Labels(context.lang).int(mine.reduce(0) { $0 + $1.clicks }),
+                    "shareCount": Labels(context.lang).int(standing.shares),
+                    "rank": standing.rank.map { "\($0) / \(standing.advocates)" } ?? "—"]
         }
         return try page(request, context, title: t["my_sharing"], current: "/share", content: try render("share", data, context))
+    }
+
+    /// Items shown at once on the advocate's page; the rest are folded under "Older".
+    static let newestShown = 10
+
+    /// Share addresses of the networks (plain links: no script, no tracking of ours).
+    static func shareLinks(url: String, title: String) -> [[String: String]] {
+        let u = percentEncode(url), t = percentEncode(title)
+        return [
+            ["network": "VK", "href": "https://vk.com/share.php?url=\(u)&title=\(t)"],
+            ["network": "Telegram", "href": "https://t.me/share/url?url=\(u)&text=\(t)"],
+            ["network": "LinkedIn", "href": "https://www.linkedin.com/sharing/share-offsite/?url=\(u)"],
+            ["network": "X", "href": "https://x.com/intent/tweet?url=\(u)&text=\(t)"],
+        ]
     }
 
     // MARK: links

@@ -213,6 +213,23 @@ public struct ContentData: Sendable {
             """, [.text(code), .int(Int(from)), .int(Int(to))]).map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].int ?? 0) }
     }
 
+    /// An advocate's standing: their shares so far, and their rank by human clicks on their
+    /// links since `since` among the advocates with any (nil: none of their own yet).
+    public func standing(employeeID: String, since: Int64) async throws -> (shares: Int, rank: Int?, advocates: Int) {
+        let day = Int(since / 86_400)
+        let r = try await store.executeAll([
+            SQLStatement("SELECT COUNT(*) FROM shares WHERE employee_id = ?1", [.text(employeeID)]),
+            SQLStatement("""
+                SELECT employee_id, COUNT(*) FROM clicks WHERE day >= ?1 AND is_bot = 0 AND employee_id IS NOT NULL
+                GROUP BY employee_id
+                """, [.int(day)]),
+        ])
+        let counts = r[1].compactMap { row in row[0].text.map { ($0, row[1].int ?? 0) } }
+        let mine = counts.first { $0.0 == employeeID }?.1
+        let rank = mine.map { m in 1 + counts.filter { $0.1 > m }.count }
+        return (r[0].first?.first?.int ?? 0, rank, counts.count)
+    }
+
     /// One link with its human clicks so far.
     public func linkRecord(code: String) async throws -> LinkRecord? {
         try await store.execute("""
