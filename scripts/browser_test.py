@@ -176,6 +176,21 @@ def main():
             check(page.locator("table.history tbody tr").count() >= 1 and "ann" in page.inner_text("table.history"),
                   "the history of imports lists it with who sent it")
 
+            # the print view ("Save as PDF" from any browser): the report alone, its period
+            # written in the page, charts kept, sections on their own pages
+            page.goto(base + "/accounts/vk_zerno?" + year)
+            page.emulate_media(media="print")
+            check(not page.locator("header.top").is_visible() and not page.locator("form.picker").is_visible()
+                  and not page.locator("nav.downloads").is_visible(), "printing leaves out the navigation, the picker and the buttons")
+            check(page.locator("p.period-line").is_visible() and to.isoformat() in page.inner_text("p.period-line"), "printing writes the period")
+            pdf = page.pdf(format="A4")
+            pages_in_pdf = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+            check(pdf.startswith(b"%PDF") and pages_in_pdf >= 3, f"the account report prints to a PDF of several pages ({pages_in_pdf})")
+            with open(os.path.join(a.out, "14-account-print.pdf"), "wb") as fh:
+                fh.write(pdf)
+            page.emulate_media(media="screen")
+            check(page.locator("nav.downloads button.print-button").is_visible(), "report pages offer CSV, JSON and a print button")
+
             # nothing cut off: every page, as the admin sees it, on a laptop (1366 px) and a
             # phone (390 px), in both languages: no element outside the viewport or outside
             # a box that clips it

@@ -37,6 +37,7 @@ struct UIText {
         "dry_run_done": ("Checked; nothing was written.", "Проверено; ничего не записано."),
         "format": ("Recognised as", "Распознано как"),
         "period": ("Period", "Период"),
+        "download": ("Download", "Скачать"), "downloads": ("Downloads", "Загрузки"), "print": ("Print or save as PDF", "Печать или PDF"),
         "columns": ("Columns", "Столбцы"),
         "ignored": ("Ignored", "Пропущено"),
         "imported": ("Imported", "Импортировано"),

@@ -37,6 +37,33 @@ import Testing
         }
     }
 
+    /// `--format pdf` prints the HTML report through headless Chromium (scripts/test.sh
+    /// installs it); without Chromium it is one line saying what to do, and no file.
+    @Test func reportsPrintToPDFThroughChromium() async throws {
+        try await withTempDir { dir in
+            let db = dir + "/e.sqlite"
+            let csv = dir + "/in"
+            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+            try "account_id,network,name\nvk_a,vk,A\n".write(toFile: csv + "/accounts.csv", atomically: true, encoding: .utf8)
+            try "post_id,account_id,published_at,likes,comments,shares\np1,vk_a,2026-03-02T10:00:00Z,5,1,0\n".write(toFile: csv + "/posts.csv", atomically: true, encoding: .utf8)
+            try await run(["import", "--db", db, csv])
+            let args = ["report", "social", "--db", db, "--from", "2026-03-01", "--to", "2026-03-31", "--format", "pdf", "--output", dir + "/r.pdf"]
+            let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+            if chromium {
+                let done = try engage(args)
+                #expect(done.status == 0, "\(done.err)")
+                let pdf = try Data(contentsOf: URL(fileURLWithPath: dir + "/r.pdf"))
+                #expect(pdf.prefix(4) == Data("%PDF".utf8) && pdf.count > 5_000)
+            }
+            // no Chromium where ENGAGE_CHROMIUM points: one line, exit 1, no file
+            let missing = try engage(args.map { $0 == dir + "/r.pdf" ? dir + "/none.pdf" : $0 }, environment: ["ENGAGE_CHROMIUM": dir + "/no-such-browser"])
+            #expect(missing.status == 1 && missing.err.contains("--format pdf needs headless Chromium") && missing.err.split(separator: "\n").count == 1)
+            #expect(!FileManager.default.fileExists(atPath: dir + "/none.pdf"))
+            let noOutput = try engage(Array(args.dropLast(2)))
+            #expect(noOutput.status == 1 && noOutput.err.contains("needs --output"))
+        }
+    }
+
     @Test func refusedImportExitsNonZero() async throws {
         try await withTempDir { dir in
             try write(["accounts.csv": "account_id,network\na1,\n"], to: dir)

@@ -22,13 +22,14 @@ let engageBinary: String = {
 
 /// Runs `engage args…` as a user would: a process of its own, `stdin` as its input (a
 /// password when asked for one), and returns when it ends.
-func engage(_ args: [String], stdin: String = "") throws -> Finished {
+func engage(_ args: [String], stdin: String = "", environment extra: [String: String] = [:]) throws -> Finished {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: engageBinary)
     p.arguments = args
     var env = ProcessInfo.processInfo.environment
     env["ENGAGE_DATABASE_URL"] = nil
     env["USER"] = "tester"
+    env.merge(extra) { _, new in new }
     p.environment = env
     let input = Pipe(), output = Pipe(), error = Pipe()
     p.standardInput = input

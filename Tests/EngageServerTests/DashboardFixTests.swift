@@ -168,4 +168,30 @@ import Testing
             #expect(try await client.execute(uri: "/links?after=junk", method: .get, headers: jar).status == .badRequest)
         }
     }
+
+    /// Every report page hands its data on: CSV and JSON of what it shows, and a print view
+    /// with the period written out.
+    @Test(arguments: engines) func reportPagesDownloadWhatTheyShow(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let jar = try await signedIn(client, "vera")
+            let page = try await client.execute(uri: "/?\(Self.march)", method: .get, headers: jar)
+            #expect(page.text.contains("<p class=\"print-only period-line\">Period: 2026-03-01 — 2026-03-31</p>"))
+            #expect(page.text.contains("href=\"/?from=2026-03-01&amp;to=2026-03-31&amp;format=csv\"") || page.text.contains("format=csv\" download"))
+            let json = try await client.execute(uri: "/?\(Self.march)&format=json", method: .get, headers: jar)
+            #expect(json.headers[.contentDisposition] == "attachment; filename=\"overview-2026-03-01-2026-03-31.json\"")
+            let api = try await client.execute(uri: "/api/v1/reports/social?\(Self.march)", method: .get, headers: bearer(f.viewerToken))
+            #expect(NSDictionary(dictionary: json.jsonObject) == NSDictionary(dictionary: api.jsonObject), "the overview's JSON is the report's")
+            let account = try await client.execute(uri: "/accounts/vk_main?\(Self.march)&format=json", method: .get, headers: jar)
+            let accounts = (account.jsonObject["accounts"] as? [[String: Any]]) ?? []
+            #expect(accounts.count == 1, "the account page's JSON has its account only")
+            let traffic = try await client.execute(uri: "/traffic?\(Self.march)&format=json", method: .get, headers: jar)
+            #expect(Set(traffic.jsonObject.keys) == ["period", "traffic"])
+            let csv = try await client.execute(uri: "/competitors?\(Self.march)&format=csv", method: .get, headers: jar)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true && csv.text.hasPrefix("# "))
+            #expect(csv.text.contains("vk_main") && csv.text.contains("tg_comp"))
+            let advocacy = try await client.execute(uri: "/advocacy/funnel?\(Self.march)&format=csv", method: .get, headers: jar)
+            #expect(advocacy.status == .ok && advocacy.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(try await client.execute(uri: "/?\(Self.march)&format=pdf", method: .get, headers: jar).status == .badRequest)
+        }
+    }
 }

@@ -6,7 +6,7 @@ import EngageStore
 import Foundation
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case json, md, csv, html
+    case json, md, csv, html, pdf
 }
 
 /// A date given on the command line.

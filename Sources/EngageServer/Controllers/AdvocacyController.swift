@@ -25,8 +25,11 @@ struct AdvocacyController: PageController {
     func advocacyPage(_ request: Request, _ context: EngageContext, section: AdvocacyHTMLRenderer.Section) async throws -> Response {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
-        let q = try QueryReader(page: request, allowed: ["from", "to", "min_shares"])
+        let q = try QueryReader(page: request, allowed: ["from", "to", "min_shares", "format"])
         let report = try await app.advocacyReport(period: try q.period(today: app.today()), minShares: try q.int("min_shares", in: 1...1000))
+        if let format = try q.oneOf("format", ["csv", "json"]) {
+            return download(format, name: "advocacy-\(section.rawValue)-\(report.period.from)-\(report.period.to)", report.json)
+        }
         let l = Labels(context.lang)
         let renderer = AdvocacyHTMLRenderer(lang: context.lang)
         let query = "?from=\(report.period.from)&to=\(report.period.to)"
@@ -36,7 +39,7 @@ struct AdvocacyController: PageController {
         }
         content += "</nav>" + renderer.section(section, report, heading: false)
         return try page(request, context, title: "\(l["adv_title"]) · \(l[section.labelKey])", current: "/advocacy", content: content,
-                        picker: report.period, pickerAction: "/advocacy/" + section.rawValue)
+                        picker: report.period, pickerAction: "/advocacy/" + section.rawValue, downloads: true)
     }
 }
 

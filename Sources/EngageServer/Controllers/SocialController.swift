@@ -20,15 +20,25 @@ struct SocialController: PageController {
     }
 
     func report(_ request: Request, _ context: EngageContext) async throws -> CachedReport {
-        try await app.socialReport(try QueryReader(page: request, allowed: ["from", "to", "account"]))
+        try await app.socialReport(try QueryReader(page: request, allowed: ["from", "to", "account", "format"]))
     }
 
     /// A page whose content is a rendering of a report, cached with the report per language.
     func reportPage(_ request: Request, _ context: EngageContext, _ cached: CachedReport, name: String, title: String, current: String,
                     content: @escaping @Sendable (SocialReport, SocialHTMLRenderer) -> String) async throws -> Response {
-        let r = renderer(context, period: cached.report.period)
+        let period = cached.report.period
+        if let format = try QueryReader(page: request, allowed: ["from", "to", "account", "format"]).oneOf("format", ["csv", "json"]) {
+            // what this page shows: the traffic page its traffic, the others the report of
+            // their accounts
+            var value = cached.report.json
+            if name == "traffic", case .object(let fields) = value {
+                value = .object(fields.filter { ["period", "traffic"].contains($0.0) })
+            }
+            return download(format, name: "\(name)-\(period.from)-\(period.to)", value)
+        }
+        let r = renderer(context, period: period)
         let html = await cached.text("\(name).\(context.lang.rawValue)") { content($0, r) }
-        return try page(request, context, title: title, current: current, content: html, picker: cached.report.period)
+        return try page(request, context, title: title, current: current, content: html, picker: cached.report.period, downloads: true)
     }
 
     func overview(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -54,7 +64,7 @@ struct SocialController: PageController {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
         let id = context.param("id")
-        let q = try QueryReader(page: request, allowed: ["from", "to"])
+        let q = try QueryReader(page: request, allowed: ["from", "to", "format"])
         guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
             throw APIError(.notFound, "no account with id '\(id)'")
         }

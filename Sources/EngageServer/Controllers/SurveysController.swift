@@ -35,14 +35,15 @@ struct SurveysController: PageController {
         router.get("surveys/{id}") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.viewer)
-            let q = try QueryReader(request, allowed: ["threshold"])
+            let q = try QueryReader(request, allowed: ["threshold", "format"])
             let id = context.param("id")
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
             var builder = SurveyReportBuilder(store: app.store)
             builder.threshold = try q.int("threshold", in: 3...1000)  // can only raise the configured one
             let report = try await builder.build(surveyID: id)
+            if let format = try q.oneOf("format", ["csv", "json"]) { return download(format, name: "survey-\(id)", report.json) }
             let content = "<style>\(SurveyHTMLRenderer.css)</style>" + SurveyHTMLRenderer(lang: context.lang).body(report)
-            return try page(request, context, title: report.name, current: "/surveys", content: content)
+            return try page(request, context, title: report.name, current: "/surveys", content: content, downloads: true)
         }
     }
 

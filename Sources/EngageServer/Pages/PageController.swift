@@ -64,7 +64,7 @@ extension PageController {
     /// a template).
     func page(_ request: Request, _ context: EngageContext, title: String, current: String, content: String,
               picker: Period? = nil, pickerAction: String? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
-              status: HTTPResponse.Status = .ok) throws -> Response {
+              status: HTTPResponse.Status = .ok, downloads: Bool = false) throws -> Response {
         let t = UIText(lang: context.lang)
         var data: [String: Any] = [
             "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLPage.css, "content": content,
@@ -92,6 +92,15 @@ extension PageController {
                         .map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")]
                 },
             ] as [String: Any]
+        }
+        if downloads {
+            // this page's query with format=csv / format=json: the data of exactly this view
+            let kept = request.uri.queryParameters.filter { $0.key != "format" }.map { "\($0.key)=\(percentEncode(String($0.value)))" }
+            func href(_ f: String) -> String { request.uri.path + "?" + (kept + ["format=" + f]).joined(separator: "&") }
+            data["downloads"] = ["csv": href("csv"), "json": href("json")]
+        }
+        if let period = picker {
+            data["printPeriod"] = "\(t["period"]): \(period.from) — \(period.to)"
         }
         if let message { data["message"] = message }
         if let error {

@@ -14,6 +14,21 @@ func jsonText(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
 }
 
+/// A report page's data as a download: `json` (the report the page is made from) or `csv`
+/// (its tables, as `engage report … --format csv` writes them), named after the page.
+func download(_ format: String, name: String, _ value: JSONValue) -> Response {
+    var headers = HTTPFields()
+    let safe = String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(120))
+    if format == "csv" {
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"\(safe).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: GenericRenderer(title: name).csv(value))))
+    }
+    headers[.contentType] = "application/json; charset=utf-8"
+    headers[.contentDisposition] = "attachment; filename=\"\(safe).json\""
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.serialized(indent: 1) + "\n")))
+}
+
 extension ServerState {
     /// Where short links point: `--public-url`, else this request's scheme and host.
     func shortURL(_ code: String, request: HummingbirdCore.Request) -> String {

@@ -28,6 +28,11 @@
       xhr.send(new FormData(form));
     });
   }
+  // the print button of report pages (printing works from the browser's menu without it)
+  document.querySelectorAll("button.print-button").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
   // copy buttons: <button class="copy-button" data-copy="text">
   document.querySelectorAll("button.copy-button").forEach(function (b) {
     b.hidden = false;

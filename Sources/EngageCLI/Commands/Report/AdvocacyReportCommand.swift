@@ -13,7 +13,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?
     @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
-    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "json, md, csv, html, or pdf (headless Chromium; needs --output).") var format: ReportFormat = .json
     @Option(help: "Minimum shares in the period to rank by engagement per share.") var minShares = 3
     @Option(help: "Language of the html report: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
@@ -37,6 +37,7 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
             case .html: text = AdvocacyHTMLRenderer(lang: lang).render(report)
+            case .pdf: return try PDFPrinter.write(html: AdvocacyHTMLRenderer(lang: lang).render(report), to: output)
             }
             try emit(text, to: output)
         }

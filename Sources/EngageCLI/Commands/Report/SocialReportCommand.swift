@@ -14,7 +14,7 @@ struct SocialReportCommand: AsyncParsableCommand {
     @Option(help: "First day of the period (YYYY-MM-DD).") var from: DateArgument?
     @Option(help: "Last day of the period, inclusive (YYYY-MM-DD).") var to: DateArgument?
     @Option(name: .customLong("account"), help: "Only this account (repeatable).") var accounts: [String] = []
-    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "json, md, csv, html, or pdf (headless Chromium; needs --output).") var format: ReportFormat = .json
     @Option(help: "Language of md and html reports: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
 
@@ -33,6 +33,7 @@ struct SocialReportCommand: AsyncParsableCommand {
             case .md: text = SocialMarkdownRenderer(lang: lang).render(report)
             case .csv: text = SocialCSVRenderer().render(report)
             case .html: text = SocialHTMLRenderer(lang: lang).render(report)
+            case .pdf: return try PDFPrinter.write(html: SocialHTMLRenderer(lang: lang).render(report), to: output)
             }
             try write(text)
         }

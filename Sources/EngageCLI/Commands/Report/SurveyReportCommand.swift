@@ -14,7 +14,7 @@ struct SurveyReportCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The survey's id (see engage survey list).") var survey: String
-    @Option(help: "json, md, csv or html.") var format: ReportFormat = .json
+    @Option(help: "json, md, csv, html, or pdf (headless Chromium; needs --output).") var format: ReportFormat = .json
     @Option(help: "Raise the anonymity threshold for this report (smallest group shown); it cannot go below the configured one (engage config survey-threshold).") var threshold: Int?
     @Option(help: "Language of the html report: en or ru.") var lang: Language = .en
     @Option(help: "Write to this file instead of standard output.") var output: String?
@@ -32,6 +32,7 @@ struct SurveyReportCommand: AsyncParsableCommand {
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
             case .html: text = SurveyHTMLRenderer(lang: lang).render(report)
+            case .pdf: return try PDFPrinter.write(html: SurveyHTMLRenderer(lang: lang).render(report), to: output)
             }
             try emit(text, to: output)
         }
