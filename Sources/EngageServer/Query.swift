@@ -67,7 +67,40 @@ struct QueryReader {
     }
 }
 
+extension QueryReader {
+    /// The parameters of a comparison range: `compare=year` (the same days a year before),
+    /// or `cmp_from`/`cmp_to` (any range).
+    static let comparisonParams: Set<String> = ["compare", "cmp_from", "cmp_to"]
+
+    /// The range `period` is compared with, when the query names one (nil: the period before).
+    func comparison(for period: Period) throws -> Period? {
+        let f = try date("cmp_from"), t = try date("cmp_to")
+        if f != nil || t != nil {
+            guard let f, let t else { throw APIError(.badRequest, "give both cmp_from and cmp_to (YYYY-MM-DD), or neither") }
+            guard f <= t else { throw APIError(.badRequest, "cmp_to \(t) is before cmp_from \(f)") }
+            let p = Period(from: f, to: t)
+            guard p.days <= 3_700 else { throw APIError(.badRequest, "the comparison range is longer than ten years") }
+            return p
+        }
+        switch try oneOf("compare", ["", "previous", "year"]) {
+        case "year": return period.yearBefore
+        default: return nil
+        }
+    }
+}
+
+extension LocalDate {
+    /// The same day `years` years away (29 February becomes 28 February).
+    func addingYears(_ years: Int) -> LocalDate {
+        let c = components
+        return LocalDate(year: c.year + years, month: c.month, day: min(c.day, LocalDate.daysInMonth(year: c.year + years, month: c.month)))
+    }
+}
+
 extension Period {
+    /// The same days a year before.
+    var yearBefore: Period { Period(from: from.addingYears(-1), to: to.addingYears(-1)) }
+
     /// `FROM_TO` as kept in the `engage_period` cookie.
     var cookieValue: String { "\(from)_\(to)" }
 

@@ -12,6 +12,8 @@ actor ReportCache {
         var period: Period
         var accountIDs: [String]
         var version: Int
+        /// A comparison range other than the period before (nil: that one).
+        var comparison: Period? = nil
     }
 
     private var entries: [Key: (report: SocialReport, used: Int)] = [:]
@@ -66,11 +68,11 @@ extension ServerState {
     /// The version is the latest committed import's id (readers never see an import before
     /// it commits); a report is kept only when the version is the same after it was built,
     /// so a report never sits under a version whose data it does not show.
-    func socialReport(period: Period, accountIDs: [String]?) async throws -> CachedReport {
+    func socialReport(period: Period, accountIDs: [String]?, comparison: Period? = nil) async throws -> CachedReport {
         let version = try await store.dataVersion()
-        let key = ReportCache.Key(period: period, accountIDs: accountIDs ?? [], version: version)
+        let key = ReportCache.Key(period: period, accountIDs: accountIDs ?? [], version: version, comparison: comparison == period.previous ? nil : comparison)
         if let report = await reports.cached(key) { return CachedReport(report: report, key: key, cache: reports) }
-        let report = try await SocialReportBuilder(store: store).build(period: period, accountIDs: accountIDs)
+        let report = try await SocialReportBuilder(store: store).build(period: period, accountIDs: accountIDs, comparison: comparison)
         if try await store.dataVersion() == version { await reports.store(key, report) }
         return CachedReport(report: report, key: key, cache: reports)
     }

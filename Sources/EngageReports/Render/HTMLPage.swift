@@ -13,6 +13,7 @@ public enum HTMLPage {
         table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-variant-numeric:tabular-nums}th,td{padding:5px 8px;white-space:nowrap;border-bottom:1px solid var(--line);text-align:right;vertical-align:top}
         th:first-child,td:first-child{text-align:left}th{font-weight:600;color:#374151;background:var(--card)}
         .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:10px 0}
+        .kpi .d{font-size:12px;margin-top:4px}.kpi .d.up{color:#047857}.kpi .d.down{color:#b91c1c}.kpi .d.na,.kpi .d.same{color:var(--muted)}.kpi .d .prev{display:block;color:var(--muted)}
         .kpi{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:10px 12px}.kpi .v{font-size:22px;font-weight:650}.kpi .k{color:var(--muted);font-size:12px}
         .warn{background:#fffbeb;border:1px solid #fcd34d;color:var(--warn);border-radius:8px;padding:10px 12px;margin:10px 0}
         .note{background:#f8fafc;border:1px solid #cbd5e1;border-radius:8px;padding:8px 12px;margin:10px 0;font-size:14px}.note ul{margin:4px 0 0 18px;padding:0}

@@ -10,6 +10,24 @@ struct MetricRow {
 }
 
 extension SocialMetrics {
+    /// Whether the period has any data at all (posts, a follower count or reach): a period
+    /// without is not compared with ("n/a"), rather than counted as zeros.
+    public var hasData: Bool { posts > 0 || followersEnd != nil || reachTotal != nil }
+
+    /// The KPI `key` as a number, for changes between periods (nil: unknown).
+    public func number(_ key: String) -> Double? {
+        switch key {
+        case "followers_end": return followersEnd.map(Double.init)
+        case "follower_growth_net_pct": return followerGrowthNetPct
+        case "reach_total": return reachTotal.map(Double.init)
+        case "engagements": return Double(engagements)
+        case "posts": return Double(posts)
+        case "er_followers_pct": return erFollowersPct
+        case "err_pct": return errPct
+        default: return nil
+        }
+    }
+
     func display(_ key: String, _ l: Labels) -> String {
         switch key {
         case "followers_end": return l.int(followersEnd)

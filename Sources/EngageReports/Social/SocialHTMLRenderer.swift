@@ -24,7 +24,7 @@ public struct SocialHTMLRenderer: Sendable {
             s += "<p>\(htmlEscape(l["no_data"]))</p>"
         } else {
             s += comparison(r)
-            for a in r.accounts { s += account(a, period: r.period) }
+            for a in r.accounts { s += account(a, period: r.period, comparison: r.comparison) }
             s += traffic(r.traffic)
         }
         return HTMLPage.document(lang: l.lang, title: "\(l["title"]) \(r.period.from) — \(r.period.to)", s)
@@ -45,7 +45,50 @@ public struct SocialHTMLRenderer: Sendable {
         return s
     }
 
-    public func account(_ a: AccountReport, period: Period) -> String {
+    /// A KPI's change against the comparison range: absolute (percentage points for a
+    /// percentage) and relative, an arrow and a colour; "n/a" where either side is unknown.
+    /// The tooltip names the range and the value there.
+    public func change(now: Double?, before: Double?, points: Bool, against: Period, previousText: String) -> String {
+        let l = labels
+        let tip = "\(l["compared_with"]) \(against.from) — \(against.to): \(previousText)"
+        guard let now, let before, now.isFinite, before.isFinite else {
+            return "<div class=\"d na\" title=\"\(htmlEscape(tip))\">\(htmlEscape(l["change_na"]))</div>"
+        }
+        let diff = now - before
+        let sign = diff > 0 ? "+" : ""
+        let absText = points ? sign + l.num(diff, digits: 2) + " " + l["pp"] : sign + (diff == diff.rounded() ? l.int(Int(diff)) : l.num(diff, digits: 2))
+        let relText = before == 0 ? "" : " (" + (diff > 0 ? "+" : "") + l.pct(diff / abs(before) * 100, digits: 1) + ")"
+        let (cls, arrow) = diff > 0 ? ("up", "▲") : diff < 0 ? ("down", "▼") : ("same", "=")
+        return "<div class=\"d \(cls)\" title=\"\(htmlEscape(tip))\">\(arrow) \(htmlEscape(absText + relText))"
+            + "<span class=\"prev\">\(htmlEscape(l["previous_short"])): \(htmlEscape(previousText))</span></div>"
+    }
+
+    /// The overview's cards: own accounts' followers, engagements, posts and reach, summed,
+    /// each against the comparison range.
+    public func overviewKPIs(_ r: SocialReport) -> String {
+        let l = labels
+        let own = r.own
+        func sum(_ v: (SocialMetrics) -> Int?) -> Double? {
+            let known = own.compactMap { v($0.metrics) }
+            return known.isEmpty ? nil : Double(known.reduce(0, &+))
+        }
+        func sumBefore(_ v: (SocialMetrics) -> Int?) -> Double? {
+            let known = own.filter(\.previous.hasData).compactMap { v($0.previous) }
+            return known.isEmpty ? nil : Double(known.reduce(0, &+))
+        }
+        var s = "<div class=\"kpis overview\">"
+        let cards: [(String, (SocialMetrics) -> Int?)] = [("followers_end", { $0.followersEnd }), ("engagements", { $0.engagements }),
+                                                          ("posts", { $0.posts }), ("reach_total", { $0.reachTotal })]
+        for (key, v) in cards {
+            let now = sum(v), before = sumBefore(v)
+            let formula = l["sum_own"] + ": " + own.map { "\(name($0)) \(l.int(v($0.metrics)))" }.joined(separator: " + ")
+            s += "<div class=\"kpi\"><div class=\"v\">\(value(now.map { l.int(Int($0)) } ?? "—", formula))</div><div class=\"k\">\(htmlEscape(l[key])) · \(htmlEscape(l["own_accounts"]))</div>"
+                + change(now: now, before: before, points: false, against: r.comparison, previousText: before.map { l.int(Int($0)) } ?? "—") + "</div>"
+        }
+        return s + "</div>"
+    }
+
+    public func account(_ a: AccountReport, period: Period, comparison: Period? = nil) -> String {
         let l = labels
         let m = a.metrics
         let f = Explain(l).formulas(m, days: period.days)
@@ -58,8 +101,12 @@ public struct SocialHTMLRenderer: Sendable {
                 + a.missingInputs.map { "<li>\(htmlEscape(l["missing_" + $0]))</li>" }.joined() + "</ul></div>"
         }
         s += "<div class=\"kpis\">"
+        let against = comparison ?? period.previous
+        let before = a.previous.hasData
         for key in ["followers_end", "follower_growth_net_pct", "reach_total", "engagements", "er_followers_pct", "err_pct"] {
-            s += "<div class=\"kpi\"><div class=\"v\">\(value(m.display(key, l), f[key]))</div><div class=\"k\">\(htmlEscape(l[key])) · \(htmlEscape(l["previous"].lowercased())): \(htmlEscape(a.previous.display(key, l)))</div></div>"
+            s += "<div class=\"kpi\"><div class=\"v\">\(value(m.display(key, l), f[key]))</div><div class=\"k\">\(htmlEscape(l[key]))</div>"
+                + change(now: m.number(key), before: before ? a.previous.number(key) : nil, points: key.hasSuffix("_pct"), against: against,
+                         previousText: a.previous.display(key, l)) + "</div>"
         }
         s += "</div><div class=\"charts\">"
         s += "<figure><figcaption>\(htmlEscape(l["trend"]))</figcaption>" + SVGChart.line(

@@ -30,6 +30,8 @@ public struct SocialReport: Sendable {
     public var period: Period
     public var accounts: [AccountReport]
     public var traffic: TrafficMetrics
+    /// What `previous` figures are of: the period before, unless another range was chosen.
+    public var comparison: Period
 
     /// Own accounts first, then competitors; by id within each.
     public var own: [AccountReport] { accounts.filter { !$0.account.competitor } }
@@ -56,15 +58,19 @@ public struct SocialReportBuilder: Sendable {
 
     public init(store: any Store) { self.store = store }
 
-    public func build(period: Period, accountIDs: [String]? = nil) async throws -> SocialReport {
+    /// The report of `period`, each account's figures beside those of `comparison` (by
+    /// default the period of the same length just before).
+    public func build(period: Period, accountIDs: [String]? = nil, comparison: Period? = nil) async throws -> SocialReport {
         try period.checkLength()
+        let comparison = comparison ?? period.previous
+        try comparison.checkLength()
         let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? true }
         if let ids = accountIDs {
             let known = Set(accounts.map(\.accountID))
             if let missing = ids.first(where: { !known.contains($0) }) { throw StoreError.notFound("unknown account '\(missing)'") }
         }
         let figures = try await store.accountFigures(period: period, accountIDs: accountIDs)
-        let previousFigures = try await store.accountFigures(period: period.previous, accountIDs: accountIDs)
+        let previousFigures = try await store.accountFigures(period: comparison, accountIDs: accountIDs)
         let slices = try await store.postSlices(period: period, accountIDs: accountIDs, followers: figures.mapValues(\.followers))
 
         let tops = try await store.topPosts(accountIDs: accounts.map(\.accountID), period: period, limit: topPostLimit)
@@ -74,7 +80,7 @@ public struct SocialReportBuilder: Sendable {
         for a in accounts {
             let f = figures[a.accountID] ?? AccountFigures()
             let pf = previousFigures[a.accountID] ?? AccountFigures()
-            let prev = SocialMetrics(pf, period: period.previous, previous: nil)
+            let prev = SocialMetrics(pf, period: comparison, previous: nil)
             let m = SocialMetrics(f, period: period, previous: .init(erFollowersPct: prev.erFollowersPct, responseTimeAvg: prev.responseTimeAvg))
             if !a.competitor, let s = f.spendCents { try Checked.add(&ownSpendCents, s, "spend") }
             var top = tops[a.accountID] ?? []
@@ -105,7 +111,7 @@ public struct SocialReportBuilder: Sendable {
             visitors: converting, fromUTC: fromUTC - Traffic.attributionWindowSeconds, toUTC: toUTC)
         if accountIDs == nil, let c = try await store.unassignedCostsCents(period: period) { try Checked.add(&ownSpendCents, c, "spend") }
         let traffic = TrafficMetrics(sessions: sessions, paths: paths, ownSpend: ownSpendCents.map { Double($0) / 100 })
-        return SocialReport(period: period, accounts: reports, traffic: traffic)
+        return SocialReport(period: period, accounts: reports, traffic: traffic, comparison: comparison)
     }
 
     static func breakdown(_ groups: [String: ERPostAccumulator]) -> [Breakdown] {

@@ -19,15 +19,18 @@ struct SocialController: PageController {
         router.get("traffic") { request, context in try await trafficPage(request, context) }
     }
 
+    /// What the social report pages take: the period, accounts, a comparison range, a download format.
+    static let reportParams: Set<String> = Set(["from", "to", "account", "format"]).union(QueryReader.comparisonParams)
+
     func report(_ request: Request, _ context: EngageContext) async throws -> CachedReport {
-        try await app.socialReport(try QueryReader(page: request, allowed: ["from", "to", "account", "format"]))
+        try await app.socialReport(try QueryReader(page: request, allowed: Self.reportParams))
     }
 
     /// A page whose content is a rendering of a report, cached with the report per language.
     func reportPage(_ request: Request, _ context: EngageContext, _ cached: CachedReport, name: String, title: String, current: String,
                     content: @escaping @Sendable (SocialReport, SocialHTMLRenderer) -> String) async throws -> Response {
         let period = cached.report.period
-        if let format = try QueryReader(page: request, allowed: ["from", "to", "account", "format"]).oneOf("format", ["csv", "json"]) {
+        if let format = try QueryReader(page: request, allowed: Self.reportParams).oneOf("format", ["csv", "json"]) {
             // what this page shows: the traffic page its traffic, the others the report of
             // their accounts
             var value = cached.report.json
@@ -38,7 +41,9 @@ struct SocialController: PageController {
         }
         let r = renderer(context, period: period)
         let html = await cached.text("\(name).\(context.lang.rawValue)") { content($0, r) }
-        return try page(request, context, title: title, current: current, content: html, picker: cached.report.period, downloads: true)
+        let q = try QueryReader(page: request, allowed: Self.reportParams)
+        return try page(request, context, title: title, current: current, content: html, picker: cached.report.period, downloads: true,
+                        comparison: (cached.report.comparison, q.string("compare") ?? "", q.string("cmp_from") != nil))
     }
 
     func overview(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -49,6 +54,7 @@ struct SocialController: PageController {
         return try await reportPage(request, context, try await report(request, context), name: "overview", title: t["overview"], current: "/") { report, r in
             var content = "<h1>\(htmlEscape(t["overview"]))</h1><p class=\"muted\">\(htmlEscape(t["formula_hint"]))</p>"
             if report.accounts.isEmpty { return content + "<p>\(htmlEscape(t["no_accounts"]))</p>" }
+            content += r.overviewKPIs(report)
             content += r.comparison(report)
             content += "<h2>\(htmlEscape(l["trend"]))</h2><div class=\"charts\">"
             for a in report.accounts where !a.account.competitor {
@@ -64,14 +70,15 @@ struct SocialController: PageController {
         if let r = signedIn(request, context) { return r }
         try context.require(.viewer)
         let id = context.param("id")
-        let q = try QueryReader(page: request, allowed: ["from", "to", "format"])
+        let q = try QueryReader(page: request, allowed: Self.reportParams.subtracting(["account"]))
         guard try await app.store.accounts().contains(where: { $0.accountID == id }) else {
             throw APIError(.notFound, "no account with id '\(id)'")
         }
-        let cached = try await app.socialReport(period: try q.period(today: app.today()), accountIDs: [id])
+        let period = try q.period(today: app.today())
+        let cached = try await app.socialReport(period: period, accountIDs: [id], comparison: try q.comparison(for: period))
         guard let a = cached.report.accounts.first else { throw APIError.notFound }
         return try await reportPage(request, context, cached, name: "account", title: a.account.name ?? id, current: "/") { report, r in
-            report.accounts.first.map { r.account($0, period: report.period) } ?? ""
+            report.accounts.first.map { r.account($0, period: report.period, comparison: report.comparison) } ?? ""
         }
     }
 

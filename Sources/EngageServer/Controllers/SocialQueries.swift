@@ -14,7 +14,7 @@ extension ServerState {
             let known = Set(try await store.accounts().map(\.accountID))
             if let missing = ids.first(where: { !known.contains($0) }) { throw APIError(.notFound, "no account with id '\(missing)'") }
         }
-        return try await socialReport(period: period, accountIDs: ids.isEmpty ? nil : ids)
+        return try await socialReport(period: period, accountIDs: ids.isEmpty ? nil : ids, comparison: try q.comparison(for: period))
     }
 
 

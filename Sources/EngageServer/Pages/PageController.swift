@@ -64,7 +64,8 @@ extension PageController {
     /// a template).
     func page(_ request: Request, _ context: EngageContext, title: String, current: String, content: String,
               picker: Period? = nil, pickerAction: String? = nil, pickerHidden: [(String, String)] = [], message: String? = nil, error: APIError? = nil,
-              status: HTTPResponse.Status = .ok, downloads: Bool = false) throws -> Response {
+              status: HTTPResponse.Status = .ok, downloads: Bool = false,
+              comparison: (range: Period, mode: String, custom: Bool)? = nil) throws -> Response {
         let t = UIText(lang: context.lang)
         var data: [String: Any] = [
             "lang": context.lang.rawValue, "title": title, "t": t.all, "reportCSS": HTMLPage.css, "content": content,
@@ -78,15 +79,28 @@ extension PageController {
         if let period = picker {
             let today = app.today()
             let last = Period.resolve(from: nil, to: nil, today: today)
+            let yesterday = today.adding(days: -1), y = yesterday.components
+            // the last complete calendar quarter
+            let quarterStart = LocalDate(year: today.components.year, month: (today.components.month - 1) / 3 * 3 + 1, day: 1)
+            let lastQuarter = Period(from: LocalDate(year: quarterStart.adding(days: -1).components.year,
+                                                     month: (quarterStart.adding(days: -1).components.month - 1) / 3 * 3 + 1, day: 1),
+                                     to: quarterStart.adding(days: -1))
             let presets: [(String, Period)] = [
-                (context.lang == .ru ? "прошлый месяц" : "last month", last),
-                (context.lang == .ru ? "30 дней" : "30 days", Period(from: today.adding(days: -30), to: today.adding(days: -1))),
-                (context.lang == .ru ? "90 дней" : "90 days", Period(from: today.adding(days: -90), to: today.adding(days: -1))),
+                (t["preset_last_month"], last),
+                (t["preset_30"], Period(from: today.adding(days: -30), to: yesterday)),
+                (t["preset_90"], Period(from: today.adding(days: -90), to: yesterday)),
+                (t["preset_quarter"], lastQuarter),
+                (t["preset_ytd"], Period(from: LocalDate(year: y.year, month: 1, day: 1), to: yesterday)),
             ]
             let action = pickerAction ?? request.uri.path
             data["picker"] = [
                 "action": action, "from": period.from.description, "to": period.to.description,
                 "hidden": pickerHidden.map { ["name": $0.0, "value": $0.1] },
+                "comparison": comparison.map { c -> [String: Any] in
+                    ["year": c.mode == "year" && !c.custom, "previous": c.mode != "year" && !c.custom, "custom": c.custom,
+                     "cmpFrom": c.custom ? c.range.from.description : "", "cmpTo": c.custom ? c.range.to.description : "",
+                     "range": "\(c.range.from) — \(c.range.to)"]
+                } as Any,
                 "presets": presets.map { p in
                     ["label": p.0, "href": action + "?" + (pickerHidden + [("from", p.1.from.description), ("to", p.1.to.description)])
                         .map { "\($0.0)=\(percentEncode($0.1))" }.joined(separator: "&")]
