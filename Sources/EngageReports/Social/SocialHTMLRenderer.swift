@@ -56,12 +56,16 @@ public struct SocialHTMLRenderer: Sendable {
         }
         let diff = now - before
         let sign = diff > 0 ? "+" : ""
-        let absText = points ? sign + l.num(diff, digits: 2) + " " + l["pp"] : sign + (diff == diff.rounded() ? l.int(Int(diff)) : l.num(diff, digits: 2))
+        let absText = points ? sign + l.num(diff, digits: 2) + " " + l["pp"] : sign + (diff == diff.rounded() ? whole(diff) : l.num(diff, digits: 2))
         let relText = before == 0 ? "" : " (" + (diff > 0 ? "+" : "") + l.pct(diff / abs(before) * 100, digits: 1) + ")"
         let (cls, arrow) = diff > 0 ? ("up", "▲") : diff < 0 ? ("down", "▼") : ("same", "=")
         return "<div class=\"d \(cls)\" title=\"\(htmlEscape(tip))\">\(arrow) \(htmlEscape(absText + relText))"
             + "<span class=\"prev\">\(htmlEscape(l["previous_short"])): \(htmlEscape(previousText))</span></div>"
     }
+
+    /// A whole number held as a Double (sums and differences of counts), without trapping
+    /// beyond Int's range.
+    func whole(_ d: Double) -> String { d.magnitude < 9e18 ? labels.int(Int(d)) : labels.num(d, digits: 0) }
 
     /// The overview's cards: own accounts' followers, engagements, posts and reach, summed,
     /// each against the comparison range.
@@ -70,11 +74,11 @@ public struct SocialHTMLRenderer: Sendable {
         let own = r.own
         func sum(_ v: (SocialMetrics) -> Int?) -> Double? {
             let known = own.compactMap { v($0.metrics) }
-            return known.isEmpty ? nil : Double(known.reduce(0, &+))
+            return known.isEmpty ? nil : known.reduce(0.0) { $0 + Double($1) }
         }
         func sumBefore(_ v: (SocialMetrics) -> Int?) -> Double? {
             let known = own.filter(\.previous.hasData).compactMap { v($0.previous) }
-            return known.isEmpty ? nil : Double(known.reduce(0, &+))
+            return known.isEmpty ? nil : known.reduce(0.0) { $0 + Double($1) }
         }
         var s = "<div class=\"kpis overview\">"
         let cards: [(String, (SocialMetrics) -> Int?)] = [("followers_end", { $0.followersEnd }), ("engagements", { $0.engagements }),
@@ -82,8 +86,8 @@ public struct SocialHTMLRenderer: Sendable {
         for (key, v) in cards {
             let now = sum(v), before = sumBefore(v)
             let formula = l["sum_own"] + ": " + own.map { "\(name($0)) \(l.int(v($0.metrics)))" }.joined(separator: " + ")
-            s += "<div class=\"kpi\"><div class=\"v\">\(value(now.map { l.int(Int($0)) } ?? "—", formula))</div><div class=\"k\">\(htmlEscape(l[key])) · \(htmlEscape(l["own_accounts"]))</div>"
-                + change(now: now, before: before, points: false, against: r.comparison, previousText: before.map { l.int(Int($0)) } ?? "—") + "</div>"
+            s += "<div class=\"kpi\"><div class=\"v\">\(value(now.map(whole) ?? "—", formula))</div><div class=\"k\">\(htmlEscape(l[key])) · \(htmlEscape(l["own_accounts"]))</div>"
+                + change(now: now, before: before, points: false, against: r.comparison, previousText: before.map(whole) ?? "—") + "</div>"
         }
         return s + "</div>"
     }
