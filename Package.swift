@@ -64,7 +64,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "NIOExtras", package: "swift-nio-extras"),
         ], resources: [.copy("Templates"), .copy("Static"), .copy("openapi.yaml")]),
         // Subcommands and wiring.
         .target(name: "EngageCLI", dependencies: [

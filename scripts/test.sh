@@ -15,6 +15,7 @@ dpkg -s libfreexl-dev >/dev/null 2>&1 || need+=(libfreexl-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $SUDO apt-get update -qq
@@ -37,13 +38,16 @@ export ENGAGE_FUZZ_COUNT="${ENGAGE_FUZZ_COUNT:-2000}"
 timeout --kill-after=30 2400 swift test "$@"
 
 # The dashboard in a real headless Chromium, the API fuzzed against its OpenAPI document,
-# kill -9 during redirects, two instances on one PostgreSQL behind nginx (skipped when a
-# filter narrows the run).
+# kill -9 during redirects, two instances on one PostgreSQL behind nginx, scheduled reports
+# through a real SMTP server (aiosmtpd: STARTTLS, a password, down and back) — skipped when
+# a filter narrows the run.
 if [ $# -eq 0 ]; then
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
   command -v schemathesis >/dev/null 2>&1 || python3 -m pip install -q schemathesis
+  python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd
   timeout --kill-after=10 600 python3 scripts/browser_test.py "$(swift build --show-bin-path)/engage" --out .build/browser-test
   timeout --kill-after=10 300 python3 scripts/redirect_durability_test.py "$(swift build --show-bin-path)/engage"
+  timeout --kill-after=10 300 python3 scripts/mail_test.py "$(swift build --show-bin-path)/engage"
   timeout --kill-after=10 300 python3 scripts/multi_instance_test.py "$(swift build --show-bin-path)/engage" "$ENGAGE_TEST_POSTGRES_URL"
   timeout --kill-after=10 900 python3 scripts/schemathesis_test.py "$(swift build --show-bin-path)/engage" --out .build/schemathesis
 fi

@@ -85,6 +85,7 @@ public enum EngageServerApp {
         AdvocacyController(app: state).register(on: router)
         ContentController(app: state).register(on: router)
         SurveysController(app: state).register(on: router)
+        SchedulesController(app: state).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
@@ -112,7 +113,8 @@ public enum EngageServerApp {
         // stopped in reverse order: the HTTP server first, then the last survey batches
         let surveys = SurveyReleaseService(box: state.ballots, today: { state.today() })
         let months = ClickMonthsService(store: store, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [months, surveys, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let mail = ReportMailService(state: state, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [months, mail, surveys, app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // redirects answered in the channel pipeline are not requests the server waits for:
         // their clicks still being committed are written before the process ends

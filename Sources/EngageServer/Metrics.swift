@@ -19,5 +19,10 @@ public enum EngageMetrics {
     static func countImport(_ outcome: String) {
         Metrics.Counter(label: "engage_imports_total", dimensions: [("outcome", outcome)]).increment()
     }
+
+    /// Mail: `sent` or `failed` (each failure is retried).
+    static func countMail(_ outcome: String) {
+        Metrics.Counter(label: "engage_mail_total", dimensions: [("outcome", outcome)]).increment()
+    }
 }
 

@@ -38,6 +38,11 @@ public struct ServerConfig: Sendable {
     public var loginWindowSeconds: Int64 = 15 * 60
     /// Proxies whose X-Forwarded-For is believed (none by default).
     public var trustedProxies = TrustedProxies.none
+    /// Where mail goes (scheduled reports); nil: no mail is sent (schedules wait).
+    public var smtp: SMTPConfig?
+    /// The first wait before a message not sent is tried again, in seconds (then doubled,
+    /// at most an hour); also how often due schedules are looked for (at most every 30 s).
+    public var mailRetrySeconds: Int64 = 60
     /// The clock (tests pin it).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 

@@ -423,6 +423,19 @@ public enum Migrations {
                 rows INTEGER NOT NULL, outcome TEXT NOT NULL, summary TEXT NOT NULL)
             """,
         ],
+        // 14: reports sent by mail on a schedule. `due_at` is the regular time being served
+        // (the report's period is the one before it, however late a retry sends it);
+        // `next_at` is when to try next (a retry's time, or a lease while one instance sends:
+        // instances take a due schedule by moving it, so only one sends it).
+        [
+            """
+            CREATE TABLE report_schedules (
+                schedule_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, survey_id TEXT, every TEXT NOT NULL,
+                lang TEXT NOT NULL, format TEXT NOT NULL, recipients TEXT NOT NULL, created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL, due_at INTEGER NOT NULL, next_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+                last_sent_at INTEGER, last_error TEXT)
+            """,
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

@@ -37,7 +37,9 @@ struct AdvocacyReportCommand: AsyncParsableCommand {
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
             case .html: text = AdvocacyHTMLRenderer(lang: lang).render(report)
-            case .pdf: return try PDFPrinter.write(html: AdvocacyHTMLRenderer(lang: lang).render(report), to: output)
+            case .pdf:
+                try PDFPrinter.write(html: AdvocacyHTMLRenderer(lang: lang).render(report), to: output)
+                return printError("wrote \(output ?? "")")
             }
             try emit(text, to: output)
         }

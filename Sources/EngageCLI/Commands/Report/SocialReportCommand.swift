@@ -33,7 +33,9 @@ struct SocialReportCommand: AsyncParsableCommand {
             case .md: text = SocialMarkdownRenderer(lang: lang).render(report)
             case .csv: text = SocialCSVRenderer().render(report)
             case .html: text = SocialHTMLRenderer(lang: lang).render(report)
-            case .pdf: return try PDFPrinter.write(html: SocialHTMLRenderer(lang: lang).render(report), to: output)
+            case .pdf:
+                try PDFPrinter.write(html: SocialHTMLRenderer(lang: lang).render(report), to: output)
+                return printError("wrote \(output ?? "")")
             }
             try write(text)
         }

@@ -32,7 +32,9 @@ struct SurveyReportCommand: AsyncParsableCommand {
             case .md: text = r.markdown(json)
             case .csv: text = r.csv(json)
             case .html: text = SurveyHTMLRenderer(lang: lang).render(report)
-            case .pdf: return try PDFPrinter.write(html: SurveyHTMLRenderer(lang: lang).render(report), to: output)
+            case .pdf:
+                try PDFPrinter.write(html: SurveyHTMLRenderer(lang: lang).render(report), to: output)
+                return printError("wrote \(output ?? "")")
             }
             try emit(text, to: output)
         }

@@ -1,11 +1,17 @@
-import EngageStore
+import EngageCore
 import Foundation
 
-/// `--format pdf`: the HTML report printed to PDF by headless Chromium (the same page a
-/// browser's "Save as PDF" gives), when Chromium is installed.
-enum PDFPrinter {
+/// Why no PDF was made (one line for the user).
+public struct PDFError: UserFacingError {
+    public var description: String
+    init(_ d: String) { description = d }
+}
+
+/// `--format pdf` and PDF attachments: the HTML report printed to PDF by headless Chromium
+/// (the same page a browser's "Save as PDF" gives), when Chromium is installed.
+public enum PDFPrinter {
     /// `$ENGAGE_CHROMIUM`, else the first of Chromium's and Chrome's usual names on PATH.
-    static func chromium() -> String? {
+    public static func chromium() -> String? {
         let fm = FileManager.default
         if let e = ProcessInfo.processInfo.environment["ENGAGE_CHROMIUM"], !e.isEmpty {
             return fm.isExecutableFile(atPath: e) ? e : nil
@@ -17,12 +23,24 @@ enum PDFPrinter {
         return nil
     }
 
-    static let missing = "--format pdf needs headless Chromium: install it (Debian: apt-get install chromium) or set ENGAGE_CHROMIUM to its path; or write --format html and print it from a browser"
+    public static let missing = "--format pdf needs headless Chromium: install it (Debian: apt-get install chromium) or set ENGAGE_CHROMIUM to its path; or write --format html and print it from a browser"
+
+    /// The PDF of `html`.
+    public static func pdf(html: String) throws -> Data {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("engage-pdf-out-" + UUID().uuidString)
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("report.pdf").path
+        try write(html: html, to: file)
+        guard let data = fm.contents(atPath: file) else { throw PDFError("Chromium wrote no PDF") }
+        return data
+    }
 
     /// Prints `html` to the PDF file `output`.
-    static func write(html: String, to output: String?) throws {
-        guard let output else { throw StoreError("--format pdf needs --output FILE.pdf") }
-        guard let exe = chromium() else { throw StoreError(missing) }
+    public static func write(html: String, to output: String?) throws {
+        guard let output else { throw PDFError("--format pdf needs --output FILE.pdf") }
+        guard let exe = chromium() else { throw PDFError(missing) }
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("engage-pdf-" + UUID().uuidString)
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -39,11 +57,10 @@ enum PDFPrinter {
                        "--no-pdf-header-footer", "--print-to-pdf-no-header", "--print-to-pdf=" + target.path, page.absoluteString]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { throw StoreError("\(exe) could not be started: \(error.localizedDescription)") }
+        do { try p.run() } catch { throw PDFError("\(exe) could not be started: \(error.localizedDescription)") }
         p.waitUntilExit()
         guard p.terminationStatus == 0, let head = fm.contents(atPath: target.path)?.prefix(4), head == Data("%PDF".utf8) else {
-            throw StoreError("Chromium (\(exe)) did not write \(output) (exit \(p.terminationStatus))")
+            throw PDFError("Chromium (\(exe)) did not write \(output) (exit \(p.terminationStatus))")
         }
-        printError("wrote \(output)")
     }
 }
