@@ -86,6 +86,7 @@ public enum EngageServerApp {
         ContentController(app: state).register(on: router)
         SurveysController(app: state).register(on: router)
         SchedulesController(app: state).register(on: router)
+        SettingsController(app: state).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
     }
