@@ -196,7 +196,7 @@ def main():
             # a box that clips it
             pages = ["/", "/accounts/vk_zerno", "/competitors", "/posts", "/traffic", "/advocacy/funnel", "/advocacy/traffic",
                      "/advocacy/leaderboards", "/surveys", "/surveys/" + wave, "/content", "/share", "/links", "/import",
-                     "/users", "/schedules", "/settings", "/links/a1", "/no-such-page"]
+                     "/users", "/schedules", "/settings", "/accounts", "/links/a1", "/no-such-page"]
             for lang in ("en", "ru"):
                 page.goto(base + f"/lang/{lang}?back=/")
                 for width in (1366, 390):

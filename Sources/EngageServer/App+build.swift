@@ -87,6 +87,7 @@ public enum EngageServerApp {
         SurveysController(app: state).register(on: router)
         SchedulesController(app: state).register(on: router)
         SettingsController(app: state).register(on: router)
+        AccountsController(app: state).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
     }

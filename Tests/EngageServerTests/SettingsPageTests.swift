@@ -46,4 +46,40 @@ import Testing
             #expect(try await client.execute(uri: "/api/v1/me", method: .get, headers: bearer(token)).status == .unauthorized)
         }
     }
+
+    /// Accounts and competitors in the browser: add, edit, archive, with accounts.csv's rules.
+    @Test(arguments: engines) func analystsManageAccountsInTheBrowser(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            #expect(try await client.execute(uri: "/accounts", method: .get, headers: try await signedIn(client, "vera")).status == .forbidden)
+            let alex = try await signedIn(client, "alex")
+            let page = try await client.execute(uri: "/accounts", method: .get, headers: alex)
+            #expect(page.status == .ok && page.text.contains("action=\"/accounts/vk_main/edit\""))
+            let csrf = try csrfToken(page)
+            func post(_ path: String, _ body: String) async throws -> TestResponse {
+                try await client.execute(uri: path, method: .post, headers: alex, body: ByteBuffer(string: "csrf=\(csrf)&" + body))
+            }
+            #expect(try await post("/accounts", "account_id=vk_new&network=VK&name=New+one&timezone=Europe%2FMoscow&competitor=yes").status == .seeOther)
+            let made = try #require(try await f.store.accounts().first { $0.accountID == "vk_new" })
+            #expect(made.network == "vk" && made.name == "New one" && made.competitor && made.timezone == "Europe/Moscow")
+            #expect(try await post("/accounts", "account_id=vk_new&network=vk&timezone=UTC").status == .conflict)
+            #expect(try await post("/accounts", "account_id=bad+id&network=vk&timezone=UTC").status == .unprocessableContent)
+            #expect(try await post("/accounts", "account_id=x1&network=vk&timezone=Mars%2FOlympus").status == .unprocessableContent)
+            // edit: name and flag; the zone only while the account has no data
+            #expect(try await post("/accounts/vk_new/edit", "network=vk&name=Renamed&timezone=UTC").status == .seeOther)
+            let edited = try #require(try await f.store.accounts().first { $0.accountID == "vk_new" })
+            #expect(edited.name == "Renamed" && !edited.competitor && edited.timezone == "UTC")
+            let zone = try await post("/accounts/vk_main/edit", "network=vk&name=Main&timezone=UTC")
+            #expect(zone.status == .unprocessableContent && zone.text.contains("whose days were cut in Europe/Moscow"))
+            #expect(try await f.store.accounts().first { $0.accountID == "vk_main" }?.timezone == "Europe/Moscow")
+            // archive: out of the overview, its page still there; restored
+            #expect(try await post("/accounts/vk_main/archive", "").status == .seeOther)
+            let viewer = try await signedIn(client, "vera")
+            let overview = try await client.execute(uri: "/?from=2026-03-01&to=2026-03-31", method: .get, headers: viewer)
+            #expect(!overview.text.contains(">Main<") && overview.text.contains(">Comp<"))
+            #expect(try await client.execute(uri: "/accounts/vk_main?from=2026-03-01&to=2026-03-31", method: .get, headers: viewer).status == .ok)
+            #expect(try await post("/accounts/vk_main/archive", "archive=no").status == .seeOther)
+            let back = try await client.execute(uri: "/?from=2026-03-01&to=2026-03-31", method: .get, headers: viewer)
+            #expect(back.text.contains(">Main<"))
+        }
+    }
 }

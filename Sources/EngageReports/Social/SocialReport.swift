@@ -64,7 +64,8 @@ public struct SocialReportBuilder: Sendable {
         try period.checkLength()
         let comparison = comparison ?? period.previous
         try comparison.checkLength()
-        let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? true }
+        // archived accounts only when asked for by id
+        let accounts = try await store.accounts().filter { a in accountIDs.map { $0.contains(a.accountID) } ?? !a.archived }
         if let ids = accountIDs {
             let known = Set(accounts.map(\.accountID))
             if let missing = ids.first(where: { !known.contains($0) }) { throw StoreError.notFound("unknown account '\(missing)'") }

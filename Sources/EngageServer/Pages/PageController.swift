@@ -51,7 +51,7 @@ extension PageController {
         }
         items.append(("/content", t["content"]))
         if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }
-        if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"])] }
+        if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"]), ("/accounts", t["accounts"])] }
         if p.role >= .admin { items += [("/users", t["users"]), ("/schedules", t["schedules"]), ("/settings", t["settings"])] }
         let periodPages: Set<String> = ["/", "/competitors", "/posts", "/traffic", "/advocacy"]
         return items.map { item in

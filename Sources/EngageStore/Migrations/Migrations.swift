@@ -436,6 +436,11 @@ public enum Migrations {
                 last_sent_at INTEGER, last_error TEXT)
             """,
         ],
+        // 15: accounts archived in the dashboard: left out of reports unless asked for by id,
+        // their data kept (imports do not touch the column).
+        [
+            "ALTER TABLE accounts ADD COLUMN archived_at INTEGER",
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

@@ -9,6 +9,8 @@ public struct Account: Sendable, Equatable, Hashable {
     public var competitor: Bool
     /// IANA zone in which the account's days are cut.
     public var timezone: String
+    /// Archived in the dashboard: reports leave it out unless it is asked for by id.
+    public var archived = false
 
     public init(accountID: String, network: String, name: String? = nil, handle: String? = nil, competitor: Bool = false, timezone: String = "UTC") {
         self.accountID = accountID

@@ -6,10 +6,12 @@ enum SocialReads {
     /// Every account, own accounts first, by id.
     static func accounts(_ script: SQLScript, then: (([Account]) throws -> Void)? = nil) -> () -> [Account] {
         var out: [Account] = []
-        script.add("SELECT account_id, network, name, handle, competitor, timezone FROM accounts ORDER BY competitor, account_id COLLATE BINARY",
+        script.add("SELECT account_id, network, name, handle, competitor, timezone, archived_at FROM accounts ORDER BY competitor, account_id COLLATE BINARY",
                    row: { r in
-                       out.append(Account(accountID: try r.text(0), network: try r.text(1), name: try r.optText(2), handle: try r.optText(3),
-                                          competitor: try r.int(4) != 0, timezone: try r.text(5)))
+                       var a = Account(accountID: try r.text(0), network: try r.text(1), name: try r.optText(2), handle: try r.optText(3),
+                                       competitor: try r.int(4) != 0, timezone: try r.text(5))
+                       a.archived = try r.optInt(6) != nil
+                       out.append(a)
                    },
                    then: { try then?(out) })
         return { out }
