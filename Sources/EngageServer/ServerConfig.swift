@@ -38,6 +38,8 @@ public struct ServerConfig: Sendable {
     public var loginWindowSeconds: Int64 = 15 * 60
     /// Proxies whose X-Forwarded-For is believed (none by default).
     public var trustedProxies = TrustedProxies.none
+    /// The shipped questionnaire templates (`questionnaires/`), offered when a wave is created.
+    public var questionnairesFolder: String?
     /// Where mail goes (scheduled reports); nil: no mail is sent (schedules wait).
     public var smtp: SMTPConfig?
     /// The first wait before a message not sent is tried again, in seconds (then doubled,

@@ -49,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             config.publicURL = publicURL
             config.trustedProxies = try TrustedProxies(trustedProxies)
             config.mailRetrySeconds = mailRetrySeconds
+            config.questionnairesFolder = DemoDataWriter.questionnairesFolder()
             if let host = smtpHost, let from = smtpFrom {
                 var smtp = SMTPConfig(host: host, from: from)
                 smtp.security = SMTPConfig.Security(rawValue: smtpSecurity) ?? .starttls

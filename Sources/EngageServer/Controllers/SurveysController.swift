@@ -1,4 +1,5 @@
 import EngageCore
+import EngageImport
 import EngageReports
 import EngageStore
 import Foundation
@@ -21,16 +22,48 @@ struct SurveysController: PageController {
         router.get("surveys") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.require(.viewer)
-            _ = try QueryReader(request, allowed: [])
-            let t = UIText(lang: context.lang), l = Labels(context.lang)
-            let surveys = try await SurveyData(store: app.store).surveys()
-            var content = "<h1>\(htmlEscape(t["surveys"]))</h1>"
-            if surveys.isEmpty { content += "<p>\(htmlEscape(t["no_surveys"]))</p>" }
-            content += "<ul>" + surveys.reversed().map { s in
-                let q = Questionnaire(jsonText: s.questionnaireJSON)
-                return "<li><a href=\"/surveys/\(htmlEscape(percentEncode(s.id)))\">\(htmlEscape(s.name))</a> <span class=\"muted\">· \(htmlEscape(q.map { "\($0.id) v\($0.version)" } ?? "")) · \(LocalDate(utcInstant: s.createdAt))\(s.closedAt != nil ? " · " + l["status"] : "")</span></li>"
-            }.joined() + "</ul>"
-            return try page(request, context, title: t["surveys"], current: "/surveys", content: content)
+            _ = try QueryReader(request, allowed: ["done"])
+            return try await surveysPage(request, context, message: doneMessage(request, context, allowed: ["survey_created", "wave_closed_done"]), error: nil)
+        }
+        router.post("surveys") { request, context in try await createWave(request, context) }
+        router.post("surveys/{id}/invite") { request, context in
+            if let r = signedIn(request, context) { return r }
+            let (_, form) = try await checkedForm(request, context, role: .admin)
+            let id = context.param("id")
+            let department = form["department"].flatMap { $0.isEmpty ? nil : $0 }
+            let made = try await SurveyData(store: app.store).invite(surveyID: id, department: department, now: app.config.now(),
+                                                                     token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash)
+            // the links exist only in this answer (a hash of each token is stored): a CSV for
+            // the mail merge, as `engage survey invite` prints it
+            let who = try await Employees(store: app.store).contacts()
+            var csv = "employee_id,name,email,link\n"
+            for (e, token) in made {
+                csv += [e, who[e]?.name ?? "", who[e]?.email ?? "", app.surveyLink(token, request: request)].map(CSVText.cell).joined(separator: ",") + "\n"
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"invitations-\(id)\(department.map { "-" + $0 } ?? "").csv\""
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        router.get("surveys/{id}/reminders.csv") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.require(.admin)
+            let who = try await Employees(store: app.store).contacts()
+            var csv = "employee_id,name,email\n"
+            for e in try await SurveyData(store: app.store).notAnswered(surveyID: context.param("id")) {
+                csv += [e, who[e]?.name ?? "", who[e]?.email ?? ""].map(CSVText.cell).joined(separator: ",") + "\n"
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/csv; charset=utf-8"
+            headers[.contentDisposition] = "attachment; filename=\"reminders-\(context.param("id")).csv\""
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+        router.post("surveys/{id}/close") { request, context in
+            if let r = signedIn(request, context) { return r }
+            _ = try await checkedForm(request, context, role: .admin)
+            try await SurveyData(store: app.store).close(surveyID: context.param("id"), now: app.config.now())
+            return doneRedirect("/surveys", done: "wave_closed_done")
         }
         router.get("surveys/{id}") { request, context in
             if let r = signedIn(request, context) { return r }
@@ -134,5 +167,78 @@ struct SurveysController: PageController {
         let text = taken ? String(format: t["survey_thanks"], threshold - 1) : t["survey_used"]
         return try page(request, context, title: t["survey_thanks_title"], current: "",
                         content: "<section class=\"survey\"><h1>\(htmlEscape(t["survey_thanks_title"]))</h1><p>\(htmlEscape(text))</p></section>")
+    }
+}
+
+extension SurveysController {
+    /// The waves with their status (open or closed, closes on, invited, answered, response
+    /// rate); for admins also the way to run one: create, invite, remind, close.
+    func surveysPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let p = try context.require(.viewer)
+        let t = UIText(lang: context.lang), l = Labels(context.lang)
+        let data = SurveyData(store: app.store)
+        let counts = try await data.inviteCounts()
+        let today = app.today()
+        let csrf = p.session.map(app.security.csrf(for:)) ?? ""
+        let waves: [[String: Any]] = try await data.surveys().reversed().map { s in
+            let q = Questionnaire(jsonText: s.questionnaireJSON)
+            let c = counts[s.id] ?? (0, 0)
+            let closed = s.closedAt != nil || (s.closesOn.map { $0 < today } ?? false)
+            return ["id": s.id, "href": "/surveys/" + percentEncode(s.id), "action": "/surveys/" + percentEncode(s.id), "name": s.name,
+                    "questionnaire": q.map { "\($0.id) v\($0.version)" } ?? "", "created": LocalDate(utcInstant: s.createdAt).description,
+                    "closesOn": s.closesOn?.description ?? "—", "open": !closed, "status": closed ? t["wave_closed"] : t["wave_open"],
+                    "invited": l.int(c.invited), "answered": l.int(c.answered),
+                    "rate": c.invited > 0 ? l.pct(Double(c.answered) * 100 / Double(c.invited), digits: 0) : "—", "csrf": csrf]
+        }
+        let shipped = (app.config.questionnairesFolder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
+        let content = try render("surveys", [
+            "waves": waves, "hasWaves": !waves.isEmpty, "admin": p.role >= .admin, "csrf": csrf, "shipped": shipped,
+            "departments": try await data.departments(on: today),
+        ], context)
+        return try page(request, context, title: t["surveys"], current: "/surveys", content: content, message: message, error: error, status: status)
+    }
+
+    /// A new wave from a shipped questionnaire or an uploaded one (YAML or JSON), with the
+    /// rules of `engage survey create`.
+    func createWave(_ request: Request, _ context: EngageContext) async throws -> Response {
+        if let r = signedIn(request, context) { return r }
+        let p = try context.require(.admin)
+        var request = request
+        let body = try await request.collectBody(upTo: 1024 * 1024)
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {
+            throw APIError(.unsupportedMediaType, "send the form as multipart/form-data")
+        }
+        let fields = try Multipart.fields(body: body, contentType: type)
+        try checkCSRF(fields["csrf"], p, context)
+        do {
+            let questionnaire: Questionnaire
+            if let (name, file) = try Multipart.files(body: body, contentType: type).first(where: { $0.1.readableBytes > 0 }) {
+                questionnaire = try QuestionnaireFile.parse(String(buffer: file), file: name)
+            } else {
+                guard let chosen = fields["shipped"], !chosen.isEmpty, !chosen.contains("/"), !chosen.hasPrefix("."),
+                      let folder = app.config.questionnairesFolder else {
+                    throw APIError(.unprocessableContent, "choose a questionnaire, or upload one")
+                }
+                questionnaire = try QuestionnaireFile.load(path: folder + "/" + chosen)
+            }
+            let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard (1...200).contains(name.count) else { throw APIError(.unprocessableContent, "name: 1 to 200 characters") }
+            let closes = try fields["closes"].flatMap { $0.isEmpty ? nil : $0 }.map { s -> LocalDate in
+                guard let d = LocalDate(s) else { throw APIError(.unprocessableContent, "closes: a date (YYYY-MM-DD)") }
+                return d
+            }
+            let now = app.config.now()
+            let id = fields["id"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(questionnaire.id)-\(LocalDate(utcInstant: now))"
+            try await SurveyData(store: app.store).create(id: id, name: name, questionnaire: questionnaire, now: now, closesOn: closes)
+            return doneRedirect("/surveys", done: "survey_created")
+        } catch let e as QuestionnaireFile.Refused {
+            return try await surveysPage(request, context, message: nil, error: APIError(.unprocessableContent, e.description), status: .unprocessableContent)
+        } catch let e as any UserFacingError {
+            let a = APIError(e)
+            return try await surveysPage(request, context, message: nil, error: a, status: a.status)
+        } catch let e as APIError {
+            return try await surveysPage(request, context, message: nil, error: e, status: e.status)
+        }
     }
 }

@@ -30,6 +30,11 @@ func download(_ format: String, name: String, _ value: JSONValue) -> Response {
 }
 
 extension ServerState {
+    /// A survey answering link (`/s/TOKEN`) at the public address, as short links are.
+    func surveyLink(_ token: String, request: HummingbirdCore.Request) -> String {
+        shortURL(token, request: request).replacingOccurrences(of: "/r/" + token, with: "/s/" + token)
+    }
+
     /// Where short links point: `--public-url`, else this request's scheme and host.
     func shortURL(_ code: String, request: HummingbirdCore.Request) -> String {
         if let base = config.publicURL { return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/r/" + code }

@@ -150,6 +150,23 @@ extension SurveyData {
         return out
     }
 
+    /// Per wave: invited, and answered (links used) — counts only, never who.
+    public func inviteCounts() async throws -> [String: (invited: Int, answered: Int)] {
+        var out: [String: (Int, Int)] = [:]
+        for r in try await store.execute("SELECT survey_id, COUNT(*), SUM(CASE WHEN used = 0 THEN 0 ELSE 1 END) FROM survey_invitations GROUP BY survey_id") {
+            if let id = r[0].text { out[id] = (r[1].int ?? 0, r[2].int ?? 0) }
+        }
+        return out
+    }
+
+    /// Departments of the employees employed on `day`, for invitations by department.
+    public func departments(on day: LocalDate) async throws -> [String] {
+        try await store.execute("""
+            SELECT DISTINCT department FROM employees WHERE department IS NOT NULL AND department <> ''
+              AND (hired_on IS NULL OR hired_on <= ?1) AND (left_on IS NULL OR left_on >= ?1) ORDER BY department
+            """, [.int(day.dayNumber)]).compactMap { $0.first?.text }
+    }
+
     /// Invited employees who have not answered (by their token's state only).
     public func notAnswered(surveyID: String) async throws -> [String] {
         try await store.execute("SELECT employee_id FROM survey_invitations WHERE survey_id = ?1 AND used = 0 ORDER BY employee_id COLLATE BINARY",
