@@ -24,9 +24,7 @@ struct AccountsController: PageController {
                 }
                 let a = try Self.fields(form)
                 if try await app.store.accounts().contains(where: { $0.accountID == id }) { throw StoreError.conflict("an account '\(id)' exists already") }
-                try await app.store.execute("""
-                    INSERT INTO accounts (account_id, network, name, competitor, timezone, import_id) VALUES (?1, ?2, ?3, ?4, ?5, 0)
-                    """, [.text(id), .text(a.network), a.name.map { .text($0) } ?? .null, .int(a.competitor ? 1 : 0), .text(a.timezone)])
+                try await AccountEdits(store: app.store).add(id: id, network: a.network, name: a.name, competitor: a.competitor, timezone: a.timezone)
             }
         }
         router.post("accounts/{id}/edit") { request, context in
@@ -36,22 +34,19 @@ struct AccountsController: PageController {
                 let a = try Self.fields(form)
                 if a.timezone != old.timezone {
                     // the account's days were cut in its zone when its files were imported
-                    let used = try await app.store.execute("SELECT (SELECT COUNT(*) FROM posts WHERE account_id = ?1) + (SELECT COUNT(*) FROM account_daily WHERE account_id = ?1)",
-                                                           [.text(id)]).first?.first?.int ?? 0
+                    let used = try await AccountEdits(store: app.store).dataRows(id: id)
                     if used > 0 {
                         throw StoreError.invalid("time zone: '\(id)' has data whose days were cut in \(old.timezone); keep it, or import its files again into a new account")
                     }
                 }
-                try await app.store.execute("UPDATE accounts SET network = ?1, name = ?2, competitor = ?3, timezone = ?4 WHERE account_id = ?5",
-                                            [.text(a.network), a.name.map { .text($0) } ?? .null, .int(a.competitor ? 1 : 0), .text(a.timezone), .text(id)])
+                try await AccountEdits(store: app.store).update(id: id, network: a.network, name: a.name, competitor: a.competitor, timezone: a.timezone)
             }
         }
         router.post("accounts/{id}/archive") { request, context in
             let id = context.param("id")
             return try await change(request, context, done: "account_archived") { form in
                 let archive = form["archive"] != "no"
-                try await app.store.execute("UPDATE accounts SET archived_at = ?1 WHERE account_id = ?2",
-                                            [archive ? .int(Int(app.config.now())) : .null, .text(id)])
+                try await AccountEdits(store: app.store).setArchived(id: id, at: archive ? app.config.now() : nil)
             }
         }
     }
@@ -78,9 +73,7 @@ struct AccountsController: PageController {
             try await body(form)
             // a change of accounts is a change of data: a row in `imports` moves the data
             // version, so every instance rebuilds its cached reports (ReportCache)
-            let now = Int(app.config.now())
-            try await app.store.execute("INSERT INTO imports (source, started_at, finished_at, rows) VALUES (?1, ?2, ?2, 0)",
-                                        [.text("dashboard: accounts (\(context.principal?.name ?? ""))"), .int(now)])
+            try await AccountEdits(store: app.store).markChanged(source: "dashboard: accounts (\(context.principal?.name ?? ""))", now: app.config.now())
             return doneRedirect("/accounts", done: done)
         } catch let e as any UserFacingError {
             let a = APIError(e)

@@ -36,11 +36,7 @@ struct SettingsController: PageController {
                     throw StoreError.invalid("value: a number from 0 to 1,000,000")
                 }
                 guard let from = LocalDate(form["from"] ?? "") else { throw StoreError.invalid("from: a date (YYYY-MM-DD)") }
-                try await app.store.execute([
-                    SQLStatement("DELETE FROM emv_rates WHERE network = ?1 AND action = ?2 AND from_day = ?3", [.text(network), .text(action.rawValue), .int(from.dayNumber)]),
-                    SQLStatement("INSERT INTO emv_rates (network, action, from_day, value, import_id) VALUES (?1, ?2, ?3, ?4, 0)",
-                                 [.text(network), .text(action.rawValue), .int(from.dayNumber), .double(value)]),
-                ])
+                try await AccountEdits(store: app.store).setEMV(network: network, action: action.rawValue, from: from, value: value)
             }
         }
         router.post("settings/tokens") { request, context in
