@@ -51,32 +51,11 @@ public enum EngageServerApp {
             headers[.contentType] = "application/yaml; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        let css = Bundle.module.path(forResource: "app", ofType: "css", inDirectory: "Static")
-            .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
-        router.get("static/app.css") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/css; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: css)))
-        }
-        // progressive enhancement (the import's progress, copy buttons); pages work without it
-        let js = Bundle.module.path(forResource: "app", ofType: "js", inDirectory: "Static")
-            .flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
-        router.get("static/app.js") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/javascript; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: js)))
-        }
-        // browsers and link checkers ask for /favicon.ico whatever the page says
-        let favicon = Bundle.module.path(forResource: "favicon", ofType: "ico", inDirectory: "Static")
-            .flatMap { FileManager.default.contents(atPath: $0) } ?? Data()
-        router.get("favicon.ico") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "image/x-icon"
-            headers[.cacheControl] = "public, max-age=86400"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: favicon)))
-        }
+        // the stylesheet, progressive enhancement (the import's progress, copy and print
+        // buttons: pages work without it), and the icon browsers and link checkers ask for
+        staticFile(router, "static/app.css", resource: "app", ext: "css", type: "text/css; charset=utf-8", maxAge: 3600)
+        staticFile(router, "static/app.js", resource: "app", ext: "js", type: "text/javascript; charset=utf-8", maxAge: 3600)
+        staticFile(router, "favicon.ico", resource: "favicon", ext: "ico", type: "image/x-icon", maxAge: 86_400)
         APIController(app: state).register(on: router)
         SessionController(app: state).register(on: router)
         SocialController(app: state).register(on: router)
@@ -90,6 +69,18 @@ public enum EngageServerApp {
         AccountsController(app: state).register(on: router)
         routes.set(router.routes.map { ($0.path.description, $0.method) })
         return router
+    }
+
+    /// A file of Static/, read once, served with its type and a cache lifetime.
+    static func staticFile(_ router: Router<EngageContext>, _ path: String, resource: String, ext: String, type: String, maxAge: Int) {
+        let bytes = Bundle.module.path(forResource: resource, ofType: ext, inDirectory: "Static")
+            .flatMap { FileManager.default.contents(atPath: $0) } ?? Data()
+        router.get(RouterPath(path)) { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = type
+            headers[.cacheControl] = "public, max-age=\(maxAge)"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
     }
 
     /// The application on `config.host:config.port`; `run()` it, or hand it to a

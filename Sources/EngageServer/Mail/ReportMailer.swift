@@ -59,7 +59,7 @@ struct ReportMailer {
         let l = Labels(lang)
         let period = ReportSchedule.period(due: s.dueAt, every: s.every)
         let title: String, html: () -> String, json: JSONValue, csv: () -> String
-        var name: String
+        let name: String
         switch s.kind {
         case "advocacy":
             let r = try await AdvocacyReportBuilder(store: store).build(period: period)
