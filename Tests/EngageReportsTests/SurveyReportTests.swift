@@ -162,9 +162,14 @@ import Testing
     @Test func commentsOnlyForGroupsOfTen() async throws {
         try await withStore(.sqlite) { store, dir in
             try await SurveyData(store: store).create(id: "c", name: "C", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)
+            try await SurveyData(store: store).create(id: "d", name: "D", questionnaire: try Self.questionnaire("express-12.yaml"), now: testNow, closesOn: nil)
             var csv = "survey_id,response_id,department,gender,enps,comment," + (1...12).map { String(format: "q%02d", $0) }.joined(separator: ",") + "\n"
             for i in 0..<17 {
                 csv += "c,x\(i),\(i < 12 ? "A" : "B"),\(i < 12 ? "f" : "m"),\(i % 3 == 0 ? 10 : 5),note \(i)," + Array(repeating: "yes", count: 12).joined(separator: ",") + "\n"
+            }
+            // wave d: A 12, B 10, both at the comment minimum
+            for i in 0..<22 {
+                csv += "d,y\(i),\(i < 12 ? "A" : "B"),\(i < 12 ? "f" : "m"),5,note \(i)," + Array(repeating: "yes", count: 12).joined(separator: ",") + "\n"
             }
             guard case .success = try await importFiles(["responses.csv": csv], into: store, dir: dir) else { Issue.record("refused"); return }
             let json = try await SurveyReportBuilder(store: store).build(surveyID: "c").json
@@ -172,7 +177,9 @@ import Testing
             #expect(json["enps"] == .double(Double(6 - 11) / 17 * 100))
             guard case .array(let depts) = json["departments"] else { Issue.record("departments"); return }
             let a = depts.first { $0["department"] == .string("A") }, b = depts.first { $0["department"] == .string("B") }
-            #expect(a?["comments"]?.serialized().contains("note 11") == true, "12 in A: shown")
+            #expect(json["comments"]?.serialized().contains("note 16") == true, "17 in all: shown")
+            // before: A's 12 were shown, and the whole list minus A's list was B's five
+            #expect(a?["comments"] == .null, "12 in A, but the rest (B) would be 5: hidden with B")
             #expect(b?["comments"] == .null, "5 in B: shown as a group, but not its comments")
             #expect(b?["engagement_pct"] == .double(100))
             // never by a second breakdown: women (12) and department A (12) both hold "note 11";
@@ -180,6 +187,10 @@ import Testing
             guard case .array(let genders) = json["genders"] else { Issue.record("genders"); return }
             let women = genders.first { $0["gender"] == .string("f") }
             #expect(women?["suppressed"] == .bool(false) && women?["comments"] == .null)
+            // both departments of ten or more: each shows its own
+            guard case .array(let dDepts) = try await SurveyReportBuilder(store: store).build(surveyID: "d").json["departments"] else { Issue.record("d"); return }
+            #expect(dDepts.allSatisfy { $0["comments"] != .null })
+            #expect(dDepts.first { $0["department"] == .string("B") }?["comments"]?.serialized().contains("note 21") == true)
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
 struct Fixture {
     let store: any StoreMaintenance
     let state: ServerState
-    var viewerToken = "", analystToken = "", adminToken = ""
+    var viewerToken = "", analystToken = "", adminToken = "", hrToken = ""
 
     static let posts = #"""
         post_id,account_id,published_at,likes,comments,shares,reach,type,rubric,text,url
@@ -42,12 +42,13 @@ struct Fixture {
         let state = try await ServerState(store: store, config: config)
         var f = Fixture(store: store, state: state)
         let web = Tokens(store: store)
-        for (name, role) in [("vera", Role.viewer), ("alex", .analyst), ("ada", .admin)] {
+        for (name, role) in [("vera", Role.viewer), ("alex", .analyst), ("ada", .admin), ("hana", .hr)] {
             try await Users(store: store).add(name: name, role: role, passwordHash: ServerSecurity.hashPassword("password-\(name)", cost: 4), now: testNow)
         }
         f.viewerToken = try await token(web, .viewer)
         f.analystToken = try await token(web, .analyst)
         f.adminToken = try await token(web, .admin)
+        f.hrToken = try await token(web, .hr)
         return f
     }
 

@@ -65,7 +65,7 @@ import Testing
             var changes = 0
             for i in 1...24 {
                 try await send(client, tokens["p\(i)"]!, yes: i % 13)
-                let r = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse", method: .get, headers: bearer(f.viewerToken))
+                let r = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse", method: .get, headers: bearer(f.hrToken))
                 #expect(r.status == .ok)
                 let counts = Self.counts(r.jsonObject)
                 if let p = previous {
@@ -84,7 +84,7 @@ import Testing
             // at the close all waiting answers join (9 ≥ 5); groups with fewer than 5 waiting stay out
             try await SurveyData(store: f.store).close(surveyID: "pulse", now: testNow)
             await f.state.releaseSurveys(stopping: false)
-            let last = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse", method: .get, headers: bearer(f.viewerToken))
+            let last = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse", method: .get, headers: bearer(f.hrToken))
             let final = Self.counts(last.jsonObject)
             #expect(final["all"] == 24)
             for (k, n) in final where k != "all" { #expect(n == 0 || n >= 5, "\(k): \(n)") }
@@ -142,12 +142,12 @@ import Testing
     /// Before the fix any viewer could ask for `?threshold=3` and see groups of three.
     @Test(arguments: engines) func aRequestCanOnlyRaiseTheThreshold(engine: Engine) async throws {
         try await withWave(engine) { f, client, _ in
-            let low = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=3", method: .get, headers: bearer(f.viewerToken))
+            let low = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=3", method: .get, headers: bearer(f.hrToken))
             #expect(low.status == .badRequest && low.errorMessage.contains("can only raise it"))
-            let high = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=8", method: .get, headers: bearer(f.viewerToken))
+            let high = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=8", method: .get, headers: bearer(f.hrToken))
             #expect(high.status == .ok && high.jsonObject["anonymity_threshold"] as? Int == 8)
             let page = try await client.execute(uri: "/surveys/pulse?threshold=4", method: .get,
-                                                headers: [.cookie: "engage_session=\(try await signInCookie(client, "vera"))"])
+                                                headers: [.cookie: "engage_session=\(try await signInCookie(client, "hana"))"])
             #expect(page.status == .badRequest)
             // an admin setting lowers it, never below 3, and it is audited
             let data = SurveyData(store: f.store)
@@ -155,7 +155,7 @@ import Testing
             try await data.setThreshold(3, actor: "cli:ann", now: testNow)
             #expect(try await data.threshold() == 3)
             #expect(try await data.auditLog().map { "\($0.actor) \($0.action) \($0.detail)" } == ["cli:ann survey_threshold 5 → 3"])
-            let three = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=3", method: .get, headers: bearer(f.viewerToken))
+            let three = try await client.execute(uri: "/api/v1/reports/survey?survey=pulse&threshold=3", method: .get, headers: bearer(f.hrToken))
             #expect(three.status == .ok)
         }
     }
@@ -176,6 +176,29 @@ import Testing
             let cookie = try await signInCookie(client, "vera")
             let page = try await client.execute(uri: "/s/\(tokens["p1"]!)", method: .get, headers: [.cookie: "engage_session=\(cookie)"])
             #expect(page.status == .ok && !page.text.contains("vera") && !page.text.contains("viewer"))
+            // not read at all: a bad bearer token, refused everywhere else, is not even looked at
+            let bad: HTTPFields = [.authorization: "Bearer not-a-token"]
+            #expect(try await client.execute(uri: "/api/v1/reports/social", method: .get, headers: bad).status == .unauthorized)
+            let withBad = try await client.execute(uri: "/s/\(tokens["p1"]!)", method: .get, headers: bad)
+            #expect(withBad.status == .ok && withBad.text.contains("<form"))
+        }
+    }
+
+    /// Survey results belong to HR and admins: before, every viewer (an SMM intern) read them.
+    @Test(arguments: engines) func onlyHRAndAdminsSeeSurveys(engine: Engine) async throws {
+        try await withWave(engine) { f, client, _ in
+            for (token, status) in [(f.viewerToken, HTTPResponse.Status.forbidden), (f.analystToken, .forbidden), (f.hrToken, .ok), (f.adminToken, .ok)] {
+                #expect(try await client.execute(uri: "/api/v1/reports/survey?survey=pulse", method: .get, headers: bearer(token)).status == status)
+            }
+            // an hr user reads the social reports too, but does not import
+            #expect(try await client.execute(uri: "/api/v1/reports/social", method: .get, headers: bearer(f.hrToken)).status == .ok)
+            for (name, status, inNav) in [("vera", HTTPResponse.Status.forbidden, false), ("alex", .forbidden, false), ("hana", .ok, true), ("ada", .ok, true)] {
+                let jar: HTTPFields = [.cookie: "engage_session=\(try await signInCookie(client, name))"]
+                #expect(try await client.execute(uri: "/surveys/pulse", method: .get, headers: jar).status == status, "\(name)")
+                #expect(try await client.execute(uri: "/surveys", method: .get, headers: jar).status == status, "\(name)")
+                let home = try await client.execute(uri: "/", method: .get, headers: jar)
+                #expect(home.text.contains("href=\"/surveys\"") == inNav, "\(name)")
+            }
         }
     }
 }

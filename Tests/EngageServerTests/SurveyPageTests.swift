@@ -118,17 +118,17 @@ import Testing
                 csv += "autumn,r\(i),\(i < 150 ? "Sales" : (i < 294 ? "Support" : "Legal"))," + (0..<12).map { $0 < yes ? "yes" : "no" }.joined(separator: ",") + "\n"
             }
             guard case .success = try await importFiles(["responses.csv": csv], into: f.store, dir: NSTemporaryDirectory()) else { Issue.record("refused"); return }
-            let api = try await client.execute(uri: "/api/v1/reports/survey?survey=autumn", method: .get, headers: bearer(f.viewerToken))
+            let api = try await client.execute(uri: "/api/v1/reports/survey?survey=autumn", method: .get, headers: bearer(f.hrToken))
             #expect(api.status == .ok)
             #expect(api.text == (try await SurveyReportBuilder(store: f.store).build(surveyID: "autumn").json.serialized()) + "\n")
-            #expect(try await client.execute(uri: "/api/v1/reports/survey?survey=nope", method: .get, headers: bearer(f.viewerToken)).status == .notFound)
-            #expect(try await client.execute(uri: "/api/v1/reports/survey", method: .get, headers: bearer(f.viewerToken)).status == .badRequest)
+            #expect(try await client.execute(uri: "/api/v1/reports/survey?survey=nope", method: .get, headers: bearer(f.hrToken)).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/reports/survey", method: .get, headers: bearer(f.hrToken)).status == .badRequest)
             // the page, signed in
             let login = try await client.execute(uri: "/login", method: .get)
             let csrf = try csrfToken(login)
             let signed = try await client.execute(uri: "/login", method: .post,
                                                   headers: [.cookie: "engage_pre=\(login.cookies["engage_pre"] ?? "")", .contentType: "application/x-www-form-urlencoded"],
-                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=vera&password=password-vera"))
+                                                  body: ByteBuffer(string: "csrf=\(csrf)&name=hana&password=password-hana"))
             let jar: HTTPFields = [.cookie: "engage_session=\(signed.cookies["engage_session"] ?? "")"]
             let list = try await client.execute(uri: "/surveys", method: .get, headers: jar)
             #expect(list.status == .ok && list.text.contains("/surveys/autumn"))

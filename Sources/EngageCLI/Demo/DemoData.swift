@@ -30,7 +30,8 @@ public enum DemoDataWriter {
         let data = SurveyData(store: store)
         for w in d.surveyWaves where try await data.survey(id: w.id) == nil {
             let q = try QuestionnaireFile.load(path: questionnaires + "/" + w.questionnaire)
-            try await data.create(id: w.id, name: w.name, questionnaire: q, now: d.firstDay.adding(days: w.day).startUTC + 36_000, closesOn: nil)
+            try await data.create(id: w.id, name: w.name, questionnaire: q, now: d.firstDay.adding(days: w.day).startUTC + 36_000,
+                                  closesOn: d.firstDay.adding(days: w.day + 21))  // closed three weeks on
         }
     }
 }

@@ -20,6 +20,9 @@ public struct Labels: Sendable {
         return lang == .en ? pair.0 : pair.1
     }
 
+    /// Whether `key` has a label (else the subscript answers the key itself).
+    public func has(_ key: String) -> Bool { Self.table[key] != nil || Self.advocacy[key] != nil || Self.survey[key] != nil }
+
     static let table: [String: (String, String)] = [
         "title": ("Social media report", "Отчёт по социальным сетям"),
         "period": ("Period", "Период"),

@@ -1,5 +1,6 @@
 import EngageCore
 import EngageStore
+import Foundation
 
 /// One survey wave's results (METRICS.md §4): the index of its method company-wide and per
 /// stratum, with anonymity suppression, reliability, and coverage against headcount.
@@ -22,6 +23,28 @@ public struct SurveyReport: Sendable {
         public var comments: [String]?
         /// The group's sums (what is stored for a group).
         public var tally = SurveyTally()
+        /// `comments` counted once per group of (near-)identical texts.
+        public var commentGroups: [(text: String, count: Int)]? { comments.map(Survey.groupComments) }
+    }
+
+    /// One statement's results over the whole wave.
+    public struct Item: Sendable {
+        public var item: Questionnaire.Item
+        /// Respondents who answered it.
+        public var n: Int
+        public var mean: Double?
+        /// The mean on 0–100 (yes/no: % yes).
+        public var scorePct: Double?
+        /// answer (yes/no, or option id) → count, in the questionnaire's order.
+        public var counts: [(answer: String, count: Int)]
+        /// % favourable / neutral / unfavourable (scored statements).
+        public var leaning: (favourable: Double, neutral: Double, unfavourable: Double)?
+        /// The score in the last earlier wave of the same questionnaire (id and version) that
+        /// had at least the threshold of respondents, and the change since.
+        public var previous: (surveyID: String, scorePct: Double)?
+        public var change: Double? { previous.flatMap { p in scorePct.map { $0 - p.scorePct } } }
+        public var driver: Survey.Driver?
+        public var priority: Survey.Priority?
     }
 
     public struct Stratum: Sendable {
@@ -44,6 +67,13 @@ public struct SurveyReport: Sendable {
     public var breakdowns: [(String, [Group])] = []
     public var strata: [Stratum] = []
     public var warnings: [String] = []
+    /// Per statement, in the questionnaire's order (empty when the whole wave is hidden).
+    public var items: [Item] = []
+    /// Still collecting answers (not closed, and its closing day not passed).
+    public var open = false
+    /// Why the figures are preliminary: `wave_open`, `respondents_below_reliability_minimum`.
+    public var preliminaryReasons: [String] = []
+    public var preliminary: Bool { !preliminaryReasons.isEmpty }
     /// Earlier waves of the same method, oldest first, this one last.
     public var trend: [Wave] = []
     public var events: [(id: String, name: String?, date: LocalDate, invited: Int, attended: Int)] = []
@@ -92,6 +122,8 @@ public struct SurveyReportBuilder: Sendable {
     /// A threshold asked for by a request: it can only raise the configured one
     /// (`SurveyData.threshold()`); nil uses the configured one.
     public var threshold: Int?
+    /// The day a wave is judged open or closed on (default: today, UTC).
+    public var today: LocalDate?
     public init(store: any Store) { self.store = store }
 
     public static let dimensions = ["department", "role", "age_band", "gender"]
@@ -127,6 +159,15 @@ public struct SurveyReportBuilder: Sendable {
             }
         }
 
+        // small samples: while the wave is open, or below the minimum n, the index is
+        // preliminary and reliability is withheld
+        let today = self.today ?? LocalDate(utcInstant: Int64(Date().timeIntervalSince1970))
+        r.open = survey.closedAt == nil && (survey.closesOn.map { $0 >= today } ?? true)
+        if r.open { r.preliminaryReasons.append("wave_open") }
+        if vectors.count < Survey.reliabilityMinimum { r.preliminaryReasons.append("respondents_below_reliability_minimum") }
+        if r.preliminary { for k in r.reliability.keys { r.reliability[k] = .some(nil) } }
+        r.items = Self.items(vectors, all, q)
+
         // headcount as of the survey's day, by stratum
         let day = LocalDate(utcInstant: survey.createdAt)
         let year = day.components.year
@@ -139,7 +180,14 @@ public struct SurveyReportBuilder: Sendable {
         }
 
         let tallies = try await data.tallies(surveyID: surveyID)
-        let departmentComments = try await data.departmentComments(surveyID: surveyID)
+        // a department's comments are shown only where no set of fewer than
+        // `commentsMinimum` people's comments could be had by subtracting the shown lists
+        // from the whole list (respondents without a department count as a group of their own)
+        var byDepartment = (tallies["department"] ?? [:]).mapValues(\.n)
+        let withDepartment = byDepartment.values.reduce(0, +)
+        if vectors.count > withDepartment { byDepartment["\u{0}none"] = vectors.count - withDepartment }
+        let commentsHidden = Survey.suppressed(byDepartment, threshold: Survey.commentsMinimum)
+        let departmentComments = try await data.departmentComments(surveyID: surveyID).filter { !commentsHidden.contains($0.key) }
         for dim in Self.dimensions {
             let by = tallies[dim] ?? [:]
             let keys = Set(by.keys).union(headcount[dim]?.keys ?? [:].keys)
@@ -151,7 +199,7 @@ public struct SurveyReportBuilder: Sendable {
             for k in keys.sorted() {
                 let n = counts[k] ?? 0
                 var g = hidden.contains(k) ? SurveyReport.Group(key: k, respondents: n)
-                    : Self.group(k, by[k] ?? SurveyTally(), q, comments: dim == "department" ? departmentComments[k] ?? [] : nil)
+                    : Self.group(k, by[k] ?? SurveyTally(), q, comments: dim == "department" && !commentsHidden.contains(k) ? departmentComments[k] ?? [] : nil)
                 g.suppressed = hidden.contains(k)
                 groups.append(g)
                 r.strata.append(.init(dimension: dim, group: k, headcount: headcount[dim]?[k] ?? 0, respondents: n, suppressed: hidden.contains(k)))
@@ -163,6 +211,7 @@ public struct SurveyReportBuilder: Sendable {
 
         // waves of the same method, up to this one, with the change since the one before
         var previous: [Double]?
+        var lastComparable: (String, SurveyTally)?
         for s in try await data.surveys() where s.createdAt <= survey.createdAt {
             guard let wq = Questionnaire(jsonText: s.questionnaireJSON), wq.method == q.method else { continue }
             let wv = s.id == survey.id ? vectors : Self.canonical(try await data.vectors(surveyID: s.id))
@@ -176,6 +225,13 @@ public struct SurveyReportBuilder: Sendable {
             if let p = previous, wv.count >= t, p.count >= t { w.change = Survey.differenceInterval(p, values) }
             previous = values
             r.trend.append(w)
+            if s.id != survey.id, w.comparable, wv.count >= t { lastComparable = (s.id, tally) }
+        }
+        if let (id, before) = lastComparable {
+            for i in r.items.indices {
+                let item = r.items[i].item
+                if let p = Self.scorePct(before, item, q) { r.items[i].previous = (id, p) }
+            }
         }
 
         r.events = try await data.events()
@@ -203,6 +259,53 @@ public struct SurveyReportBuilder: Sendable {
             r.outcomes.append(.init(metric: "advocacy_participation_pct", pairs: pairs))
         }
         return r
+    }
+
+    /// A statement's mean on 0–100 in a group's tally (nil when nobody answered it).
+    public static func scorePct(_ tally: SurveyTally, _ item: Questionnaire.Item, _ q: Questionnaire) -> Double? {
+        let answered = tally.answerCounts[item.id]?.values.reduce(0, +) ?? 0
+        guard answered > 0 else { return nil }
+        return Survey.scorePct(mean: (tally.itemSums[item.id] ?? 0) / Double(answered), range: Survey.pointRange(q, item))
+    }
+
+    /// % favourable, neutral and unfavourable answers of a scored statement in a tally.
+    public static func leaning(_ tally: SurveyTally, _ item: Questionnaire.Item, _ q: Questionnaire) -> (favourable: Double, neutral: Double, unfavourable: Double)? {
+        guard q.method == .scored, let counts = tally.answerCounts[item.id] else { return nil }
+        let range = Survey.pointRange(q, item)
+        var f = 0, m = 0, u = 0
+        for o in item.options {
+            let c = counts[o.id] ?? 0
+            switch Survey.leaning(points: o.points, range: range) {
+            case .favourable: f += c
+            case .neutral: m += c
+            case .unfavourable: u += c
+            }
+        }
+        let n = Double(f + m + u)
+        guard n > 0 else { return nil }
+        return (Double(f) / n * 100, Double(m) / n * 100, Double(u) / n * 100)
+    }
+
+    /// Per-statement results of the whole wave, with drivers over the respondents who
+    /// answered every statement.
+    static func items(_ vectors: [SurveyVector], _ all: SurveyTally, _ q: Questionnaire) -> [SurveyReport.Item] {
+        var rows: [[Double]] = []
+        for v in vectors {
+            let row = q.items.compactMap { item in v.answers[item.id].flatMap { SurveyTally.points(q, item: item, answer: $0) } }
+            if row.count == q.items.count { rows.append(row) }
+        }
+        let drivers = q.items.count >= 2 ? Survey.drivers(rows) : []
+        var out: [SurveyReport.Item] = q.items.enumerated().map { i, item in
+            let counts = all.answerCounts[item.id] ?? [:]
+            let answers = q.method == .yesNo ? ["yes", "no"] : item.options.map(\.id)
+            let n = counts.values.reduce(0, +)
+            return SurveyReport.Item(item: item, n: n, mean: n > 0 ? (all.itemSums[item.id] ?? 0) / Double(n) : nil,
+                                     scorePct: scorePct(all, item, q), counts: answers.map { ($0, counts[$0] ?? 0) },
+                                     leaning: leaning(all, item, q), driver: i < drivers.count ? drivers[i] : nil)
+        }
+        let ranked = Survey.priorities(out.map { it in (it.driver.flatMap { $0.enough ? $0.rho : nil }, it.scorePct) })
+        for i in out.indices { out[i].priority = ranked[i] }
+        return out
     }
 
     /// Responses in an order of their content (their keys are random): floating-point sums
@@ -306,11 +409,36 @@ extension SurveyReport {
 
     func valueFields(_ g: Group) -> [(String, JSONValue)] { methodFields(g) + extraFields(g) }
 
+    func itemJSON(_ it: Item) -> JSONValue {
+        var kv: [(String, JSONValue)] = [("id", .string(it.item.id))]
+        if let c = it.item.component { kv.append(("component", .string(c))) }
+        kv += [("text", .object([("en", .string(it.item.text.en)), ("ru", .string(it.item.text.ru))])), ("n", .int(it.n))]
+        kv.append(questionnaire.method == .yesNo ? ("yes_pct", .from(it.scorePct)) : ("mean", .from(it.mean)))
+        kv.append(("score_pct", .from(it.scorePct)))
+        kv.append(("answers", .array(it.counts.map { a in
+            .object([("answer", .string(a.answer)), ("count", .int(a.count)), ("pct", .from(percent(Double(a.count), Double(it.n))))])
+        })))
+        if questionnaire.method == .scored {
+            kv += [("favourable_pct", .from(it.leaning?.favourable)), ("neutral_pct", .from(it.leaning?.neutral)),
+                   ("unfavourable_pct", .from(it.leaning?.unfavourable))]
+        }
+        kv.append(("previous", it.previous.map { .object([("survey_id", .string($0.surveyID)), ("score_pct", .double($0.scorePct))]) } ?? .null))
+        kv.append(("change", .from(it.change)))
+        kv.append(("driver", it.driver.map { d in
+            .object([("rho", .from(d.enough ? d.rho : nil)),
+                     ("ci95", d.enough ? d.interval.map { .object([("low", .double($0.low)), ("high", .double($0.high))]) } ?? .null : .null),
+                     ("n", .int(d.n)), ("enough", .bool(d.enough))])
+        } ?? .null))
+        kv.append(("priority", .from(it.priority?.rawValue)))
+        return .object(kv)
+    }
+
     func extraFields(_ g: Group) -> [(String, JSONValue)] {
         var extra: [(String, JSONValue)] = []
         if questionnaire.enps != nil { extra.append(("enps", .from(g.enps))) }
         if questionnaire.comments != nil {
             extra.append(("comments", g.comments.map { .array($0.map(JSONValue.string)) } ?? .null))
+            extra.append(("comment_groups", g.commentGroups.map { .array($0.map { .object([("text", .string($0.text)), ("count", .int($0.count))]) }) } ?? .null))
         }
         return extra
     }
@@ -335,6 +463,8 @@ extension SurveyReport {
             ("response_rate_pct", .from(responseRatePct)),
         ]
         let overallHidden = respondents < threshold
+        kv += [("preliminary", .bool(preliminary)), ("preliminary_reasons", .array(preliminaryReasons.map(JSONValue.string))),
+               ("reliability_withheld", .bool(preliminary)), ("reliability_minimum_respondents", .int(Survey.reliabilityMinimum))]
         switch questionnaire.method {
         case .yesNo:
             kv += overallHidden ? [("engagement_pct", .null), ("band", .null), ("engagement_ci95", .null)] : valueFields(overall)
@@ -353,6 +483,20 @@ extension SurveyReport {
             let name = ["department": "departments", "role": "roles", "age_band": "age_bands", "gender": "genders"][dim] ?? dim
             kv.append((name, .array(groups.map { groupJSON($0, keyName: dim) })))
         }
+        kv.append(("driver_minimum_respondents", .int(Survey.driverMinimum)))
+        kv.append(("items", .array(overallHidden ? [] : items.map(itemJSON))))
+        kv.append(("item_groups", .array(overallHidden ? [] : breakdowns.flatMap { dim, groups in groups.map { g in
+            .object([("dimension", .string(dim)), ("group", .string(g.key)), ("suppressed", .bool(g.suppressed)),
+                     ("respondents", g.suppressed ? .null : .int(g.respondents)),
+                     ("items", g.suppressed ? .null : .array(questionnaire.items.map { item in
+                         var cell: [(String, JSONValue)] = [("id", .string(item.id)),
+                                                             ("score_pct", .from(SurveyReportBuilder.scorePct(g.tally, item, questionnaire)))]
+                         if questionnaire.method == .scored {
+                             cell.append(("favourable_pct", .from(SurveyReportBuilder.leaning(g.tally, item, questionnaire)?.favourable)))
+                         }
+                         return .object(cell)
+                     }))])
+        } })))
         kv.append(("trend", .array(trend.map { w in
             .object([("survey_id", .string(w.surveyID)), ("name", .string(w.name)), ("date", .string(w.date.description)),
                      ("questionnaire", .string(w.questionnaire)), ("comparable", .bool(w.comparable)),

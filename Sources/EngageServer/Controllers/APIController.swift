@@ -28,7 +28,7 @@ struct APIController {
             return json(try await app.advocacyReport(period: try q.period(today: app.today()), minShares: try q.int("min_shares", in: 1...1000)).json)
         }
         api.get("reports/survey") { request, context in
-            try context.require(.viewer)
+            try context.requireSurveys()
             let q = try QueryReader(request, allowed: ["survey", "threshold"])
             guard let id = q.string("survey") else { throw APIError(.badRequest, "name the survey: ?survey=ID") }
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }

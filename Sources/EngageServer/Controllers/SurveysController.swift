@@ -21,14 +21,14 @@ struct SurveysController: PageController {
         router.post("s/{token}") { request, context in try await surveySubmit(request, context.anonymous) }
         router.get("surveys") { request, context in
             if let r = signedIn(request, context) { return r }
-            try context.require(.viewer)
+            try context.requireSurveys()
             _ = try QueryReader(request, allowed: ["done"])
             return try await surveysPage(request, context, message: doneMessage(request, context, allowed: ["survey_created", "wave_closed_done"]), error: nil)
         }
         router.post("surveys") { request, context in try await createWave(request, context) }
         router.post("surveys/{id}/invite") { request, context in
             if let r = signedIn(request, context) { return r }
-            let (_, form) = try await checkedForm(request, context, role: .admin)
+            let (_, form) = try await checkedSurveyForm(request, context)
             let id = context.param("id")
             let department = form["department"].flatMap { $0.isEmpty ? nil : $0 }
             let made = try await SurveyData(store: app.store).invite(surveyID: id, department: department, now: app.config.now(),
@@ -48,7 +48,7 @@ struct SurveysController: PageController {
         }
         router.get("surveys/{id}/reminders.csv") { request, context in
             if let r = signedIn(request, context) { return r }
-            try context.require(.admin)
+            try context.requireSurveys()
             let who = try await Employees(store: app.store).contacts()
             var csv = "employee_id,name,email\n"
             for e in try await SurveyData(store: app.store).notAnswered(surveyID: context.param("id")) {
@@ -61,13 +61,13 @@ struct SurveysController: PageController {
         }
         router.post("surveys/{id}/close") { request, context in
             if let r = signedIn(request, context) { return r }
-            _ = try await checkedForm(request, context, role: .admin)
+            _ = try await checkedSurveyForm(request, context)
             try await SurveyData(store: app.store).close(surveyID: context.param("id"), now: app.config.now())
             return doneRedirect("/surveys", done: "wave_closed_done")
         }
         router.get("surveys/{id}") { request, context in
             if let r = signedIn(request, context) { return r }
-            try context.require(.viewer)
+            try context.requireSurveys()
             let q = try QueryReader(request, allowed: ["threshold", "format"])
             let id = context.param("id")
             guard try await SurveyData(store: app.store).survey(id: id) != nil else { throw APIError(.notFound, "no survey '\(id)'") }
@@ -174,7 +174,7 @@ extension SurveysController {
     /// The waves with their status (open or closed, closes on, invited, answered, response
     /// rate); for admins also the way to run one: create, invite, remind, close.
     func surveysPage(_ request: Request, _ context: EngageContext, message: String?, error: APIError?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let p = try context.require(.viewer)
+        let p = try context.requireSurveys()
         let t = UIText(lang: context.lang), l = Labels(context.lang)
         let data = SurveyData(store: app.store)
         let counts = try await data.inviteCounts()
@@ -193,7 +193,7 @@ extension SurveysController {
         let shipped = (app.config.questionnairesFolder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
         let content = try render("surveys", [
-            "waves": waves, "hasWaves": !waves.isEmpty, "admin": p.role >= .admin, "csrf": csrf, "shipped": shipped,
+            "waves": waves, "hasWaves": !waves.isEmpty, "admin": p.role.seesSurveys, "csrf": csrf, "shipped": shipped,
             "departments": try await data.departments(on: today),
         ], context)
         return try page(request, context, title: t["surveys"], current: "/surveys", content: content, message: message, error: error, status: status)
@@ -203,7 +203,7 @@ extension SurveysController {
     /// rules of `engage survey create`.
     func createWave(_ request: Request, _ context: EngageContext) async throws -> Response {
         if let r = signedIn(request, context) { return r }
-        let p = try context.require(.admin)
+        let p = try context.requireSurveys()
         var request = request
         let body = try await request.collectBody(upTo: 1024 * 1024)
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") else {

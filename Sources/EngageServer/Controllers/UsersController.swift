@@ -68,7 +68,7 @@ struct UsersController: PageController {
 
     func addUser(_ request: Request, _ context: EngageContext) async throws -> Response {
         try await userForm(request, context, done: "user_added") { form in
-            guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+            guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, hr, analyst, admin") }
             let password = form["password"] ?? ""
             try Users.checkPassword(password)
             let employee = (form["employee"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -103,7 +103,7 @@ struct UsersController: PageController {
                 try Users.checkPassword(password)
                 try await app.users.setPassword(uid: uid, passwordHash: Security.hashPassword(password, cost: app.config.bcryptCost))
             default:
-                guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, analyst, admin") }
+                guard let role = Role(rawValue: form["role"] ?? "") else { throw UserProblem.name("role: one of advocate, viewer, hr, analyst, admin") }
                 try await app.users.setRole(uid: uid, role: role)
             }
         }

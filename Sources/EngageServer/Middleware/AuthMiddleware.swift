@@ -12,6 +12,9 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: EngageContext, next: (Request, EngageContext) async throws -> Response) async throws -> Response {
         var context = context
         context.lang = Self.language(request)
+        // the survey answering pages read neither the session nor a token: nothing of who is
+        // signed in in this browser can reach them (or their log lines)
+        if request.uri.path.hasPrefix("/s/") { return try await stamped(next(request, context), context) }
         if let auth = request.headers[.authorization] {
             guard auth.lowercased().hasPrefix("bearer "), case let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces),
                   !token.isEmpty, let t = try await app.tokens.token(hash: Security.tokenHash(token), now: app.config.now())
@@ -20,7 +23,11 @@ struct AuthMiddleware: RouterMiddleware {
         } else if let cookie = request.cookies[ServerState.sessionCookie]?.value {
             context.principal = try await app.principal(fromSession: cookie)
         }
-        var response = try await next(request, context)
+        return try await stamped(next(request, context), context)
+    }
+
+    func stamped(_ response: Response, _ context: EngageContext) -> Response {
+        var response = response
         if let id = context.logger[metadataKey: "hb.request.id"] { response.headers[.requestID] = "\(id)" }
         return response
     }
@@ -51,6 +58,14 @@ extension EngageContext {
     func require(_ role: Role) throws -> Principal {
         guard let p = principal else { throw APIError.unauthorized }
         guard p.role >= role else { throw APIError.forbidden }
+        return p
+    }
+
+    /// The principal, if it may see survey results and run waves (`hr`, `admin`).
+    @discardableResult
+    func requireSurveys() throws -> Principal {
+        guard let p = principal else { throw APIError.unauthorized }
+        guard p.role.seesSurveys else { throw APIError.forbidden }
         return p
     }
 }

@@ -28,6 +28,14 @@ extension PageController {
         return (p, form)
     }
 
+    /// A form post about survey waves (`hr` or `admin`): read, its CSRF token checked.
+    func checkedSurveyForm(_ request: Request, _ context: EngageContext) async throws -> (Principal, Form) {
+        let p = try context.requireSurveys()
+        let form = try await Form.read(request, context, limit: app.config.maxFormBytes)
+        try checkCSRF(form["csrf"], p, context)
+        return (p, form)
+    }
+
     /// The navigation; with a page's `period`, links to pages that show a period keep it.
     /// After a form's change is made: 303 to the page (post/redirect/get: reloading it does
     /// not send the form again), which says `done` (a UIText key) once.
@@ -47,8 +55,9 @@ extension PageController {
         guard let p = context.principal else { return [] }
         var items: [(String, String)] = []
         if p.role >= .viewer {
-            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"]), ("/surveys", t["surveys"])]
+            items = [("/", t["overview"]), ("/competitors", t["competitors"]), ("/posts", t["posts"]), ("/traffic", t["traffic"]), ("/advocacy", t["advocacy"])]
         }
+        if p.role.seesSurveys { items.append(("/surveys", t["surveys"])) }
         items.append(("/content", t["content"]))
         if p.employeeID != nil || p.role == .advocate { items.append(("/share", t["my_sharing"])) }
         if p.role >= .analyst { items += [("/links", t["links"]), ("/import", t["import"]), ("/accounts", t["accounts"])] }

@@ -2,13 +2,20 @@ import EngageCore
 import Foundation
 
 /// What a user may do. `advocate`: an employee sharing content (their own page and the
-/// content library only); `viewer`: every report; `analyst`: also imports and links;
-/// `admin`: also users and content approval.
+/// content library only); `viewer`: the social and advocacy reports; `hr`: those and the
+/// employee surveys (results and running waves); `analyst`: the viewer's reports, imports,
+/// links and accounts; `admin`: everything, users and content approval included.
+/// Roles are ordered for the social and advocacy side (`hr` sits between viewer and
+/// analyst); survey results are not in that order: only `hr` and `admin` see them
+/// (`seesSurveys`), so an analyst, who outranks hr elsewhere, does not.
 public enum Role: String, Sendable, CaseIterable, Comparable {
-    case advocate, viewer, analyst, admin
+    case advocate, viewer, hr, analyst, admin
 
     var rank: Int { Role.allCases.firstIndex(of: self)! }
     public static func < (a: Role, b: Role) -> Bool { a.rank < b.rank }
+
+    /// Survey results and waves: HR and admins only.
+    public var seesSurveys: Bool { self == .hr || self == .admin }
 }
 
 public struct User: Sendable, Equatable {
