@@ -13,16 +13,24 @@ in as an admin through the form, schedules reports on /schedules and presses "Se
 - the advocacy report as PDF (when Chromium is installed) arrives as a PDF;
 - with the SMTP server down, "Send now" fails: the error is on the admin's page and in the
   server's log, and nothing is lost: once the server is back, the retry delivers it;
+- a survey wave end to end in headless Chromium: an admin creates it on /surveys from a
+  shipped questionnaire, sends the invitations of one department by e-mail (one message
+  per employee, in the language chosen for those without one, each with its own link),
+  five employees open the link from their message on a phone (390 px) and answer, the
+  reminders go to the others only (a new link that works too), the SMTP server goes down
+  during a second round of reminders (shown on the page and in the log, then delivered once
+  it is back), the wave is closed and its results page shows the statements and drivers;
 - the server stops cleanly on SIGTERM.
 Exits non-zero on any failure.
 """
-import argparse, datetime, email, email.policy, http.cookiejar, os, re, shutil, signal, ssl, subprocess, sys, tempfile, time
+import argparse, datetime, email, sqlite3, email.policy, http.cookiejar, os, re, shutil, signal, ssl, subprocess, sys, tempfile, time
 import urllib.parse, urllib.request
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from serving import free_port
+from browser_test import OVERFLOW_JS
 
 USER, PASSWORD = "reports", "smtp-secret-1"
 
@@ -180,6 +188,8 @@ def main():
         wait_for(lambda: len(inbox.messages) > before, 60, "the retry")
         check("not sent, will try again" not in get("/schedules"), "after the retry the error is gone from the page")
         check(sorted(inbox.messages[-1]["rcpt"]) == ["boss@zerno.example", "smm@zerno.example"], "the retried message reached both")
+
+        smtp = survey_wave(base, inbox, lambda: smtp_server(inbox, smtp_port, cert, key), smtp, log, log_path, db, engage)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -195,6 +205,131 @@ def main():
     check(code == 0, f"engage serve stops cleanly on SIGTERM (exit {code})")
     shutil.rmtree(work, ignore_errors=True)
     print("mail test passed")
+
+
+def links_in(messages):
+    return [re.search(r"(http://\S+/s/[A-Za-z0-9_-]+)", m["message"].get_body(preferencelist=("plain",)).get_content()).group(1) for m in messages]
+
+
+def survey_wave(base, inbox, restart_smtp, smtp, log, log_path, db, engage):
+    """A wave run from the browser, invitations and reminders by e-mail; returns the SMTP
+    server running at the end."""
+    from playwright.sync_api import sync_playwright
+    department = "Маркетинг"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        desk = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
+        desk.goto(base + "/login")
+        desk.fill("input[name=name]", "ann")
+        desk.fill("input[name=password]", "mail-pass-1")
+        desk.click("section.login button[type=submit]")
+        desk.wait_for_selector("h1")
+        desk.goto(base + "/surveys")
+        desk.fill("input[name=name]", "Pulse by mail")
+        desk.select_option("select[name=shipped]", "express-12.yaml")
+        desk.fill("input[name=id]", "mailpulse")
+        desk.click("form[action='/surveys'] button[type=submit]")
+        desk.wait_for_url("**/surveys?done=survey_created")
+
+        def shown():
+            desk.goto(base + "/surveys")
+            return desk.inner_text("main")
+
+        check(desk.locator("a[href='/surveys/mailpulse']").count() == 1, "the admin creates a wave on /surveys")
+        desk.goto(base + "/surveys/mailpulse/preview")
+        check(desk.locator("form button[type=submit][disabled]").count() == 1 and "I look forward" in desk.inner_text("main"),
+              "the form can be previewed (sending disabled)")
+
+        # invitations by e-mail, one department, Russian for those without a language
+        desk.goto(base + "/surveys")
+        before = len(inbox.messages)
+        row = desk.locator("form[action='/surveys/mailpulse/send']")
+        row.locator("select[name=department]").select_option(department)
+        row.locator("select[name=lang]").select_option("ru")
+        row.locator("button[type=submit]").click()
+        desk.wait_for_url("**/surveys?done=invitations_queued")
+        con = sqlite3.connect(db)
+        employed = con.execute("SELECT COUNT(*) FROM employees WHERE department = ? AND left_on IS NULL AND email <> ''", (department,)).fetchone()[0]
+        con.close()
+        wait_for(lambda: len(inbox.messages) - before >= employed, 60, "the invitations")
+        time.sleep(1)
+        invitations = inbox.messages[before:]
+        check(len(invitations) == employed, f"one invitation per employee of the department ({len(invitations)} of {employed})")
+        check(len({m["rcpt"][0] for m in invitations}) == employed and all(len(m["rcpt"]) == 1 for m in invitations),
+              "each message goes to one employee, each to another")
+        check(all(m["message"]["Subject"] == "Опрос: Pulse by mail" for m in invitations), "in Russian, naming the wave")
+        body = invitations[0]["message"].get_body(preferencelist=("plain",)).get_content()
+        check("анонимный" in body and "/s/" in body, "the text says the survey is anonymous and holds the link")
+        links = links_in(invitations)
+        check(len(set(links)) == employed, "every link is different")
+        wait_for(lambda: f"{employed} sent · 0 sending · 0 failed" in shown(), 30, "the page to show them sent")
+        check(True, "the wave shows the messages as sent")
+
+        # five answer on a phone, from the link in their message
+        phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="ru-RU")
+        for i, link in enumerate(links[:5]):
+            phone.goto(link)
+            if i == 0:
+                bad = phone.evaluate(OVERFLOW_JS)
+                check(not bad, f"the answering page fits a phone: {bad}")
+                check("ann" not in phone.inner_text("body"), "the answering page shows nobody signed in")
+            for radio in phone.locator("input[type=radio][value=yes]").all():
+                radio.check()
+            phone.locator("form button[type=submit]").click()
+            phone.wait_for_load_state()
+            check("Спасибо" in phone.inner_text("main") or "Thank" in phone.inner_text("main"), f"employee {i + 1} answered on a phone")
+
+        # reminders: only to the others, with a second link that works
+        before = len(inbox.messages)
+        desk.goto(base + "/surveys")
+        desk.locator("form[action='/surveys/mailpulse/remind'] select[name=lang]").select_option("ru")
+        desk.locator("form[action='/surveys/mailpulse/remind'] button[type=submit]").click()
+        desk.wait_for_url("**/surveys?done=reminders_queued")
+        wait_for(lambda: len(inbox.messages) - before >= employed - 5, 60, "the reminders")
+        time.sleep(1)
+        reminders = inbox.messages[before:]
+        answered = {m["rcpt"][0] for m in invitations[:5]}
+        check(len(reminders) == employed - 5 and not ({m["rcpt"][0] for m in reminders} & answered),
+              f"reminders reach the {employed - 5} who have not answered, nobody else")
+        check(all(m["message"]["Subject"] == "Напоминание — опрос: Pulse by mail" for m in reminders), "the reminder says it is one, in Russian")
+        second = links_in(reminders)[0]
+        phone.goto(second)
+        check(phone.locator("input[type=radio]").count() > 0, "a reminder's link opens the form")
+
+        # the SMTP server down during a round of reminders: shown, logged, delivered later
+        smtp.stop()
+        desk.goto(base + "/surveys")
+        desk.locator("form[action='/surveys/mailpulse/remind'] button[type=submit]").click()
+        desk.wait_for_url("**/surveys?done=reminders_queued")
+        wait_for(lambda: "last error" in shown(), 30, "the failure on /surveys")
+        log.flush()
+        check("survey reminder for wave mailpulse not sent (attempt 1" in open(log_path).read(), "the failure is in the server's log")
+        before = len(inbox.messages)
+        smtp = restart_smtp()
+        wait_for(lambda: len(inbox.messages) - before >= employed - 5, 60, "the reminders after the SMTP server is back")
+        wait_for(lambda: "0 sending · 0 failed" in shown(), 30, "the page to show them sent")
+        check(True, "the reminders are delivered once the SMTP server is back, nothing lost")
+
+        # close: the answers join the results at once; statements and drivers shown
+        desk.goto(base + "/surveys")
+        desk.locator("form[action='/surveys/mailpulse/close'] button[type=submit]").click()
+        desk.wait_for_url("**/surveys?done=wave_closed_done")
+        desk.goto(base + "/surveys/mailpulse")
+        text = desk.inner_text("main")
+        check("Statements" in text and "I look forward to starting my working day." in text, "the results show each statement")
+        check("Drivers" in text and "Not enough answers for drivers" in text, "drivers are there, saying five answers are too few")
+        check("Preliminary" in text, "five answers are marked preliminary")
+        check("5" in desk.inner_text(".kpis"), "five respondents")
+        phone.goto(base + "/login")
+        phone.fill("input[name=name]", "ann")
+        phone.fill("input[name=password]", "mail-pass-1")
+        phone.click("section.login button[type=submit]")
+        phone.wait_for_selector("h1")
+        phone.goto(base + "/surveys/mailpulse")
+        bad = phone.evaluate(OVERFLOW_JS)
+        check(not bad, f"the results page fits a phone: {bad}")
+        browser.close()
+    return smtp
 
 
 def ok(url):

@@ -26,6 +26,7 @@ public final class ServerState: Sendable {
     let links: LinkCache
     let salt: VisitorSalt
     let ballots: SurveyBallotBox
+    let surveyMail: SurveyMailer
     let uploads: UploadGate
     private let occurrence = OccurrenceCounter()
 
@@ -48,6 +49,9 @@ public final class ServerState: Sendable {
         links = LinkCache(store: store)
         salt = VisitorSalt(settings: settings)
         ballots = SurveyBallotBox(store: store)
+        surveyMail = SurveyMailer(store: store, smtp: config.smtp, retrySeconds: config.mailRetrySeconds, now: config.now)
+        // messages a stopped process was still sending: their links died with it
+        try await SurveyMail(store: store).abandonSending(now: config.now())
         uploads = UploadGate(limit: config.maxConcurrentUploads)
         security = Security(secret: try await settings.value("session_secret", orInit: { Security.randomToken(bytes: 48) }))
         guard let dir = Bundle.module.path(forResource: "Templates", ofType: nil) else { throw StoreError("the page templates are missing") }

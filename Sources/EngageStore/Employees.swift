@@ -11,9 +11,14 @@ public struct Employees: Sendable {
 
     /// employee_id → (name, email), for invitation and reminder lists.
     public func contacts() async throws -> [String: (name: String, email: String)] {
-        var who: [String: (name: String, email: String)] = [:]
-        for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, '') FROM employees") {
-            who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "")
+        try await contactsWithLanguage().mapValues { ($0.name, $0.email) }
+    }
+
+    /// Name, e-mail and language (`en`, `ru`, or empty when not given) of every employee.
+    public func contactsWithLanguage() async throws -> [String: (name: String, email: String, lang: String)] {
+        var who: [String: (name: String, email: String, lang: String)] = [:]
+        for r in try await store.execute("SELECT employee_id, COALESCE(name, ''), COALESCE(email, ''), COALESCE(lang, '') FROM employees") {
+            who[r[0].text ?? ""] = (r[1].text ?? "", r[2].text ?? "", r[3].text ?? "")
         }
         return who
     }

@@ -78,6 +78,7 @@ enum AdvocacyTables {
             FieldSpec("employee_id", .text, required: true), FieldSpec("name", .text), FieldSpec("email", .text),
             FieldSpec("department", .text), FieldSpec("title", .text), FieldSpec("is_manager", .bool),
             FieldSpec("hired_on", .date), FieldSpec("left_on", .date), FieldSpec("birth_year", .count), FieldSpec("gender", .text),
+            FieldSpec("lang", .oneOf(["en", "ru"])),
         ], idColumn: "employee_id", checks: [notBefore("left_on", "hired_on"), { v in
             guard let y = v["birth_year"]?.int, !(1900...2100).contains(y) else { return nil }
             return ("birth_year", "\(y) is not a plausible year of birth")
@@ -163,6 +164,7 @@ enum AdvocacyTables {
             FieldSpec("employee_id", .text, required: true, references: employee), FieldSpec("department", .text),
             FieldSpec("is_manager", .bool), FieldSpec("age_band", .text), FieldSpec("gender", .text),
             FieldSpec("invited_on", .date, required: true), FieldSpec("used", .bool, required: true),
+            FieldSpec("reminder_hash", .text),
         ], idColumn: "token_hash"),
         // employee surveys: HR figures per department and period, corporate events
         TableSpec(file: "hr_metrics.csv", table: "hr_metrics", key: ["department", "period"], fields: [

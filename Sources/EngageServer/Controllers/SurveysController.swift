@@ -23,7 +23,7 @@ struct SurveysController: PageController {
             if let r = signedIn(request, context) { return r }
             try context.requireSurveys()
             _ = try QueryReader(request, allowed: ["done"])
-            return try await surveysPage(request, context, message: doneMessage(request, context, allowed: ["survey_created", "wave_closed_done"]), error: nil)
+            return try await surveysPage(request, context, message: doneMessage(request, context, allowed: ["survey_created", "wave_closed_done", "invitations_queued", "reminders_queued"]), error: nil)
         }
         router.post("surveys") { request, context in try await createWave(request, context) }
         router.post("surveys/{id}/invite") { request, context in
@@ -46,6 +46,47 @@ struct SurveysController: PageController {
             headers[.cacheControl] = "no-store"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
+        router.post("surveys/{id}/send") { request, context in
+            if let r = signedIn(request, context) { return r }
+            let (_, form) = try await checkedSurveyForm(request, context)
+            let id = context.param("id")
+            guard let smtp = app.config.smtp else { throw APIError(.unprocessableContent, UIText(lang: context.lang)["mail_not_set_up"]) }
+            let department = form["department"].flatMap { $0.isEmpty ? nil : $0 }
+            let made = try await SurveyData(store: app.store).invite(surveyID: id, department: department, now: app.config.now(),
+                                                                     token: ServerSecurity.newSurveyToken, hash: ServerSecurity.tokenHash, onlyWithEmail: true)
+            try await app.surveyMail.enqueue(try await mailJobs(id, made, kind: "invitation", smtp: smtp, fallback: form["lang"], request: request))
+            return doneRedirect("/surveys", done: "invitations_queued")
+        }
+        router.post("surveys/{id}/remind") { request, context in
+            if let r = signedIn(request, context) { return r }
+            let (_, form) = try await checkedSurveyForm(request, context)
+            let id = context.param("id")
+            guard let smtp = app.config.smtp else { throw APIError(.unprocessableContent, UIText(lang: context.lang)["mail_not_set_up"]) }
+            let data = SurveyData(store: app.store)
+            guard let survey = try await data.survey(id: id) else { throw APIError(.notFound, "no survey '\(id)'") }
+            if survey.closedAt != nil { throw APIError(.conflict, "survey '\(id)' is closed") }
+            // a second link for each unused invitation (the first one's token is not kept);
+            // not for one whose answer waits in memory here: it is answered
+            var made: [(employeeID: String, token: String)] = []
+            for (employee, key) in try await data.remindable(surveyID: id, department: form["department"].flatMap { $0.isEmpty ? nil : $0 }) {
+                guard await !app.ballots.isWaiting(key) else { continue }
+                let token = ServerSecurity.newSurveyToken()
+                if try await data.setReminderHash(key: key, hash: ServerSecurity.tokenHash(token)) { made.append((employee, token)) }
+            }
+            try await app.surveyMail.enqueue(try await mailJobs(id, made, kind: "reminder", smtp: smtp, fallback: form["lang"], request: request))
+            return doneRedirect("/surveys", done: "reminders_queued")
+        }
+        router.get("surveys/{id}/preview") { request, context in
+            if let r = signedIn(request, context) { return r }
+            try context.requireSurveys()
+            guard let survey = try await SurveyData(store: app.store).survey(id: context.param("id")),
+                  let q = Questionnaire(jsonText: survey.questionnaireJSON) else { throw APIError(.notFound, "no survey '\(context.param("id"))'") }
+            let t = UIText(lang: context.lang)
+            var data = try await formData(q, context, token: "preview", chosen: [:], missing: [])
+            data["preview"] = true
+            return try page(request, context, title: q.title.in_(context.lang.rawValue), current: "/surveys",
+                            content: "<p class=\"note\" role=\"note\">\(htmlEscape(t["preview_note"]))</p>" + (try render("survey_form", data, context)))
+        }
         router.get("surveys/{id}/reminders.csv") { request, context in
             if let r = signedIn(request, context) { return r }
             try context.requireSurveys()
@@ -63,6 +104,8 @@ struct SurveysController: PageController {
             if let r = signedIn(request, context) { return r }
             _ = try await checkedSurveyForm(request, context)
             try await SurveyData(store: app.store).close(surveyID: context.param("id"), now: app.config.now())
+            // the last batch joins the results now, not at the next half-minute check
+            await app.releaseSurveys(stopping: false)
             return doneRedirect("/surveys", done: "wave_closed_done")
         }
         router.get("surveys/{id}") { request, context in
@@ -97,14 +140,14 @@ struct SurveysController: PageController {
               let survey = try await data.survey(id: invitation.surveyID), let q = Questionnaire(jsonText: survey.questionnaireJSON) else {
             return try notice(t["survey_unknown_title"], t["survey_unknown"], .notFound)
         }
-        let waiting = await app.ballots.isWaiting(Security.tokenHash(token))
+        let waiting = await app.ballots.isWaiting(invitation.key)
         if invitation.used || waiting {
             return try notice(t["survey_thanks_title"], t["survey_used"], .ok)
         }
         if survey.closedAt != nil || survey.closesOn.map({ $0 < app.today() }) == true {
             return try notice(t["survey_closed_title"], t["survey_closed"], .gone)
         }
-        return .open(survey, q, invitation, tokenHash: Security.tokenHash(token))
+        return .open(survey, q, invitation, tokenHash: invitation.key)
     }
 
     func surveyForm(_ request: Request, _ context: EngageContext, chosen: [String: String], missing: Set<String>,
@@ -114,6 +157,14 @@ struct SurveysController: PageController {
             if case .page(let r) = link { return r }
             throw APIError.notFound
         }
+        let content = try render("survey_form", try await formData(q, context, token: context.param("token"), chosen: chosen, missing: missing), context)
+        let t = UIText(lang: context.lang)
+        return try page(request, context, title: q.title.in_(context.lang.rawValue), current: "", content: content,
+                        error: missing.isEmpty ? nil : APIError(.unprocessableContent, t["survey_missing"]), status: status)
+    }
+
+    /// What the answering form shows (the answering page and the preview).
+    func formData(_ q: Questionnaire, _ context: EngageContext, token: String, chosen: [String: String], missing: Set<String>) async throws -> [String: Any] {
         let lang = context.lang.rawValue
         let t = UIText(lang: context.lang)
         let items: [[String: Any]] = q.items.enumerated().map { i, item in
@@ -124,13 +175,34 @@ struct SurveysController: PageController {
                     "options": options.map { ["name": item.id, "value": $0.0, "label": $0.1, "checked": chosen[item.id] == $0.0] }]
         }
         let others = ((try? await SurveyData(store: app.store).threshold()) ?? SurveyData.defaultThreshold) - 1
-        var data: [String: Any] = ["title": q.title.in_(lang), "token": context.param("token"), "items": items,
+        var data: [String: Any] = ["title": q.title.in_(lang), "token": token, "items": items,
                                    "intro": String(format: t["survey_intro"], others)]
         if let e = q.enps { data["enps"] = ["text": e.in_(lang), "scores": Array(0...10)] as [String: Any] }
         if let c = q.comments { data["comments"] = ["text": c.in_(lang), "value": chosen["comment"] ?? ""] }
-        let content = try render("survey_form", data, context)
-        return try page(request, context, title: q.title.in_(lang), current: "", content: content,
-                        error: missing.isEmpty ? nil : APIError(.unprocessableContent, t["survey_missing"]), status: status)
+        return data
+    }
+
+    /// One message per employee with an address, in their language (else `fallback`, else
+    /// English), with their link.
+    func mailJobs(_ surveyID: String, _ made: [(employeeID: String, token: String)], kind: String, smtp: SMTPConfig,
+                  fallback: String?, request: Request) async throws -> [SurveyMailer.Job] {
+        guard !made.isEmpty, let survey = try await SurveyData(store: app.store).survey(id: surveyID) else { return [] }
+        let who = try await Employees(store: app.store).contactsWithLanguage()
+        let others = ((try? await SurveyData(store: app.store).threshold()) ?? SurveyData.defaultThreshold) - 1
+        return made.map { employee, token in
+            guard let c = who[employee], MailMessage.isAddress(c.email) else {
+                return SurveyMailer.Job(surveyID: surveyID, employeeID: employee, kind: kind, message: nil)
+            }
+            let lang = Language(rawValue: c.lang) ?? Language(rawValue: fallback ?? "") ?? .en
+            let t = UIText(lang: lang)
+            let prefix = kind == "reminder" ? "mail_remind_" : "mail_invite_"
+            let closes = survey.closesOn.map { t["mail_closes"].replacingOccurrences(of: "%@", with: $0.description) } ?? ""
+            let text = t[prefix + "body"].replacingOccurrences(of: "{name}", with: c.name.isEmpty ? employee : c.name)
+                .replacingOccurrences(of: "{survey}", with: survey.name).replacingOccurrences(of: "{others}", with: String(others))
+                .replacingOccurrences(of: "{link}", with: app.surveyLink(token, request: request)).replacingOccurrences(of: "{closes}", with: closes)
+            let message = MailMessage(from: smtp.from, to: [c.email], subject: t[prefix + "subject"].replacingOccurrences(of: "%@", with: survey.name), text: text)
+            return SurveyMailer.Job(surveyID: surveyID, employeeID: employee, kind: kind, message: message)
+        }
     }
 
     func surveySubmit(_ request: Request, _ context: EngageContext) async throws -> Response {
@@ -178,6 +250,7 @@ extension SurveysController {
         let t = UIText(lang: context.lang), l = Labels(context.lang)
         let data = SurveyData(store: app.store)
         let counts = try await data.inviteCounts()
+        let mail = try await SurveyMail(store: app.store).status()
         let today = app.today()
         let csrf = p.session.map(app.security.csrf(for:)) ?? ""
         let waves: [[String: Any]] = try await data.surveys().reversed().map { s in
@@ -188,12 +261,14 @@ extension SurveysController {
                     "questionnaire": q.map { "\($0.id) v\($0.version)" } ?? "", "created": LocalDate(utcInstant: s.createdAt).description,
                     "closesOn": s.closesOn?.description ?? "—", "open": !closed, "status": closed ? t["wave_closed"] : t["wave_open"],
                     "invited": l.int(c.invited), "answered": l.int(c.answered),
-                    "rate": c.invited > 0 ? l.pct(Double(c.answered) * 100 / Double(c.invited), digits: 0) : "—", "csrf": csrf]
+                    "rate": c.invited > 0 ? l.pct(Double(c.answered) * 100 / Double(c.invited), digits: 0) : "—", "csrf": csrf,
+                    "mailStatus": mail[s.id].map { String(format: t["mail_counts"], $0.sent, $0.sending, $0.failed) } ?? "—",
+                    "mailError": mail[s.id]?.lastError as Any, "mail": app.config.smtp != nil, "langRu": context.lang == .ru]
         }
         let shipped = (app.config.questionnairesFolder.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }.sorted()
         let content = try render("surveys", [
-            "waves": waves, "hasWaves": !waves.isEmpty, "admin": p.role.seesSurveys, "csrf": csrf, "shipped": shipped,
+            "waves": waves, "hasWaves": !waves.isEmpty, "admin": p.role.seesSurveys, "csrf": csrf, "shipped": shipped, "mail": app.config.smtp != nil,
             "departments": try await data.departments(on: today),
         ], context)
         return try page(request, context, title: t["surveys"], current: "/surveys", content: content, message: message, error: error, status: status)

@@ -441,6 +441,22 @@ public enum Migrations {
         [
             "ALTER TABLE accounts ADD COLUMN archived_at INTEGER",
         ],
+        // 16: survey invitations and reminders by e-mail. An employee's language (employees.csv
+        // `lang`) for their messages; a reminder's link is a second token of the same
+        // invitation (`reminder_hash`: the token of the first message is never stored, so it
+        // cannot be sent again, and it keeps working); what happened to each message (never its
+        // link), so a failure is shown and sent again, not lost.
+        [
+            "ALTER TABLE employees ADD COLUMN lang TEXT",
+            "ALTER TABLE survey_invitations ADD COLUMN reminder_hash TEXT",
+            "CREATE UNIQUE INDEX survey_invitations_reminder ON survey_invitations (reminder_hash)",
+            """
+            CREATE TABLE survey_mail (
+                survey_id TEXT NOT NULL, employee_id TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, updated_at INTEGER NOT NULL,
+                PRIMARY KEY (survey_id, employee_id, kind))
+            """,
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

@@ -94,6 +94,9 @@ public struct SurveyData: Sendable {
 /// An invitation as the answering page needs it: its survey, whether it was used, and
 /// the strata its answers count in (no employee).
 public struct SurveyInvitation: Sendable, Equatable {
+    /// The invitation's own token hash, whichever of its links was opened (the first
+    /// message's or a reminder's): answers wait and are claimed under this one.
+    public var key: String
     public var surveyID: String
     public var used: Bool
     /// dimension (department, role, age_band, gender) → group, where known.
@@ -117,7 +120,7 @@ extension SurveyData {
     /// copied now (department, manager or not, age band, gender). Returns (employee id,
     /// token) pairs — the only time a token is seen.
     public func invite(surveyID: String, department: String?, now: Int64, token: () -> String,
-                       hash: (String) -> String) async throws -> [(employeeID: String, token: String)] {
+                       hash: (String) -> String, onlyWithEmail: Bool = false) async throws -> [(employeeID: String, token: String)] {
         guard let survey = try await survey(id: surveyID) else { throw StoreError.notFound("no survey '\(surveyID)'") }
         if survey.closedAt != nil { throw StoreError.conflict("survey '\(surveyID)' is closed") }
         let today = LocalDate(utcInstant: now)
@@ -127,6 +130,7 @@ extension SurveyData {
             binds.append(.text(department))
             filter = " AND e.department = ?3"
         }
+        if onlyWithEmail { filter += " AND e.email IS NOT NULL AND e.email <> ''" }
         let rows = try await store.execute("""
             SELECT e.employee_id, e.department, e.is_manager, e.birth_year, e.gender FROM employees e
             WHERE (e.hired_on IS NULL OR e.hired_on <= ?2) AND (e.left_on IS NULL OR e.left_on >= ?2)\(filter)
@@ -173,20 +177,48 @@ extension SurveyData {
                                 [.text(surveyID)]).compactMap { $0.first?.text }
     }
 
+    /// Unused invitations of the survey (of `department`, if given) whose employee has an
+    /// e-mail address: (employee, the invitation's key), for reminders.
+    public func remindable(surveyID: String, department: String?) async throws -> [(employeeID: String, key: String)] {
+        var binds: [StoreValue] = [.text(surveyID)]
+        var filter = ""
+        if let department {
+            binds.append(.text(department))
+            filter = " AND i.department = ?2"
+        }
+        return try await store.execute("""
+            SELECT i.employee_id, i.token_hash FROM survey_invitations i JOIN employees e ON e.employee_id = i.employee_id
+            WHERE i.survey_id = ?1 AND i.used = 0 AND e.email IS NOT NULL AND e.email <> ''\(filter)
+            ORDER BY i.employee_id COLLATE BINARY
+            """, binds).map { ($0[0].text ?? "", $0[1].text ?? "") }
+    }
+
+    /// Gives an unused invitation a second link (a reminder's): its hash replaces the last
+    /// reminder's; the first link keeps working. False when it was used meanwhile.
+    public func setReminderHash(key: String, hash: String) async throws -> Bool {
+        let r = try await store.executeAll([
+            SQLStatement("UPDATE survey_invitations SET reminder_hash = ?1 WHERE token_hash = ?2 AND used = 0", [.text(hash), .text(key)]),
+            SQLStatement("SELECT COUNT(*) FROM survey_invitations WHERE token_hash = ?1 AND reminder_hash = ?2", [.text(key), .text(hash)]),
+        ])
+        return (r.last?.first?.first?.int ?? 0) > 0
+    }
+
     public func close(surveyID: String, now: Int64) async throws {
         guard try await survey(id: surveyID) != nil else { throw StoreError.notFound("no survey '\(surveyID)'") }
         try await store.execute("UPDATE surveys SET closed_at = COALESCE(closed_at, ?1) WHERE survey_id = ?2", [.int(Int(now)), .text(surveyID)])
     }
 
     public func invitation(tokenHash: String) async throws -> SurveyInvitation? {
-        try await store.execute("SELECT survey_id, used, department, is_manager, age_band, gender FROM survey_invitations WHERE token_hash = ?1",
-                                [.text(tokenHash)]).first.map { r in
+        try await store.execute("""
+            SELECT survey_id, used, department, is_manager, age_band, gender, token_hash FROM survey_invitations
+            WHERE token_hash = ?1 OR reminder_hash = ?1
+            """, [.text(tokenHash)]).first.map { r in
             var strata: [String: String] = [:]
             if let d = r[2].text, !d.isEmpty { strata["department"] = d }
             if let m = r[3].int { strata["role"] = m != 0 ? "manager" : "staff" }
             if let a = r[4].text, !a.isEmpty { strata["age_band"] = a }
             if let g = r[5].text, !g.isEmpty { strata["gender"] = g }
-            return SurveyInvitation(surveyID: r[0].text ?? "", used: (r[1].int ?? 0) != 0, strata: strata)
+            return SurveyInvitation(key: r[6].text ?? "", surveyID: r[0].text ?? "", used: (r[1].int ?? 0) != 0, strata: strata)
         }
     }
 
