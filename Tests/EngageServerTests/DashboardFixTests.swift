@@ -204,13 +204,13 @@ import Testing
             // March (p1, p2, p3: 13 + 20 + 15 = 48 engagements) against 1–3 March (p1, p2: 33)
             let custom = try await client.execute(uri: "/accounts/vk_main?\(Self.march)&cmp_from=2026-03-01&cmp_to=2026-03-03", method: .get, headers: jar)
             #expect(custom.status == .ok)
-            #expect(custom.text.contains("<div class=\"d up\" title=\"compared with 2026-03-01 — 2026-03-03: 33\">▲ +15 (+45.5 %)"))
+            #expect(custom.text.contains("<div class=\"d up tip\" tabindex=\"0\" title=\"compared with 2026-03-01 — 2026-03-03: 33\">▲ +15 (+45.5 %)"))
             #expect(custom.text.contains("compared with 2026-03-01 — 2026-03-03</span>"))
             #expect(custom.text.contains("name=\"cmp_from\" value=\"2026-03-01\""), "the custom range stays in the form")
             // a year before: no data there, so no change is claimed
             let year = try await client.execute(uri: "/accounts/vk_main?\(Self.march)&compare=year", method: .get, headers: jar)
             #expect(year.text.contains("compared with 2025-03-01 — 2025-03-31"))
-            #expect(year.text.contains("n/a: nothing to compare with") && !year.text.contains("class=\"d up\"") && !year.text.contains("class=\"d down\""))
+            #expect(year.text.contains("n/a: nothing to compare with") && !year.text.contains("class=\"d up") && !year.text.contains("class=\"d down"))
             // the overview sums own accounts (not the competitor): 48 engagements, 3 posts
             let overview = try await client.execute(uri: "/?\(Self.march)&cmp_from=2026-03-01&cmp_to=2026-03-03", method: .get, headers: jar)
             #expect(overview.text.contains("<div class=\"kpis overview\">"))

@@ -1,4 +1,5 @@
 import EngageCore
+import EngageImport
 import EngageServer
 import EngageStore
 import EngageTestSupport
@@ -68,6 +69,96 @@ import Testing
             let viewer = try await signedIn(client, "vera")
             #expect(try await client.execute(uri: "/surveys", method: .get, headers: viewer).status == .forbidden)
             #expect(try await client.execute(uri: "/surveys/autumn/reminders.csv", method: .get, headers: viewer).status == .forbidden)
+        }
+    }
+}
+
+/// Invitations and reminders by e-mail, the parts that need no SMTP server (the exchange
+/// itself, retries and the browser's view are scripts/mail_test.py's, against aiosmtpd).
+@Suite struct SurveyMailTests {
+    /// A reminder's link is a second key to the same invitation: both open the form, an
+    /// answer through either is one answer, and the first link then says it was used.
+    @Test(arguments: engines) func aReminderLinkIsASecondKeyToTheSameInvitation(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            guard case .success = try await importFiles(["employees.csv": advocacySampleFiles["employees.csv"]!], into: store, dir: dir) else {
+                Issue.record("employees refused"); return
+            }
+            let data = SurveyData(store: store)
+            try await data.create(id: "w", name: "W", questionnaire: try QuestionnaireFile.load(path: SurveyWavePageTests.questionnaires + "/express-12.yaml"),
+                                  now: testNow, closesOn: nil)
+            var n = 0
+            let made = try await data.invite(surveyID: "w", department: nil, now: testNow, token: { n += 1; return "first-token-\(n)-padding" },
+                                             hash: { "h-" + $0 }, onlyWithEmail: true)
+            // only employees with an address are invited this way (the others by the links CSV)
+            let contacts = try await Employees(store: store).contacts()
+            #expect(!made.isEmpty && made.allSatisfy { !(contacts[$0.employeeID]?.email ?? "").isEmpty })
+            #expect(made.count < contacts.count)
+            let remindable = try await data.remindable(surveyID: "w", department: nil)
+            #expect(remindable.map(\.employeeID) == made.map(\.employeeID))
+            let (employee, key) = remindable[0]
+            #expect(try await data.setReminderHash(key: key, hash: "h-reminder"))
+            let viaReminder = try #require(try await data.invitation(tokenHash: "h-reminder"))
+            let viaFirst = try #require(try await data.invitation(tokenHash: key))
+            #expect(viaReminder.key == key && viaFirst.key == key && viaReminder.strata == viaFirst.strata)
+            // an answer through the reminder is claimed under the invitation's own key: once
+            let claimed = try await data.release(surveyID: "w", [SurveyBallot(tokenHash: viaReminder.key, vector: SurveyVector(answers: ["q01": "yes"]))])
+            #expect(claimed == [key])
+            #expect(try await data.invitation(tokenHash: "h-reminder")?.used == true)
+            #expect(!(try await data.remindable(surveyID: "w", department: nil).contains { $0.employeeID == employee }))
+            #expect(try await data.setReminderHash(key: key, hash: "h-late") == false, "no new link for an answered invitation")
+        }
+    }
+
+    /// Without SMTP the buttons are not offered and the action says how to set it up;
+    /// with it, messages are recorded as sending (never their links), and those a stopped
+    /// process was still sending are shown failed at the next start.
+    @Test(arguments: engines) func messagesAreRecordedNeverTheirLinks(engine: Engine) async throws {
+        try await withFixture(engine, { $0.questionnairesFolder = SurveyWavePageTests.questionnaires }) { f, client in
+            guard case .success = try await importFiles(["employees.csv": advocacySampleFiles["employees.csv"]!], into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("employees refused"); return
+            }
+            try await SurveyData(store: f.store).create(id: "w", name: "W", questionnaire: try QuestionnaireFile.load(path: SurveyWavePageTests.questionnaires + "/express-12.yaml"),
+                                                        now: testNow, closesOn: nil)
+            var admin = try await signedIn(client, "hana")
+            let page = try await client.execute(uri: "/surveys", method: .get, headers: admin)
+            #expect(page.text.contains("start the server with an SMTP server") && !page.text.contains("/surveys/w/send"))
+            admin[.contentType] = "application/x-www-form-urlencoded"
+            let send = try await client.execute(uri: "/surveys/w/send", method: .post, headers: admin, body: ByteBuffer(string: "csrf=\(try csrfToken(page))"))
+            #expect(send.status == .unprocessableContent)
+            #expect(try await SurveyData(store: f.store).inviteCounts()["w"] == nil, "nobody invited")
+            // the preview: the form, not sendable
+            let preview = try await client.execute(uri: "/surveys/w/preview", method: .get, headers: admin)
+            #expect(preview.status == .ok && preview.text.contains("disabled>") && preview.text.contains("I look forward"))
+            #expect(try await client.execute(uri: "/surveys/w/preview", method: .get, headers: try await signedIn(client, "vera")).status == .forbidden)
+        }
+        // an SMTP server nobody answers on: the messages wait as "sending"
+        try await withFixture(engine, { c in
+            c.smtp = SMTPConfig(host: "127.0.0.1", from: "hr@example.com")
+            c.smtp?.port = 9  // discard: refused
+            c.smtp?.security = .none
+            c.mailRetrySeconds = 3_600
+        }) { f, client in
+            guard case .success = try await importFiles(["employees.csv": advocacySampleFiles["employees.csv"]!], into: f.store, dir: NSTemporaryDirectory()) else {
+                Issue.record("employees refused"); return
+            }
+            try await SurveyData(store: f.store).create(id: "w", name: "W", questionnaire: try QuestionnaireFile.load(path: SurveyWavePageTests.questionnaires + "/express-12.yaml"),
+                                                        now: testNow, closesOn: nil)
+            var admin = try await signedIn(client, "ada")
+            let page = try await client.execute(uri: "/surveys", method: .get, headers: admin)
+            #expect(page.text.contains("/surveys/w/send") && page.text.contains("/surveys/w/remind"))
+            admin[.contentType] = "application/x-www-form-urlencoded"
+            let send = try await client.execute(uri: "/surveys/w/send", method: .post, headers: admin, body: ByteBuffer(string: "csrf=\(try csrfToken(page))&lang=ru"))
+            #expect(send.status == .seeOther && send.headers[.location] == "/surveys?done=invitations_queued")
+            let invited = try await SurveyData(store: f.store).inviteCounts()["w"]?.invited ?? 0
+            #expect(invited > 0)
+            let status = try await SurveyMail(store: f.store).status()["w"]
+            #expect((status?.sending ?? 0) + (status?.failed ?? 0) == invited)
+            // nothing in the database holds a link: the stored state is the row of survey_mail
+            #expect(Set(try await f.store.columns(of: "survey_mail")) == ["survey_id", "employee_id", "kind", "status", "attempts", "last_error", "updated_at"])
+            // the next process: what was being sent is failed, and shown so
+            let abandoned = try await SurveyMail(store: f.store).abandonSending(now: testNow + 60)
+            #expect(abandoned == status?.sending ?? 0)
+            #expect(try await SurveyMail(store: f.store).status()["w"]?.failed == invited)
         }
     }
 }

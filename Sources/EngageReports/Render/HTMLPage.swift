@@ -22,7 +22,8 @@ public enum HTMLPage {
         [title]{text-decoration:underline dotted #9ca3af;text-underline-offset:3px;cursor:help}
         .formulas{font-size:12px;color:#374151}.formulas li{margin:2px 0}.tag{font-size:11px;background:#eef2ff;color:#3730a3;border-radius:4px;padding:1px 6px;margin-left:6px}
         .scroll{overflow-x:auto}.scroll table{font-size:13px}.cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(240px,1fr));gap:16px}.cols>div{min-width:0;overflow-x:auto}
-        @media print{main{padding:0}h2{break-before:page}.chart,table,.kpis{break-inside:avoid}[title]{text-decoration:none}}
+        .tip:focus{outline:2px solid var(--accent);outline-offset:1px}.tip:focus::after{content:attr(title);display:block;font-size:12px;font-weight:400;line-height:1.35;color:#374151;background:#f3f4f6;border-radius:4px;padding:3px 6px;margin-top:3px;white-space:normal;text-align:left;overflow-wrap:anywhere}
+        @media print{.tip:focus::after{content:none}main{padding:0}h2{break-before:page}.chart,table,.kpis{break-inside:avoid}[title]{text-decoration:none}}
         """
 
     /// A whole page: `body` inside `<main>`, with the stylesheet and `css` after it.
@@ -31,10 +32,11 @@ public enum HTMLPage {
             + "<title>\(htmlEscape(title))</title><style>\(css)\(extra)</style></head><body><main>" + body + "</main></body></html>\n"
     }
 
-    /// A value with its formula as a tooltip (the text alone when there is none).
+    /// A value with its formula as a tooltip (the text alone when there is none). On a touch
+    /// screen, where nothing hovers, a tap focuses it and the formula opens under it (`.tip`).
     public static func value(_ text: String, _ formula: String?) -> String {
         guard let formula else { return htmlEscape(text) }
-        return "<span title=\"\(htmlEscape(formula))\">\(htmlEscape(text))</span>"
+        return "<span class=\"tip\" tabindex=\"0\" title=\"\(htmlEscape(formula))\">\(htmlEscape(text))</span>"
     }
 
     /// A chart axis label: `dd.mm`.

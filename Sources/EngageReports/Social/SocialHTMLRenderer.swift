@@ -52,14 +52,14 @@ public struct SocialHTMLRenderer: Sendable {
         let l = labels
         let tip = "\(l["compared_with"]) \(against.from) — \(against.to): \(previousText)"
         guard let now, let before, now.isFinite, before.isFinite else {
-            return "<div class=\"d na\" title=\"\(htmlEscape(tip))\">\(htmlEscape(l["change_na"]))</div>"
+            return "<div class=\"d na tip\" tabindex=\"0\" title=\"\(htmlEscape(tip))\">\(htmlEscape(l["change_na"]))</div>"
         }
         let diff = now - before
         let sign = diff > 0 ? "+" : ""
         let absText = points ? sign + l.num(diff, digits: 2) + " " + l["pp"] : sign + (diff == diff.rounded() ? whole(diff) : l.num(diff, digits: 2))
         let relText = before == 0 ? "" : " (" + (diff > 0 ? "+" : "") + l.pct(diff / abs(before) * 100, digits: 1) + ")"
         let (cls, arrow) = diff > 0 ? ("up", "▲") : diff < 0 ? ("down", "▼") : ("same", "=")
-        return "<div class=\"d \(cls)\" title=\"\(htmlEscape(tip))\">\(arrow) \(htmlEscape(absText + relText))"
+        return "<div class=\"d \(cls) tip\" tabindex=\"0\" title=\"\(htmlEscape(tip))\">\(arrow) \(htmlEscape(absText + relText))"
             + "<span class=\"prev\">\(htmlEscape(l["previous_short"])): \(htmlEscape(previousText))</span></div>"
     }
 

@@ -39,7 +39,7 @@ extension Labels {
         "reliability_withheld": ("Reliability is not shown while the results are preliminary (%@).", "Надёжность не показывается, пока результаты предварительные (%@)."),
         "statements": ("Statements", "Утверждения"),
         "statement": ("Statement", "Утверждение"),
-        "yes_pct": ("Yes", "Да"), "mean": ("Mean", "Среднее"), "score": ("Score, 0–100", "Балл, 0–100"),
+        "yes_pct": ("Yes, %", "Да, %"), "mean": ("Mean", "Среднее"), "score": ("Score, 0–100", "Балл, 0–100"),
         "answers_split": ("Favourable · neutral · unfavourable", "Благоприятно · нейтрально · неблагоприятно"),
         "item_change": ("Change since %@", "Изменение с %@"),
         "impact": ("Impact (ρ, 95 % interval)", "Влияние (ρ, 95 % интервал)"),
