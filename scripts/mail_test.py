@@ -35,6 +35,15 @@ from browser_test import OVERFLOW_JS
 USER, PASSWORD = "reports", "smtp-secret-1"
 
 
+def sign_in(page, base, name, password):
+    """Signs a browser page in through the login form."""
+    page.goto(base + "/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("section.login button[type=submit]")
+    page.wait_for_selector("h1")
+
+
 def check(cond, message):
     if not cond:
         raise AssertionError(message)
@@ -219,11 +228,7 @@ def survey_wave(base, inbox, restart_smtp, smtp, log, log_path, db, engage):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
         desk = browser.new_page(viewport={"width": 1366, "height": 900}, locale="en-US")
-        desk.goto(base + "/login")
-        desk.fill("input[name=name]", "ann")
-        desk.fill("input[name=password]", "mail-pass-1")
-        desk.click("section.login button[type=submit]")
-        desk.wait_for_selector("h1")
+        sign_in(desk, base, "ann", "mail-pass-1")
         desk.goto(base + "/surveys")
         desk.fill("input[name=name]", "Pulse by mail")
         desk.select_option("select[name=shipped]", "express-12.yaml")
@@ -320,11 +325,7 @@ def survey_wave(base, inbox, restart_smtp, smtp, log, log_path, db, engage):
         check("Drivers" in text and "Not enough answers for drivers" in text, "drivers are there, saying five answers are too few")
         check("Preliminary" in text, "five answers are marked preliminary")
         check("5" in desk.inner_text(".kpis"), "five respondents")
-        phone.goto(base + "/login")
-        phone.fill("input[name=name]", "ann")
-        phone.fill("input[name=password]", "mail-pass-1")
-        phone.click("section.login button[type=submit]")
-        phone.wait_for_selector("h1")
+        sign_in(phone, base, "ann", "mail-pass-1")
         phone.goto(base + "/surveys/mailpulse")
         bad = phone.evaluate(OVERFLOW_JS)
         check(not bad, f"the results page fits a phone: {bad}")
