@@ -199,14 +199,37 @@ def main():
                      "/users", "/schedules", "/settings", "/accounts", "/links/a1", "/no-such-page"]
             for lang in ("en", "ru"):
                 page.goto(base + f"/lang/{lang}?back=/")
+                advocacy_words = []
                 for width in (1366, 390):
                     page.set_viewport_size({"width": width, "height": 900})
                     for path in pages:
                         page.goto(base + path + ("&" if "?" in path else "?") + year if path.startswith(("/advocacy", "/accounts")) else base + path)
                         bad = page.evaluate(OVERFLOW_JS)
                         check(not bad, f"{path} at {width} px ({lang}) fits: {bad}")
+                        if lang == "ru" and width == 1366 and "адвокац" in page.inner_text("body").lower():
+                            advocacy_words.append(path)
                     page.goto(base + "/accounts/vk_zerno?" + year)
                     page.screenshot(path=os.path.join(a.out, f"12-account-{width}-{lang}.png"), full_page=True)
+                if lang == "ru":
+                    check(not advocacy_words, f"Russian pages say «амбассадоры», never «адвокация»: {advocacy_words}")
+            # figures explained on touch screens: a KPI's value and its change are tap targets
+            # whose formula shows on focus, not on hover only
+            touch = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+            touch.add_cookies(page.context.cookies())
+            tp = touch.new_page()
+            tp.goto(base + "/accounts/vk_zerno?" + year)
+            tip = tp.locator(".kpi .v .tip").first
+            before = tp.evaluate("e => getComputedStyle(e, '::after').content", tip.element_handle())
+            tip.tap()
+            after = tp.evaluate("e => getComputedStyle(e, '::after').content", tip.element_handle())
+            check(before in ("none", "normal") and "=" in after, f"a tap on a KPI shows its formula ({after[:60]}…)")
+            check("подписчики" in after and "followers" not in after, "the formula is in the reader's language (Russian here)")
+            change = tp.locator(".kpi .d.tip").first
+            change.tap()
+            shown = tp.evaluate("e => getComputedStyle(e, '::after').content", change.element_handle())
+            check("2026" in shown or "20" in shown, f"a tap on a change shows what it is compared with ({shown[:60]}…)")
+            tp.screenshot(path=os.path.join(a.out, "15-tap-formula-390.png"))
+            touch.close()
             # the advocate's page on a phone: newest ten items, the rest folded away, share links
             # to the networks, a copy button (app.js), their standing; nothing cut off
             phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ru-RU")

@@ -119,6 +119,9 @@ import Testing
         let ru = SocialHTMLRenderer(lang: .ru).render(r)
         #expect(ru.contains("Отчёт по социальным сетям"))
         #expect(ru.contains("1\u{00A0}010"))
+        // the formulas in the reader's language (before: English on Russian pages)
+        #expect(ru.contains("ER = вовлечения / подписчики_на_конец × 100 = 50 / 1\u{00A0}010 × 100 = 4,95 %"))
+        #expect(!ru.contains("followers_end ×") && !ru.contains("likes + comments"))
     }
 
     @Test func markdownAndCSV() async throws {

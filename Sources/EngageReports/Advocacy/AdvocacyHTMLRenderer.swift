@@ -101,7 +101,7 @@ public struct AdvocacyHTMLRenderer: Sendable {
                    (l["published"], l.int(r.stories.published), nil), (l["contributors"], l.int(r.stories.contributors), nil)])
         s += "<h3>\(htmlEscape(l["adv_content"]))</h3><div class=\"scroll\">"
         s += table([l["content_item"], l["status"], l["shares"], l["sharers"], l["impressions"], l["engagements"], l["er_pct"], l["clicks"], l["unique_visitors"]], r.content.map { c in
-            [htmlEscape(c.title ?? c.contentID), htmlEscape(c.status ?? "—"), htmlEscape(l.int(c.shares)), htmlEscape(l.int(c.sharers)),
+            [htmlEscape(c.title ?? c.contentID), htmlEscape(l.contentStatus(c.status)), htmlEscape(l.int(c.shares)), htmlEscape(l.int(c.sharers)),
              htmlEscape(l.int(c.impressions)), htmlEscape(l.int(c.engagements)), v(l.pct(c.erPct), pctFormula(c.engagements, c.impressions, l)),
              htmlEscape(l.int(c.clicks)), htmlEscape(l.int(c.uniqueVisitors))]
         }) + "</div>"
@@ -113,13 +113,13 @@ public struct AdvocacyHTMLRenderer: Sendable {
         var s = kpis([
             (l["advocate_clicks"], l.int(r.advocateClicks), nil), (l["brand_clicks"], l.int(r.brandClicks), nil),
             (l["advocate_unique_visitors"], l.int(r.advocateUniqueVisitors), nil), (l["brand_unique_visitors"], l.int(r.brandUniqueVisitors), nil),
-            (l["earned_media_value"], l.money(r.earnedMediaValue), "Σ count × value per action (impressions per 1,000, clicks, likes, comments, shares), per network and date"),
+            (l["earned_media_value"], l.money(r.earnedMediaValue), l["emv_formula"]),
         ])
         func pts(_ f: (AdvocacyReport.DailyClicks) -> Int, _ name: String) -> [SVGChart.Point] {
             r.dailyClicks.map { .init(label: HTMLPage.shortDate($0.date), value: Double(f($0)), tooltip: "\($0.date): \(name) \(l.int(f($0)))") }
         }
         s += "<figure><figcaption>\(htmlEscape(l["daily_clicks"]))</figcaption>"
-        s += SVGChart.lines([(l["advocates"], pts(\.advocate, l["advocates"])), (l["brand"], pts(\.brand, l["brand"]))], title: l["daily_clicks"], width: 760) + "</figure>"
+        s += SVGChart.lines([(l["advocates"], pts(\.advocate, l["advocates"])), (l["brand"], pts(\.brand, l["brand"]))], title: l["daily_clicks"], width: 760, integers: true) + "</figure>"
         return s
     }
 
@@ -139,7 +139,7 @@ public struct AdvocacyHTMLRenderer: Sendable {
         var s = "<h3>\(htmlEscape(l["lead_sources"]))</h3>"
         s += table([l["source"], l["leads_adv"], l["won"], l["lead_to_deal_pct"], l["time_to_close"]], r.leadSources.map { f in
             [htmlEscape(f.source), htmlEscape(l.int(f.leads)), htmlEscape(l.int(f.won)), v(l.pct(f.leadToDealPct, digits: 1), pctFormula(f.won, f.leads, l)),
-             v(days(f.daysToClose), "closed_at − created_at over \(f.daysToClose.count) won leads")]
+             v(days(f.daysToClose), String(format: l["days_to_close_formula"], l.int(f.daysToClose.count)))]
         })
         s += "<div class=\"cols\"><div><h3>\(htmlEscape(l["leads_by_rep"]))</h3>"
         s += table([l["employee"], l["leads_adv"]], r.leadsByRep.map { [who(r, $0.0), htmlEscape(l.int($0.1))] })
@@ -157,7 +157,7 @@ public struct AdvocacyHTMLRenderer: Sendable {
         s += "<div class=\"cols\"><div><h3>\(htmlEscape(l["time_to_hire"]))</h3>"
         s += table([l["source"], l["time_to_hire"]], r.hiring.daysToHire.keys.sorted().map { source in
             let xs = r.hiring.daysToHire[source] ?? []
-            return [htmlEscape(source), v(days(xs), "offer_accepted_at − first_contact_at over \(xs.count) candidates")]
+            return [htmlEscape(source), v(days(xs), String(format: l["time_to_hire_formula"], l.int(xs.count)))]
         })
         s += "</div><div><h3>\(htmlEscape(l["job_portal_visits"]))</h3>"
         s += table([l["channel"], l["sessions"], l["advocacy_sessions"]], r.jobPortal.map { j in

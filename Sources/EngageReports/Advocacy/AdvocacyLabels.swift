@@ -1,7 +1,13 @@
 extension Labels {
     /// Labels of the advocacy report and pages.
     static let advocacy: [String: (String, String)] = [
-        "adv_title": ("Employee advocacy", "Адвокация сотрудников"),
+        "adv_title": ("Employee advocacy", "Сотрудники-амбассадоры"),
+        "emv_formula": ("Σ count × value per action (impressions per 1,000, clicks, likes, comments, shares), per network and date",
+                        "Σ количество × ставка за действие (показы за 1000, клики, лайки, комментарии, репосты), по сети и дате"),
+        "days_to_close_formula": ("closed_at − created_at over %@ won leads", "closed_at − created_at по %@ выигранным лидам"),
+        "time_to_hire_formula": ("offer_accepted_at − first_contact_at over %@ candidates", "offer_accepted_at − first_contact_at по %@ кандидатам"),
+        "content_status_submitted": ("submitted", "предложен"), "content_status_approved": ("approved", "одобрен"),
+        "content_status_published": ("published", "опубликован"), "content_status_rejected": ("rejected", "отклонён"),
         "adv_funnel": ("Program funnel", "Воронка программы"),
         "adv_leaderboards": ("Leaderboards", "Рейтинги"),
         "adv_content": ("Content performance", "Эффективность контента"),
@@ -59,7 +65,7 @@ extension Labels {
         "referral_hires": ("Referral hires", "Наняты по рекомендации"),
         "time_to_hire": ("Time to hire, days (median / mean)", "Время найма, дней (медиана / среднее)"),
         "job_portal_visits": ("Careers-page visits", "Визиты на карьерный сайт"),
-        "advocacy_sessions": ("Via advocacy", "Через адвокацию"),
+        "advocacy_sessions": ("Via advocacy", "Через амбассадоров"),
         "leads_adv": ("Leads", "Лиды"),
     ]
 }

@@ -109,13 +109,39 @@ public struct Labels: Sendable {
         "formulas": ("Formulas and inputs", "Формулы и исходные данные"),
         "previous": ("Previous period", "Прошлый период"),
         "previous_short": ("before", "было"), "change_na": ("n/a: nothing to compare with", "н/д: не с чем сравнить"),
+        "change_bound": ("not comparable: ≤ is an upper bound", "не сравнить: ≤ — верхняя граница"), "at_least": ("at least", "не менее"),
+        "bound_note": ("a reach summed over days (≤) counts a person once a day, so it is at or above the true reach; a change is claimed only where that cannot reverse it",
+                       "охват, сложенный по дням (≤), считает человека раз в день и потому не меньше истинного; изменение показано, только если это не может его перевернуть"),
         "compared_with": ("compared with", "сравнение с"), "pp": ("p.p.", "п. п."),
         "sum_own": ("sum over own accounts", "сумма по своим аккаунтам"),
+        "cpl_formula": ("CPL = spend of own accounts / %@ leads", "CPL = расход своих аккаунтов / %@ лидов"),
         "no_data": ("No data for this period.", "Нет данных за этот период."),
         "metric": ("Metric", "Показатель"),
         "value": ("Value", "Значение"),
         "seconds": ("s", "с"),
     ]
+
+    /// The post types the importers write (docs/import.md), in the reader's language; any
+    /// other type as it was imported.
+    static let postTypes: [String: (String, String)] = [
+        "text": ("text", "текст"), "photo": ("photo", "фото"), "video": ("video", "видео"), "link": ("link", "ссылка"),
+        "poll": ("poll", "опрос"), "reel": ("reel", "рилс"), "story": ("story", "сторис"), "carousel": ("carousel", "карусель"),
+        "clip": ("clip", "клип"), "article": ("article", "статья"), "document": ("document", "документ"), "short": ("short", "шортс"),
+        "album": ("album", "альбом"), "repost": ("repost", "репост"), "live": ("live", "эфир"), "image": ("image", "изображение"),
+        "audio": ("audio", "аудио"), "music": ("music", "музыка"), "animation": ("animation", "анимация"), "gif": ("GIF", "GIF"),
+        "file": ("file", "файл"), "voice": ("voice", "голосовое"), "sticker": ("sticker", "стикер"), "event": ("event", "событие"),
+    ]
+
+    public func postType(_ type: String?) -> String {
+        guard let type, !type.isEmpty else { return self["none"] }
+        return Self.postTypes[type.lowercased()].map { lang == .ru ? $0.1 : $0.0 } ?? type
+    }
+
+    /// A content item's status (`submitted`, `approved`, `published`, `rejected`).
+    public func contentStatus(_ status: String?) -> String {
+        guard let status, !status.isEmpty else { return "—" }
+        return has("content_status_" + status) ? self["content_status_" + status] : status
+    }
 
     public func weekdayName(_ iso: Int) -> String {
         let en = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

@@ -40,34 +40,72 @@ public enum SVGChart {
     /// cut off by the chart's edge.
     static func xAnchor(_ x: Double, _ w: Double) -> String { w - x < 36 ? "end" : "middle" }
 
-    /// Round axis maximum: 1, 2 or 5 × 10^k at or above `v`.
-    static func niceMax(_ v: Double) -> Double {
-        guard v > 0 else { return 1 }
+    /// A y-axis: from `low` to `high` in ticks of `step`.
+    struct Axis: Equatable {
+        var low: Double, high: Double, step: Double
+        var ticks: [Double] {
+            let n = Int(((high - low) / step).rounded())
+            return (0...max(n, 1)).map { low + Double($0) * step }
+        }
+    }
+
+    /// The round step (1, 2 or 5 × 10^k) at or above `v`.
+    static func niceStep(_ v: Double) -> Double {
+        guard v > 0, v.isFinite else { return 1 }
         let e = pow(10, floor(log10(v)))
-        for m in [1.0, 2, 5, 10] where m * e >= v { return m * e }
+        for m in [1.0, 2, 5] where m * e >= v * (1 - 1e-12) { return m * e }
         return 10 * e
     }
 
-    static func axisLabel(_ v: Double) -> String {
-        if v >= 1_000_000 { return String(format: "%.1fM", v / 1_000_000).replacingOccurrences(of: ".0M", with: "M") }
-        if v >= 1000 { return String(format: "%.1fk", v / 1000).replacingOccurrences(of: ".0k", with: "k") }
-        if v == v.rounded() { return String(Int(v)) }
-        return String(format: v < 1 ? "%.2f" : "%.1f", v)
+    /// The y-axis for `values`: round ticks, about four of them. From zero, unless
+    /// `fromZero` is false and the values sit in a narrow band far above zero (followers:
+    /// 10,000 → 10,200), where a zero baseline flattens the growth into a straight line; bars
+    /// always start at zero, since a bar's length is its value. Counts (`integers`) tick
+    /// in whole steps, so that no axis reads "2.5 clicks".
+    static func axis(_ values: [Double], fromZero: Bool = true, integers: Bool = false) -> Axis {
+        let finite = values.filter(\.isFinite)
+        guard let lo0 = finite.min(), let hi0 = finite.max() else { return Axis(low: 0, high: 1, step: 0.25) }
+        var low = min(0, lo0)
+        if !fromZero, lo0 > 0, hi0 - lo0 < 0.25 * hi0 { low = lo0 }
+        let high0 = max(hi0, 0)
+        var step = niceStep((high0 - low) / 4)
+        if high0 == low { step = niceStep(abs(high0) / 4) }
+        if integers { step = max(1, step.rounded(.up)) }
+        low = (low / step).rounded(.down) * step
+        var high = (high0 / step).rounded(.up) * step
+        if high <= low { high = low + step }
+        return Axis(low: low, high: high, step: step)
+    }
+
+    /// A tick's label, as precise as the step needs: `10.05k` only when the ticks are 50
+    /// apart, whole numbers as such.
+    static func axisLabel(_ v: Double, step: Double) -> String {
+        func trimmed(_ x: Double, _ digits: Int) -> String {
+            var t = String(format: "%.\(digits)f", x)
+            if t.contains(".") { while t.hasSuffix("0") { t.removeLast() }; if t.hasSuffix(".") { t.removeLast() } }
+            return t == "-0" ? "0" : t
+        }
+        func digits(_ unitStep: Double) -> Int { unitStep >= 1 ? 0 : min(6, Int((-log10(unitStep)).rounded(.up))) }
+        if abs(v) >= 1_000_000 && step >= 10_000 { return trimmed(v / 1_000_000, digits(step / 1_000_000)) + "M" }
+        if abs(v) >= 1000 && step >= 10 { return trimmed(v / 1000, digits(step / 1000)) + "k" }
+        return trimmed(v, digits(step))
     }
 
     /// A line chart over ordered points (days); `xLabels` picks which labels to print.
-    public static func line(_ points: [Point], title: String, width: Int = 640, height: Int = 220, color: String = palette[0], unit: String = "") -> String {
+    /// `fromZero: false` lets the axis start near the values where they sit far above zero;
+    /// `integers` marks counts.
+    public static func line(_ points: [Point], title: String, width: Int = 640, height: Int = 220, color: String = palette[0], unit: String = "",
+                            fromZero: Bool = true, integers: Bool = false) -> String {
         let pad = (l: 48.0, r: 24.0, t: 12.0, b: 28.0)
         let w = Double(width), h = Double(height)
         guard !points.isEmpty else { return empty(title, width, height) }
-        let minV = min(0, points.map(\.value).min()!)
-        let maxV = niceMax(points.map(\.value).max()!)
-        let span = maxV - minV == 0 ? 1 : maxV - minV
+        let ax = axis(points.map(\.value), fromZero: fromZero, integers: integers)
+        let minV = ax.low, span = ax.high - ax.low
         let n = points.count
         func x(_ i: Int) -> Double { pad.l + (n == 1 ? 0.5 : Double(i) / Double(n - 1)) * (w - pad.l - pad.r) }
         func y(_ v: Double) -> Double { pad.t + (1 - (v - minV) / span) * (h - pad.t - pad.b) }
         var s = header(title, width, height)
-        s += grid(minV: minV, maxV: maxV, y: y, left: pad.l, right: w - pad.r, unit: unit)
+        s += grid(ax, y: y, left: pad.l, right: w - pad.r, unit: unit)
         let path = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(fmt(x($0.offset))),\(fmt(y($0.element.value)))" }.joined()
         s += "<path class=\"series\" d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
         for (i, p) in points.enumerated() {
@@ -81,21 +119,38 @@ public enum SVGChart {
     }
 
     /// Vertical bars, one per point.
-    public static func bars(_ points: [Point], title: String, width: Int = 320, height: Int = 200, color: String = palette[0], unit: String = "") -> String {
-        let pad = (l: 44.0, r: 8.0, t: 12.0, b: 28.0)
+    public static func bars(_ points: [Point], title: String, width: Int = 320, height: Int = 200, color: String = palette[0], unit: String = "",
+                            integers: Bool = false) -> String {
         let w = Double(width), h = Double(height)
         guard !points.isEmpty else { return empty(title, width, height) }
-        let maxV = niceMax(points.map(\.value).max()!)
-        func y(_ v: Double) -> Double { pad.t + (1 - v / maxV) * (h - pad.t - pad.b) }
+        // a label wider than its bar's slot goes on two lines ("Органический / охват")
+        let slotWidth = (w - 52) / Double(points.count)
+        let lines = points.map { wrap($0.label, width: slotWidth) }
+        let twoLines = lines.contains { $0.count > 1 }
+        let pad = (l: 44.0, r: 8.0, t: 12.0, b: twoLines ? 40.0 : 28.0)
+        let ax = axis(points.map { max(0, $0.value) }, integers: integers)
+        func y(_ v: Double) -> Double { pad.t + (1 - v / ax.high) * (h - pad.t - pad.b) }
         let slot = (w - pad.l - pad.r) / Double(points.count)
         var s = header(title, width, height)
-        s += grid(minV: 0, maxV: maxV, y: y, left: pad.l, right: w - pad.r, unit: unit)
+        s += grid(ax, y: y, left: pad.l, right: w - pad.r, unit: unit)
         for (i, p) in points.enumerated() {
             let x = pad.l + Double(i) * slot + slot * 0.15
             s += "<rect class=\"bar\" x=\"\(fmt(x))\" y=\"\(fmt(y(p.value)))\" width=\"\(fmt(slot * 0.7))\" height=\"\(fmt(max(0, y(0) - y(p.value))))\" fill=\"\(color)\" rx=\"2\"><title>\(htmlEscape(p.tooltip))</title></rect>"
-            s += "<text x=\"\(fmt(x + slot * 0.35))\" y=\"\(fmt(h - 8))\" text-anchor=\"middle\" class=\"lbl\">\(htmlEscape(p.label))</text>"
+            let lx = fmt(x + slot * 0.35)
+            s += "<text x=\"\(lx)\" y=\"\(fmt(h - (twoLines ? 20 : 8)))\" text-anchor=\"middle\" class=\"lbl\">"
+                + lines[i].enumerated().map { "<tspan x=\"\(lx)\" dy=\"\($0.offset == 0 ? 0 : 12)\">\(htmlEscape($0.element))</tspan>" }.joined() + "</text>"
         }
         return s + "</svg>"
+    }
+
+    /// A label in at most two lines that fit `width` (at about 6.2 px a character), split
+    /// at the space nearest the middle; one line when it fits or has no space.
+    static func wrap(_ label: String, width: Double) -> [String] {
+        guard Double(label.count) * 6.2 > width, label.contains(" ") else { return [label] }
+        let middle = label.count / 2
+        let spaces = label.indices.filter { label[$0] == " " }
+        let cut = spaces.min { abs(label.distance(from: label.startIndex, to: $0) - middle) < abs(label.distance(from: label.startIndex, to: $1) - middle) }!
+        return [String(label[..<cut]), String(label[label.index(after: cut)...])]
     }
 
     /// Horizontal stacked bars: one row per item, one segment per part (e.g. organic/viral/paid reach).
@@ -103,7 +158,7 @@ public enum SVGChart {
         let rowH = 26.0, top = 28.0, left = 170.0, right = 16.0
         let height = Int(top + Double(max(rows.count, 1)) * rowH + 12)
         guard !rows.isEmpty else { return empty(title, width, height) }
-        let maxV = niceMax(rows.map { $0.parts.reduce(0, +) }.max() ?? 1)
+        let maxV = axis(rows.map { $0.parts.reduce(0, +) }).high
         let scale = (Double(width) - left - right) / maxV
         var s = header(title, width, height)
         var lx = left
@@ -142,19 +197,19 @@ public enum SVGChart {
     }
 
     /// Several series over the same days, one line each, with a legend.
-    public static func lines(_ series: [(name: String, points: [Point])], title: String, width: Int = 640, height: Int = 220, unit: String = "") -> String {
+    public static func lines(_ series: [(name: String, points: [Point])], title: String, width: Int = 640, height: Int = 220, unit: String = "",
+                             integers: Bool = false) -> String {
         let pad = (l: 48.0, r: 24.0, t: 22.0, b: 28.0)
         let w = Double(width), h = Double(height)
         let all = series.flatMap(\.points)
         guard let first = series.first, !first.points.isEmpty else { return empty(title, width, height) }
-        let minV = min(0, all.map(\.value).min()!)
-        let maxV = niceMax(all.map(\.value).max()!)
-        let span = maxV - minV == 0 ? 1 : maxV - minV
+        let ax = axis(all.map(\.value), integers: integers)
+        let minV = ax.low, span = ax.high - ax.low
         let n = first.points.count
         func x(_ i: Int) -> Double { pad.l + (n == 1 ? 0.5 : Double(i) / Double(n - 1)) * (w - pad.l - pad.r) }
         func y(_ v: Double) -> Double { pad.t + (1 - (v - minV) / span) * (h - pad.t - pad.b) }
         var s = header(title, width, height)
-        s += grid(minV: minV, maxV: maxV, y: y, left: pad.l, right: w - pad.r, unit: unit)
+        s += grid(ax, y: y, left: pad.l, right: w - pad.r, unit: unit)
         var lx = pad.l
         for (k, serie) in series.enumerated() {
             let color = palette[k % palette.count]
@@ -177,12 +232,11 @@ public enum SVGChart {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(htmlEscape(title))\"><title>\(htmlEscape(title))</title>"
     }
 
-    static func grid(minV: Double, maxV: Double, y: (Double) -> Double, left: Double, right: Double, unit: String) -> String {
+    static func grid(_ axis: Axis, y: (Double) -> Double, left: Double, right: Double, unit: String) -> String {
         var s = ""
-        for i in 0...4 {
-            let v = minV + (maxV - minV) * Double(i) / 4
+        for v in axis.ticks {
             s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(right))\" y1=\"\(fmt(y(v)))\" y2=\"\(fmt(y(v)))\" class=\"grid\"/>"
-            s += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(v) + 4))\" text-anchor=\"end\" class=\"lbl\">\(axisLabel(v))\(unit)</text>"
+            s += "<text x=\"\(fmt(left - 6))\" y=\"\(fmt(y(v) + 4))\" text-anchor=\"end\" class=\"lbl\">\(axisLabel(v, step: axis.step))\(unit)</text>"
         }
         return s
     }

@@ -49,7 +49,7 @@ public struct SocialMarkdownRenderer: Sendable {
         s += "\n### \(l["when_works"])\n\n"
         s += table([l["weekday"], l["posts"], l["er_post_avg_pct"]], a.byWeekday.map { [l.weekdayName(Int($0.key)!), l.int($0.posts), l.pct($0.erPostAvgPct, digits: 3)] })
         s += "\n" + table([l["hour"], l["posts"], l["er_post_avg_pct"]], a.byHour.map { [$0.key + ":00", l.int($0.posts), l.pct($0.erPostAvgPct, digits: 3)] })
-        s += "\n" + table([l["type"], l["posts"], l["er_post_avg_pct"]], a.byType.map { [$0.key.isEmpty ? l["none"] : $0.key, l.int($0.posts), l.pct($0.erPostAvgPct, digits: 3)] })
+        s += "\n" + table([l["type"], l["posts"], l["er_post_avg_pct"]], a.byType.map { [l.postType($0.key), l.int($0.posts), l.pct($0.erPostAvgPct, digits: 3)] })
         s += "\n" + table([l["rubric"], l["posts"], l["er_post_avg_pct"]], a.byRubric.map { [$0.key.isEmpty ? l["none"] : $0.key, l.int($0.posts), l.pct($0.erPostAvgPct, digits: 3)] })
         s += "\n### \(l["formulas"])\n\n"
         let f = Explain(l).formulas(a.metrics, days: period.days)

@@ -135,7 +135,7 @@ public struct SurveyHTMLRenderer: Sendable {
         s += "<div class=\"kpi\"><div class=\"v\">\(htmlEscape(l.int(r.respondents)))</div><div class=\"k\">\(htmlEscape(l["respondents"]))</div></div>"
         s += "<div class=\"kpi\"><div class=\"v\">\(base.value(l.pct(r.responseRatePct, digits: 1), "\(l.int(r.respondents)) / \(l.int(r.headcount)) × 100"))</div><div class=\"k\">\(htmlEscape(l["response_rate"]))</div></div>"
         if !hidden, let e = r.overall.enps {
-            s += "<div class=\"kpi\"><div class=\"v\">\(base.value(l.num(e, digits: 0), "% 9–10 − % 0–6, \(r.overall.enpsAnswers) answers"))</div><div class=\"k\">eNPS</div></div>"
+            s += "<div class=\"kpi\"><div class=\"v\">\(base.value(l.num(e, digits: 0), l["enps_formula"].replacingOccurrences(of: "{n}", with: l.int(r.overall.enpsAnswers))))</div><div class=\"k\">eNPS</div></div>"
         }
         if !hidden, let ci = r.overall.interval {
             s += "<div class=\"kpi\"><div class=\"v\">\(htmlEscape(l.num(ci.low, digits: 1)))–\(htmlEscape(l.num(ci.high, digits: 1)))</div><div class=\"k\">\(htmlEscape(l["ci95"]))</div></div>"

@@ -1,6 +1,7 @@
 extension Labels {
     /// Labels of the survey report and pages.
     static let survey: [String: (String, String)] = [
+        "enps_formula": ("% 9–10 − % 0–6, {n} answers", "% 9–10 − % 0–6, ответов: {n}"),
         "sv_title": ("Employee engagement survey", "Опрос вовлечённости сотрудников"),
         "respondents": ("Respondents", "Ответили"),
         "response_rate": ("Response rate", "Доля ответивших"),
@@ -31,7 +32,7 @@ extension Labels {
         "group": ("Group", "Группа"),
         "role_manager": ("managers", "руководители"), "role_staff": ("staff", "сотрудники"),
         "m_turnover_pct": ("Turnover, %", "Текучесть, %"), "m_absenteeism_pct": ("Absenteeism, %", "Абсентеизм, %"),
-        "m_productivity": ("Productivity", "Производительность"), "m_advocacy_participation_pct": ("Advocacy participation, %", "Участие в адвокации, %"),
+        "m_productivity": ("Productivity", "Производительность"), "m_advocacy_participation_pct": ("Advocacy participation, %", "Участие в программе амбассадоров, %"),
         "enps": ("eNPS", "eNPS"), "comments": ("Comments", "Комментарии"),
         "preliminary": ("Preliminary", "Предварительно"),
         "pr_wave_open": ("the wave is still collecting answers", "опрос ещё собирает ответы"),

@@ -238,7 +238,7 @@ struct ContentController: PageController {
         content += "<p class=\"muted\">\(htmlEscape(t["employee"])): \(htmlEscape(link.employeeID ?? "—")) · \(htmlEscape(t["content"])): \(htmlEscape(link.contentID ?? "—")) · \(htmlEscape(t["clicks"])) (\(htmlEscape(t["all_time"]))): \(htmlEscape(l.int(link.clicks)))</p>"
         content += "<h2>\(htmlEscape(t["clicks_per_day"])) · \(htmlEscape(l.int(total)))</h2>"
         content += "<p class=\"muted\">\(htmlEscape(t["clicks_per_day_help"]))</p>"
-        content += SVGChart.line(points, title: t["clicks_per_day"], width: 900, height: 220)
+        content += SVGChart.line(points, title: t["clicks_per_day"], width: 900, height: 220, integers: true)
         content += rows.isEmpty ? "<p class=\"muted\">\(htmlEscape(t["no_clicks"]))</p>"
             : HTMLPage.table([t["day"], t["clicks"], t["visitors"]], rows)
         content += "<p><a href=\"/links\">← \(htmlEscape(t["links"]))</a></p>"

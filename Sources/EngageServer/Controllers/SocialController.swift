@@ -128,7 +128,7 @@ struct SocialController: PageController {
             post.followers = p.followers[item.accountID]?.on(post.date)
             var row: [String: Any] = [
                 "id": post.postID, "account": names[item.accountID] ?? item.accountID, "published": post.publishedAt.isoUTC,
-                "type": post.type ?? "", "rubric": post.rubric ?? "", "reach": l.int(post.reach), "likes": l.int(post.likes),
+                "type": post.type.map { l.postType($0) } ?? "", "rubric": post.rubric ?? "", "reach": l.int(post.reach), "likes": l.int(post.likes),
                 "comments": l.int(post.comments), "shares": l.int(post.shares), "engagements": l.int(post.engagements),
                 "er": l.pct(post.erPostPct, digits: 3), "erFormula": "ER Post = \(l.int(post.engagements)) / \(l.int(post.followers)) × 100",
                 "text": String((item.text ?? "").prefix(200)),
