@@ -207,6 +207,10 @@ import Testing
             #expect(custom.text.contains("<div class=\"d up tip\" tabindex=\"0\" title=\"compared with 2026-03-01 — 2026-03-03: 33\">▲ +15 (+45.5 %)"))
             #expect(custom.text.contains("compared with 2026-03-01 — 2026-03-03</span>"))
             #expect(custom.text.contains("name=\"cmp_from\" value=\"2026-03-01\""), "the custom range stays in the form")
+            // the headline ER is ER per post (LiveDune's and Popsters' ER); the period's ER by followers follows it
+            let cards = custom.text.components(separatedBy: "<div class=\"kpis\">").dropFirst().first ?? ""
+            let post = cards.range(of: "ER Post, averaged"), byFollowers = cards.range(of: "ER (by followers)")
+            #expect(post != nil && byFollowers != nil && post!.lowerBound < byFollowers!.lowerBound)
             // a year before: no data there, so no change is claimed
             let year = try await client.execute(uri: "/accounts/vk_main?\(Self.march)&compare=year", method: .get, headers: jar)
             #expect(year.text.contains("compared with 2025-03-01 — 2025-03-31"))

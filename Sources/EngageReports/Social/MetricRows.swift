@@ -23,6 +23,7 @@ extension SocialMetrics {
         case "engagements": return Double(engagements)
         case "posts": return Double(posts)
         case "er_followers_pct": return erFollowersPct
+        case "er_post_avg_pct": return erPostAvgPct
         case "err_pct": return errPct
         default: return nil
         }
@@ -86,5 +87,5 @@ extension SocialMetrics {
 }
 
 /// Keys of the side-by-side comparison.
-let comparisonKeys = ["followers_end", "follower_growth_net_pct", "posts", "engagements", "er_followers_pct", "err_pct",
-                      "er_post_avg_pct", "love_rate_pct", "talk_rate_pct", "amplification_rate_pct"]
+let comparisonKeys = ["followers_end", "follower_growth_net_pct", "posts", "engagements", "er_post_avg_pct", "er_followers_pct", "err_pct",
+                      "love_rate_pct", "talk_rate_pct", "amplification_rate_pct"]

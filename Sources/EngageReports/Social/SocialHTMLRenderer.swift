@@ -135,7 +135,9 @@ public struct SocialHTMLRenderer: Sendable {
         s += "<div class=\"kpis\">"
         let against = comparison ?? period.previous
         let before = a.previous.hasData
-        for key in ["followers_end", "follower_growth_net_pct", "reach_total", "engagements", "er_followers_pct", "err_pct"] {
+        // the headline ER is ER per post, as LiveDune and Popsters show it; the period's ER by
+        // followers and ERR follow, each with its formula
+        for key in ["followers_end", "follower_growth_net_pct", "reach_total", "engagements", "er_post_avg_pct", "er_followers_pct", "err_pct"] {
             s += "<div class=\"kpi\"><div class=\"v\">\(value(m.display(key, l), f[key]))</div><div class=\"k\">\(htmlEscape(l[key]))</div>"
                 + change(now: m.number(key), before: before ? a.previous.number(key) : nil, points: key.hasSuffix("_pct"), against: against,
                          previousText: a.previous.display(key, l),
