@@ -61,6 +61,8 @@ public struct ImportOptions: Sendable {
     public var followers: [(total: Int, date: LocalDate)] = []
     /// Read, check and show everything; write nothing.
     public var dryRun = false
+    /// Where the import reports how far it has got (a progress display), if anywhere.
+    public var progress: ImportProgress?
 
     public init(account: String? = nil, network: String? = nil, timezone: String? = nil,
                 followers: [(total: Int, date: LocalDate)] = [], dryRun: Bool = false) {

@@ -118,9 +118,12 @@ public struct Importer: Sendable {
                        options: ImportOptions, me: Importer) async throws -> ImportSummary {
         try await store.withImport(source: source) { session in
             var summary = ImportSummary()
-            for f in files {
+            for (i, f) in files.enumerated() {
                 let started = DispatchTime.now().uptimeNanoseconds
-                let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path, kind: f.kind).run()
+                let size = ((try? FileManager.default.attributesOfItem(atPath: f.path))?[.size] as? NSNumber)?.intValue ?? 0
+                options.progress?.start(file: f.name, bytes: size, index: i, of: files.count)
+                let rows = try await TableImport(importer: me, session: session, issues: issues, file: f.name, path: f.path, kind: f.kind,
+                                                 progress: options.progress).run()
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 summary.files.append(.init(file: f.name, rows: rows, seconds: seconds))
                 summary.reports.append(FileReport(file: f.name, format: "Engage contract: \(f.kind)", rows: rows))
@@ -132,6 +135,7 @@ public struct Importer: Sendable {
             if !issues.errors.isEmpty {
                 throw ImportFailed(errors: issues.errors, warnings: issues.warnings, truncated: issues.truncated)
             }
+            options.progress?.finishing()
             for note in try await session.rebuildFollowers() { issues.warning("followers", 0, 0, note) }
             if session.keptNewer > 0 {
                 issues.warning("posts", 0, 0, "\(session.keptNewer) posts kept as stored: their totals come from a later export than this file's")
@@ -157,6 +161,8 @@ struct TableImport {
     let path: String
     /// The contract file it is (`posts.csv`), whatever its name.
     let kind: String
+    /// Told the rows and bytes read after each batch.
+    var progress: ImportProgress? = nil
 
     /// Rows written (duplicates and bad rows excluded).
     func run() async throws -> Int {
@@ -227,7 +233,10 @@ struct TableImport {
                 if let row, ctx.rowOK {
                     batch.append(row)
                     lines.append((ctx.reader.line, ctx.reader.column(idCol)))
-                    if batch.count >= importer.batchSize { try await flush() }
+                    if batch.count >= importer.batchSize {
+                        try await flush()
+                        progress?.read(rows: max(0, ctx.reader.line - 1), bytes: ctx.reader.bytesRead)
+                    }
                 }
                 if issues.full {
                     issues.truncated = true

@@ -45,6 +45,10 @@ public struct ServerConfig: Sendable {
     /// The first wait before a message not sent is tried again, in seconds (then doubled,
     /// at most an hour); also how often due schedules are looked for (at most every 30 s).
     public var mailRetrySeconds: Int64 = 60
+    /// How long a built advocacy report serves its pages (funnel, leaderboards, content,
+    /// …) and the API before it is built again: clicks arrive all the time, and a year of a
+    /// big program's clicks takes seconds to add up. 0: built for every request.
+    public var advocacyCacheSeconds: Double = 60
     /// The clock (tests pin it).
     public var now: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 

@@ -22,12 +22,14 @@ public final class ServerState: Sendable {
     public let config: ServerConfig
     let templates: MustacheLibrary
     let reports = ReportCache()
+    let advocacyReports = AdvocacyReportCache()
     let clicks: ClickWriter
     let links: LinkCache
     let salt: VisitorSalt
     let ballots: SurveyBallotBox
     let surveyMail: SurveyMailer
     let uploads: UploadGate
+    let importProgress = ImportProgressBoard()
     private let occurrence = OccurrenceCounter()
 
     static let sessionCookie = "engage_session"

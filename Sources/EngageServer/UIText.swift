@@ -49,6 +49,8 @@ struct UIText {
         "rows": ("rows", "строк"),
         "refused": ("The import was refused; nothing was changed.", "Импорт отклонён; ничего не изменено."),
         "importing": ("Importing… the page changes when it is done.", "Импорт идёт… страница сменится, когда он закончится."),
+        "importing_file": ("Importing {file} ({n} of {total}): {rows} rows, {pct} % read…", "Импорт {file} ({n} из {total}): {rows} строк, прочитано {pct} %…"),
+        "importing_finishing": ("All files read; finishing the import (totals, indexes)…", "Все файлы прочитаны; импорт завершается (итоги, индексы)…"),
         "import_history": ("History of imports", "История импорта"),
         "no_imports": ("No imports yet.", "Импортов пока не было."),
         "when": ("When", "Когда"), "who": ("Who", "Кто"), "files": ("Files", "Файлы"), "outcome": ("Outcome", "Итог"),

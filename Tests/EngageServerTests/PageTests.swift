@@ -1,6 +1,6 @@
 import EngageCore
 import EngageReports
-import EngageServer
+@testable import EngageServer
 import EngageStore
 import EngageTestSupport
 import Foundation
@@ -79,6 +79,69 @@ import Testing
             #expect(!shown.text.contains("/tmp/") && !shown.text.contains("engage-upload-"), "never a server path")
             #expect(try await client.execute(uri: "/import?entry=999999", method: .get, headers: [.cookie: "engage_session=\(cookie)"]).status == .notFound)
         }
+    }
+
+    /// A large upload's import tells the page how far it has got (file, rows, share of bytes
+    /// read), under an id the page chose, to the user who started it only, and only while it
+    /// runs (before: an "importing…" line and nothing else for minutes).
+    @Test(arguments: engines) func aRunningImportReportsItsProgress(engine: Engine) async throws {
+        try await withFixture(engine) { f, client in
+            let cookie = try #require(try await signIn(client, "alex", "password-alex"))
+            let jar: HTTPFields = [.cookie: "engage_session=\(cookie)"]
+            let csrf = try csrfToken(try await client.execute(uri: "/import", method: .get, headers: jar))
+            let id = "0123456789abcdef0123456789abcdef"
+            var csv = "post_id,account_id,published_at,likes\n"
+            for i in 0..<120_000 { csv += "big\(i),vk_main,2026-03-0\(1 + i % 9)T10:00:00Z,\(i % 50)\n" }
+            let b = "----progress"
+            let body = "--\(b)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n"
+                + "--\(b)\r\nContent-Disposition: form-data; name=\"progress\"\r\n\r\n\(id)\r\n"
+                + "--\(b)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big posts.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(b)--\r\n"
+            let upload = Task {
+                try await client.execute(uri: "/import", method: .post, headers: [.cookie: "engage_session=\(cookie)", .contentType: "multipart/form-data; boundary=\(b)"],
+                                         body: ByteBuffer(string: body))
+            }
+            var seen: [[String: Any]] = []
+            let started = Date()
+            while seen.last?["phase"] as? String != "finishing", Date().timeIntervalSince(started) < 120 {
+                let r = try await client.execute(uri: "/import/progress/\(id)", method: .get, headers: jar)
+                if r.status == .ok { seen.append(r.jsonObject) }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let done = try await upload.value
+            #expect(done.status == .seeOther)
+            #expect(try await f.store.counts()["posts"] == 4 + 120_000)
+            let reading = seen.filter { $0["phase"] as? String == "reading" && ($0["rows"] as? Int ?? 0) > 0 }
+            #expect(!reading.isEmpty, "the page saw the rows counted while the file was read")
+            if let r = reading.last {
+                #expect(r["file"] as? String == "big posts.csv", "named as sent, never a server path")
+                #expect((r["bytes_read"] as? Int ?? 0) <= (r["bytes_total"] as? Int ?? 0) && (r["bytes_total"] as? Int ?? 0) > 3_000_000)
+                #expect(r["files_total"] as? Int == 1 && r["file_index"] as? Int == 0)
+            }
+            let rows = reading.compactMap { $0["rows"] as? Int }
+            #expect(rows == rows.sorted(), "rows only grow")
+            // over: nothing under the id any more; an id nobody follows or a malformed one: 404
+            #expect(try await client.execute(uri: "/import/progress/\(id)", method: .get, headers: jar).status == .notFound)
+            #expect(try await client.execute(uri: "/import/progress/nope", method: .get, headers: jar).status == .notFound)
+            // a viewer may not ask at all
+            let viewer = try #require(try await signIn(client, "vera", "password-vera"))
+            #expect(try await client.execute(uri: "/import/progress/\(id)", method: .get, headers: [.cookie: "engage_session=\(viewer)"]).status == .forbidden)
+        }
+    }
+
+    /// The board keeps each user's imports to that user, takes only well-formed ids and
+    /// never grows without bound.
+    @Test func theProgressBoardIsPerUserAndBounded() {
+        let board = ImportProgressBoard()
+        let id = String(repeating: "a", count: 32)
+        #expect(board.follow(id, user: "alex") != nil)
+        #expect(board.follow(id, user: "ada") == nil, "an id in use is not taken over")
+        #expect(board.snapshot(id, user: "alex") != nil && board.snapshot(id, user: "ada") == nil)
+        for bad in [nil, "short", String(repeating: "x", count: 65), "0123456789abcdef/../etc"] { #expect(board.follow(bad, user: "alex") == nil) }
+        for i in 1..<ImportProgressBoard.limit { #expect(board.follow(String(format: "%032d", i), user: "alex") != nil) }
+        #expect(board.follow(String(repeating: "z", count: 32), user: "alex") == nil, "at most \(ImportProgressBoard.limit) at once")
+        board.done(id)
+        #expect(board.snapshot(id, user: "alex") == nil)
+        #expect(board.follow(String(repeating: "z", count: 32), user: "alex") != nil)
     }
 
     @Test(arguments: engines) func unknownPagesAre404Pages(engine: Engine) async throws {

@@ -33,6 +33,8 @@ public final class CSVReader {
     private var nextLine = 1
 
     private let chunkSize: Int
+    /// Bytes read from the file so far (a chunk at a time): how far through it the reader is.
+    public private(set) var bytesRead = 0
     /// Largest record (all its fields), in bytes.
     static let maxRecordBytes = 4 * Limits.maxFieldBytes
 
@@ -62,6 +64,7 @@ public final class CSVReader {
     private func fill() -> Bool {
         if eof { return false }
         let data = handle.readData(ofLength: chunkSize)
+        bytesRead += data.count
         if data.isEmpty { eof = true; return false }
         chunk = [UInt8](data)
         pos = 0
@@ -69,6 +72,7 @@ public final class CSVReader {
             atStart = false
             while chunk.count < 3 {  // enough bytes to see a BOM
                 let more = handle.readData(ofLength: chunkSize)
+                bytesRead += more.count
                 if more.isEmpty { break }
                 chunk += more
             }

@@ -45,11 +45,47 @@ struct AdvocacyController: PageController {
 
 
 extension ServerState {
-    /// The advocacy report of a period. Not cached: tracked-link clicks and content made in
-    /// the web app change it without an import, and its queries are aggregates in the database.
+    /// The advocacy report of a period: built once for all its sections and kept for
+    /// `advocacyCacheSeconds` (clicks and content made in the web app change it without an
+    /// import, so the data version alone cannot say when it is stale); an import moves the
+    /// version and so rebuilds it at once. Requests for a report being built wait for it
+    /// rather than build it again.
     func advocacyReport(period: Period, minShares: Int?) async throws -> AdvocacyReport {
-        var builder = AdvocacyReportBuilder(store: store)
-        builder.minSharesForEngagers = minShares ?? 3
-        return try await builder.build(period: period)
+        let shares = minShares ?? 3
+        let key = AdvocacyReportCache.Key(period: period, minShares: shares, version: try await store.dataVersion())
+        let store = self.store
+        return try await advocacyReports.report(key, ttl: config.advocacyCacheSeconds) {
+            var builder = AdvocacyReportBuilder(store: store)
+            builder.minSharesForEngagers = shares
+            return try await builder.build(period: period)
+        }
+    }
+}
+
+/// Advocacy reports being built or built within the last `ttl` seconds, a few at most.
+actor AdvocacyReportCache {
+    struct Key: Hashable {
+        var period: Period
+        var minShares: Int
+        var version: Int
+    }
+
+    private var entries: [Key: (task: Task<AdvocacyReport, Error>, at: UInt64)] = [:]
+    static let capacity = 16
+
+    func report(_ key: Key, ttl: Double, build: @escaping @Sendable () async throws -> AdvocacyReport) async throws -> AdvocacyReport {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let limit = UInt64(max(0, ttl) * 1e9)
+        entries = entries.filter { now - $0.value.at < limit }
+        if let e = entries[key] { return try await e.task.value }
+        if entries.count >= Self.capacity, let oldest = entries.min(by: { $0.value.at < $1.value.at })?.key { entries[oldest] = nil }
+        let task = Task { try await build() }
+        entries[key] = (task, now)
+        do {
+            return try await task.value
+        } catch {
+            entries[key] = nil
+            throw error
+        }
     }
 }

@@ -26,6 +26,19 @@ struct ImportController: PageController {
             try context.require(.analyst)
             return try await app.withUploadPlace { try await importPost(request, context) }
         }
+        // how far an upload this user started has got (app.js asks while it runs)
+        router.get("import/progress/{id}") { request, context in
+            let p = try context.require(.analyst)
+            let id = context.parameters.get("id") ?? ""
+            guard let s = app.importProgress.snapshot(id, user: p.name) else { throw APIError(.notFound, "no import running under that id") }
+            let json: JSONValue = .object([("phase", .string(s.phase)), ("file", .string(s.file)), ("rows", .int(s.rows)),
+                                           ("bytes_read", .int(s.bytesRead)), ("bytes_total", .int(s.bytesTotal)),
+                                           ("file_index", .int(s.fileIndex)), ("files_total", .int(s.filesTotal))])
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized() + "\n")))
+        }
     }
 
     /// The import page: the form, the import just made or chosen from the history (what it
@@ -83,8 +96,12 @@ struct ImportController: PageController {
         // the CSRF token is a plain field of the same multipart body
         let fields = try Multipart.fields(body: body, contentType: type)
         try checkCSRF(fields["csrf"], p, context)
+        // followed by the page while it runs, under the id app.js chose
+        let progress = app.importProgress.follow(fields["progress"], user: p.name)
+        defer { if progress != nil { app.importProgress.done(fields["progress"]) } }
         do {
-            let options = try ImportUpload.options { fields[$0] }
+            var options = try ImportUpload.options { fields[$0] }
+            options.progress = progress
             let result = try await ImportUpload(store: app.store, now: app.config.now(), by: p.name)
                 .run(try Multipart.files(body: body, contentType: type), options: options)
             // post/redirect/get: the page of this import (a reload does not import again)
