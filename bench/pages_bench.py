@@ -86,7 +86,9 @@ def main():
     subprocess.run([a.engage, "user", "add", "pagebench", "--role", "admin", "--db", db], input="pagebench-password\n",
                    text=True, capture_output=True)
     port = serving.free_port()
-    server = serving.start(a.engage, db, port)
+    log = open(os.path.join(work, "serve.log"), "w")
+    print(f"server log: {log.name}", file=sys.stderr)
+    server = serving.start(a.engage, db, port, log=log)
     try:
         c = Client(port)
         c.sign_in("pagebench", "pagebench-password")
@@ -103,7 +105,8 @@ def main():
                  "/posts?format=csv"]
         rows = []
         for path in [p for p in pages if p]:
-            url = path + (("&" if "?" in path else "?") + period if period else "")
+            dated = path == "/" or path.startswith(("/accounts/", "/competitors", "/posts", "/traffic", "/advocacy/", "/links/"))
+            url = path + (("&" if "?" in path else "?") + period if period and dated else "")
             r, body, _, first = c.request("GET", url)
             print(f"{url}: {r.status}, {len(body):,} bytes, {first:.2f} s (first)", file=sys.stderr, flush=True)
             if r.status != 200:

@@ -38,6 +38,17 @@ import EngageCore
         #expect(SVGChart.axisLabel(2_500_000, step: 500_000) == "2.5M")
     }
 
+    /// A year of days is a line with one tooltip for its range, not 365 marks (before: the
+    /// overview of 70 accounts' years weighed 3.2 MB, mostly marks too close to point at).
+    @Test func longSeriesAreOneLineWithTheirRange() {
+        let year = (0..<365).map { SVGChart.Point(label: "d\($0)", value: Double($0 % 10) / 4, tooltip: "day \($0)") }
+        let svg = SVGChart.line(year, title: "ER", unit: "%")
+        #expect(!svg.contains("<circle") && svg.contains("<title>d0 — d364: 0% … 2.25%</title></path>"))
+        #expect(svg.utf8.count < 8_000)
+        let quarter = Array(year.prefix(92))
+        #expect(SVGChart.line(quarter, title: "ER").components(separatedBy: "<circle").count - 1 == 92, "a quarter keeps a mark per day")
+    }
+
     /// A bar's label that is wider than its slot goes on two lines (before: the three
     /// Russian reach labels ran into each other).
     @Test func longBarLabelsWrap() {

@@ -84,9 +84,13 @@ import Testing
                     #expect(whole.count == 27)
                     for batch in [1, 2, 5, 27, 100] {
                         var read: [String] = []
-                        try await posts.each(q, batch: batch) { read += $0.map(\.post.postID) }
+                        try await posts.each(q, batch: batch, maxBatch: batch) { read += $0.map(\.post.postID) }
                         #expect(read == whole, "\(sort) \(descending ? "desc" : "asc") in batches of \(batch)")
                     }
+                    // batches that grow (1, 2, 4, 8, then 10 at most) meet every boundary too
+                    var sizes: [Int] = [], grown: [String] = []
+                    try await posts.each(q, batch: 1, maxBatch: 10) { sizes.append($0.count); grown += $0.map(\.post.postID) }
+                    #expect(grown == whole && sizes == [1, 2, 4, 8, 10, 2])
                 }
             }
             // and the HTTP answer streams the same rows

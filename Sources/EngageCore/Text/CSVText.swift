@@ -17,6 +17,9 @@ public enum CSVText {
     /// it already starts with an apostrophe before such a character, so that `restored`
     /// gives it back whole).
     public static func neutralised(_ s: String) -> String {
+        // most cells start with a letter or a digit: decided on the first byte
+        guard let b = s.utf8.first, b == UInt8(ascii: "'") || b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-")
+            || b == UInt8(ascii: "@") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\r") else { return s }
         let rest = s.drop { $0 == "'" }
         guard let first = rest.first, triggers.contains(first), Double(rest) == nil else { return s }
         return "'" + s
@@ -32,7 +35,8 @@ public enum CSVText {
     /// Quoted (inner quotes doubled) when it holds a comma, semicolon, quote or line break,
     /// or starts or ends with a space.
     public static func quoted(_ s: String) -> String {
-        let needs = s.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.hasPrefix(" ") || s.hasSuffix(" ")
+        let u = s.utf8
+        let needs = u.contains(where: { $0 == 44 || $0 == 59 || $0 == 34 || $0 == 10 || $0 == 13 }) || u.first == 32 || u.last == 32
         return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -64,6 +64,15 @@ extension Int64 {
     public var isoUTC: String {
         let day = self >= 0 ? self / 86_400 : (self - 86_399) / 86_400
         let s = Int(self - day * 86_400)
-        return String(format: "%@T%02d:%02d:%02dZ", LocalDate(dayNumber: Int(day)).description, s / 3600, s % 3600 / 60, s % 60)
+        // by hand rather than String(format:): exports write one per post, a million a year
+        var out = LocalDate(dayNumber: Int(day)).description
+        out.reserveCapacity(20)
+        for (i, v) in [s / 3600, s % 3600 / 60, s % 60].enumerated() {
+            out.unicodeScalars.append(i == 0 ? "T" : ":")
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + v / 10)))
+            out.unicodeScalars.append(Unicode.Scalar(UInt8(48 + v % 10)))
+        }
+        out.unicodeScalars.append("Z")
+        return out
     }
 }

@@ -170,7 +170,11 @@ struct SocialController: PageController {
                     let cells: [String] = [post.postID, item.accountID, post.publishedAt.isoUTC, post.type ?? "", post.rubric ?? "", post.url ?? "",
                                            String(post.likes), String(post.comments), String(post.shares), post.views.map(String.init) ?? "",
                                            post.reach.map(String.init) ?? "", String(post.engagements), post.erPostPct.map { "\($0)" } ?? ""]
-                    buffer.writeString(cells.map(csvCell).joined(separator: ",") + "\n")
+                    for (i, c) in cells.enumerated() {
+                        if i > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
+                        buffer.writeString(csvCell(c))
+                    }
+                    buffer.writeInteger(UInt8(ascii: "\n"))
                 }
                 try await writer.write(buffer)
                 buffer.clear()
