@@ -29,15 +29,14 @@ struct ImportController: PageController {
         // how far an upload this user started has got (app.js asks while it runs)
         router.get("import/progress/{id}") { request, context in
             let p = try context.require(.analyst)
-            let id = context.parameters.get("id") ?? ""
-            guard let s = app.importProgress.snapshot(id, user: p.name) else { throw APIError(.notFound, "no import running under that id") }
-            let json: JSONValue = .object([("phase", .string(s.phase)), ("file", .string(s.file)), ("rows", .int(s.rows)),
-                                           ("bytes_read", .int(s.bytesRead)), ("bytes_total", .int(s.bytesTotal)),
-                                           ("file_index", .int(s.fileIndex)), ("files_total", .int(s.filesTotal))])
-            var headers = HTTPFields()
-            headers[.contentType] = "application/json"
-            headers[.cacheControl] = "no-store"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.serialized() + "\n")))
+            guard let user = p.userID, let s = app.importProgress.snapshot(context.parameters.get("id") ?? "", user: user) else {
+                throw APIError(.notFound, "no import running under that id")
+            }
+            var r = json(.object([("phase", .string(s.phase)), ("file", .string(s.file)), ("rows", .int(s.rows)),
+                                  ("bytes_read", .int(s.bytesRead)), ("bytes_total", .int(s.bytesTotal)),
+                                  ("file_index", .int(s.fileIndex)), ("files_total", .int(s.filesTotal))]))
+            r.headers[.cacheControl] = "no-store"
+            return r
         }
     }
 
@@ -97,7 +96,8 @@ struct ImportController: PageController {
         let fields = try Multipart.fields(body: body, contentType: type)
         try checkCSRF(fields["csrf"], p, context)
         // followed by the page while it runs, under the id app.js chose
-        let progress = app.importProgress.follow(fields["progress"], user: p.name)
+        // (keyed by the signed-in user's id: an API token of the same name reads nothing)
+        let progress = p.userID.flatMap { app.importProgress.follow(fields["progress"], user: $0) }
         defer { if progress != nil { app.importProgress.done(fields["progress"]) } }
         do {
             var options = try ImportUpload.options { fields[$0] }
