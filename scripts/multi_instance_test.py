@@ -210,7 +210,8 @@ def main():
         answered = {i for i, s in statuses.items() if s == 302}
         other = sorted({s for s in statuses.values() if s != 302})
         stop(procs.pop("a"))
-        stored = psql(db, f"SELECT user_agent FROM {schema}.clicks WHERE link_code = '{code}' AND user_agent LIKE 'multi-test/%'").split("\n")
+        stored = psql(db, f"SELECT a.user_agent FROM {schema}.clicks c JOIN {schema}.user_agents a ON a.agent_id = c.agent_id "
+                              f"WHERE c.link_code = '{code}' AND a.user_agent LIKE 'multi-test/%'").split("\n")
         stored = [s for s in stored if s]
         seen = {}
         for ua in stored:

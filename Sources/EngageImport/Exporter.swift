@@ -48,7 +48,7 @@ public struct Exporter: Sendable {
     /// Social files, then the advocacy files from their import specs.
     static var allFiles: [(file: String, table: String, order: [String], columns: [(String, String, Kind)])] {
         files + AdvocacyTables.specs.map { spec in
-            (spec.file, spec.table, spec.key, spec.fields.map { f in
+            (spec.file, spec.table, spec.exportOrder ?? spec.key, spec.fields.map { f in
                 let kind: Kind
                 switch f.type {
                 case .text, .oneOf, .url: kind = .text
@@ -59,7 +59,10 @@ public struct Exporter: Sendable {
                 case .money: kind = .money
                 case .score: kind = .decimal
                 }
-                return (f.name, f.column, kind)
+                // an interned value is read back from its table
+                let column = spec.interned[f.column].map { internedColumn(spec.table, f.column, values: $0.table, id: $0.id, value: $0.value) }
+                    ?? f.column
+                return (f.name, column, kind)
             })
         }
     }

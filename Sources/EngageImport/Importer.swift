@@ -196,7 +196,8 @@ struct TableImport {
     /// by `write`; duplicates reported at the id column. A batch is written while the next
     /// one is parsed (the store works on its own thread), so parsing and writing overlap.
     func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
-                                     parse: (RowContext) -> Row?, write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
+                                     parse: (RowContext) -> Row?, prepare: ((inout [Row]) -> Void)? = nil,
+                                     write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
         guard try ctx.readHeader(required: required, optional: optional) else { return 0 }
         let idCol = ctx.col(idColumn) ?? 0
         var batch: [Row] = []
@@ -215,6 +216,8 @@ struct TableImport {
             written += p.rows.count - dups.count
         }
         func flush() async throws {
+            // on this side of the pipeline: while the previous batch is being written
+            if !batch.isEmpty { prepare?(&batch) }
             try await settle()
             guard !batch.isEmpty else { return }
             let rows = batch

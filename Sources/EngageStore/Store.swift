@@ -262,6 +262,19 @@ public protocol ImportSession: AnyObject, Sendable {
     func knownKeys(table: String, column: String) async throws -> Set<String>
     /// `key` → `value` of every row of `table` with both set, as this import sees them.
     func keyValues(table: String, key: String, value: String) async throws -> [String: String]
+    /// The ids of `values` in a table of distinct values (`id` its integer key, `value` a
+    /// unique text column), each stored first if it is new: a click keeps its user agent's id.
+    func intern(table: String, id: String, value: String, values: [String]) async throws -> [String: Int]
+    /// For each of `keys` (values of the columns `key`), how many rows of `table` with it this
+    /// import has written: where a table without a natural key numbers its identical rows,
+    /// the numbering of a key goes on from there.
+    func ownRows(table: String, key: [String], keys: [[StoreValue]]) async throws -> [Int]
+}
+
+/// A `Store.forEachRow` column holding the id of a value in a table of distinct values (a
+/// click's `agent_id`), read as the value itself.
+public func internedColumn(_ table: String, _ column: String, values: String, id: String, value: String) -> String {
+    "(SELECT u.\(value) FROM \(values) u WHERE u.\(id) = \(table).\(column))"
 }
 
 /// Opens the store a `--db` target names: a file path (SQLite) or a `postgres://` URL.

@@ -82,8 +82,15 @@ import Testing
         try await withTempDir { dir in
             let store = try openStore(target: try freshTarget(.postgres, dir: dir)) as! any StoreMaintenance
             try await store.migrate(upTo: 10)
-            try await store.recordClicks([Self.click(Self.at(2025, 12, 31, 86_399), 1), Self.click(Self.at(2026, 1, 1, 0), 2),
-                                          Self.click(Self.at(2026, 3, 9), 3, bot: true), Self.click(Self.at(1998, 6, 1), 4)])
+            // as version 10 stored them (the agent as text)
+            try await store.execute([Self.click(Self.at(2025, 12, 31, 86_399), 1), Self.click(Self.at(2026, 1, 1, 0), 2),
+                                     Self.click(Self.at(2026, 3, 9), 3, bot: true), Self.click(Self.at(1998, 6, 1), 4)].map { c in
+                SQLStatement("""
+                    INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day)
+                    VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, 0, ?8)
+                    """, [.text(c.code), .int(Int(c.at)), .text(c.visitor), c.userAgent.map { .text($0) } ?? .null, .text(c.agentClass),
+                          .int(c.isBot ? 1 : 0), .int(c.occurrence), .int(LocalDate(utcInstant: c.at).dayNumber)])
+            })
             try await store.migrate()
             // the months that have clicks (none for February), the 1998 click in the default
             #expect(try await Self.partitions(store) == ["clicks_default": 1, "clicks_p202512": 1, "clicks_p202601": 1, "clicks_p202603": 1])

@@ -61,6 +61,15 @@ struct TableSpec: Sendable {
     var idColumn: String
     /// No natural key: rows are keyed by the key columns plus their occurrence in the file.
     var occurrence = false
+    /// The key column (an instant) by which a file of such rows is usually sorted: numbering
+    /// asks the database about a key only when its time is within what this import already
+    /// wrote (`OccurrenceNumbering`).
+    var occurrenceTime: String?
+    /// Text fields stored as the id of their value in a table of distinct values (the field's
+    /// `column` holds the id): column → (table, its id column, its value column).
+    var interned: [String: (table: String, id: String, value: String)] = [:]
+    /// The order `engage export` writes the rows in, if not the key's.
+    var exportOrder: [String]?
     /// Checks across fields, on the parsed values (by field name); a message per failure.
     var checks: [@Sendable (_ v: RowValues) -> (field: String, message: String)?] = []
     /// Columns computed from the parsed values (by field name), stored after the others.
@@ -128,9 +137,11 @@ enum AdvocacyTables {
         ], idColumn: "link_code"),
         TableSpec(file: "clicks.csv", table: "clicks", key: ["link_code", "clicked_at", "visitor_hash", "occurrence"], fields: [
             FieldSpec("link_code", .text, required: true, references: (table: "links", column: "link_code", noun: "tracked link")),
-            FieldSpec("clicked_at", .instant, required: true), FieldSpec("visitor_hash", .text), FieldSpec("user_agent", .text),
-            FieldSpec("referrer", .text),
-        ], idColumn: "clicked_at", occurrence: true, derived: [
+            FieldSpec("clicked_at", .instant, required: true), FieldSpec("visitor_hash", .text),
+            FieldSpec("user_agent", .text, column: "agent_id"), FieldSpec("referrer", .text),
+        ], idColumn: "clicked_at", occurrence: true, occurrenceTime: "clicked_at",
+        interned: ["agent_id": (table: "user_agents", id: "agent_id", value: "user_agent")],
+        exportOrder: ["clicked_at", "link_code", "visitor_hash", "occurrence"], derived: [
             ("agent_class", { v in .text(AgentClass.of(v["user_agent"]?.text).rawValue) }),
             ("is_bot", { v in .int(AgentClass.of(v["user_agent"]?.text).isBot ? 1 : 0) }),
         ], derivedFrom: "user_agent", computed: [

@@ -143,11 +143,22 @@ public struct ClickRow: Sendable, Equatable {
          referrer.map { .text($0) } ?? .null, .int(isBot ? 1 : 0), .int(occurrence), .int(LocalDate(utcInstant: at).dayNumber)]
     }
 
-    /// One click; its owner is the link's employee when it is recorded. A click already
-    /// stored (same key) is not stored twice, so a spooled batch can move in again safely.
+    /// The user agents of `clicks`, each stored once (`user_agents`): one row per distinct
+    /// agent, for `agentSQL` before `insertSQL`.
+    static func agents(_ clicks: [ClickRow]) -> [[StoreValue]] {
+        Set(clicks.compactMap(\.userAgent)).sorted().map { [.text($0)] }
+    }
+
+    /// Stores a user agent once (`?1`).
+    static let agentSQL = "INSERT INTO user_agents (user_agent) VALUES (?1) ON CONFLICT (user_agent) DO NOTHING"
+
+    /// One click; its owner is the link's employee when it is recorded, its agent the id
+    /// `agentSQL` stored. A click already stored (same key) is not stored twice, so a
+    /// spooled batch can move in again safely.
     static let insertSQL = """
-        INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, (SELECT l.employee_id FROM links l WHERE l.link_code = ?1))
+        INSERT INTO clicks (link_code, clicked_at, visitor_hash, agent_id, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
+        VALUES (?1, ?2, ?3, (SELECT a.agent_id FROM user_agents a WHERE a.user_agent = ?4), ?5, ?6, ?7, ?8, 0, ?9,
+                (SELECT l.employee_id FROM links l WHERE l.link_code = ?1))
         ON CONFLICT (link_code, clicked_at, visitor_hash, occurrence) DO NOTHING
         """
 }

@@ -175,6 +175,47 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         }
     }
 
+    func intern(table: String, id: String, value: String, values: [String]) async throws -> [String: Int] {
+        try await guarded {
+            // sorted: two imports storing the same new values lock them in one order
+            let sorted = Array(Set(values)).sorted()
+            try await store.rows("INSERT INTO \(table) (\(value)) SELECT unnest(?1::text[]) ON CONFLICT (\(value)) DO NOTHING",
+                                 [.texts(sorted)], on: conn)
+            var out: [String: Int] = [:]
+            for try await (i, v) in try await store.rows("SELECT \(id), \(value) FROM \(table) WHERE \(value) = ANY(?1::text[])",
+                                                        [.texts(sorted)], on: conn).decode((Int, String).self) {
+                out[v] = i
+            }
+            return out
+        }
+    }
+
+    func ownRows(table: String, key: [String], keys: [[StoreValue]]) async throws -> [Int] {
+        guard !keys.isEmpty else { return [] }
+        return try await guarded {
+            // one array per key column (integers where every value is one), unnested together
+            var binds: [PGValue] = [], casts: [String] = []
+            for j in key.indices {
+                let column = keys.map { $0[j] }
+                if column.allSatisfy({ $0.int != nil }) {
+                    binds.append(.ints(column.map { $0.int! })); casts.append("bigint[]")
+                } else {
+                    binds.append(.texts(column.map { $0.text ?? "" })); casts.append("text[]")
+                }
+            }
+            let names = key.indices.map { "k\($0)" }
+            let arrays = casts.enumerated().map { "?\($0 + 1)::\($1)" }.joined(separator: ", ")
+            let match = zip(key, names).map { "t.\($0) = k.\($1)" }.joined(separator: " AND ")
+            let sql = """
+                SELECT (SELECT COUNT(*) FROM \(table) t WHERE \(match) AND t.import_id = ?\(key.count + 1))
+                FROM unnest(\(arrays)) WITH ORDINALITY AS k(\(names.joined(separator: ", ")), n) ORDER BY k.n
+                """
+            var out: [Int] = []
+            for try await c in try await store.rows(sql, binds + [.int(importID)], on: conn).decode(Int.self) { out.append(c) }
+            return out
+        }
+    }
+
     func upsert(messages: [MessageRow]) async throws -> [Int] {
         try await guarded {
             try await upsert("messages", key: ["message_id"], columns: ["account_id", "received_at", "is_question", "replied_at"], rows: messages.map { r in

@@ -226,7 +226,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Row locks only: an import in progress never holds up a click.
     public func recordClicks(_ clicks: [ClickRow]) async throws {
         guard !clicks.isEmpty else { return }
-        try await executeBatch(ClickRow.insertSQL, rows: clicks.map(\.values))
+        try await execute(PostgresDialect.multiRow(ClickRow.agentSQL, rows: ClickRow.agents(clicks))
+                          + PostgresDialect.multiRow(ClickRow.insertSQL, rows: clicks.map(\.values)))
     }
 
     // MARK: click months

@@ -84,6 +84,8 @@ actor SQLiteClickSpool {
             try await mainConnection().writeWithoutTransaction { db in
                 sqlite3_busy_timeout(db.sqliteConnection, waitMs)
                 try db.inTransaction(.immediate) {
+                    let agent = try db.raw(ClickRow.agentSQL)
+                    for a in ClickRow.agents(clicks) { try agent.runOnce(a) }
                     let st = try db.raw(ClickRow.insertSQL)
                     for c in clicks { try st.runOnce(c.values) }
                     return .commit
@@ -125,9 +127,11 @@ actor SQLiteClickSpool {
             guard let last = rows.last?[10].int else { mayHoldClicks = false; return }
             do {
                 try await mainConnection().write { db in
+                    let agent = try db.raw(ClickRow.agentSQL)
+                    for a in Set(rows.compactMap { $0[3].text }).sorted() { try agent.runOnce([.text(a)]) }
                     let st = try db.raw("""
-                        INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, day, employee_id, import_id)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0)
+                        INSERT INTO clicks (link_code, clicked_at, visitor_hash, agent_id, agent_class, referrer, is_bot, occurrence, day, employee_id, import_id)
+                        VALUES (?1, ?2, ?3, (SELECT a.agent_id FROM user_agents a WHERE a.user_agent = ?4), ?5, ?6, ?7, ?8, ?9, ?10, 0)
                         ON CONFLICT (link_code, clicked_at, visitor_hash, occurrence) DO NOTHING
                         """)
                     for r in rows { try st.runOnce(Array(r.prefix(10))) }

@@ -129,7 +129,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
         let sql = Self.upsertSQL(table, key: key, columns: columns)
         // the import's id is ?1: the row's values are bound from ?2
-        return try await upsertAll(rows, sql: sql) { st, r in st.bind([.null] + r) }
+        return try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
     }
 
     func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
@@ -161,6 +161,36 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             var out: [String: String] = [:]
             while try st.step() { out[st.text(0)] = st.text(1) }
             return out
+        }
+    }
+
+    func intern(table: String, id: String, value: String, values: [String]) async throws -> [String: Int] {
+        try await queue.writeWithoutTransaction { db in
+            let ins = try db.raw("INSERT INTO \(table) (\(value)) VALUES (?1) ON CONFLICT (\(value)) DO NOTHING")
+            let sel = try db.raw("SELECT \(id) FROM \(table) WHERE \(value) = ?1")
+            var out: [String: Int] = [:]
+            for v in values {
+                try ins.runOnce([.text(v)])
+                sel.reset()
+                sel.bind(1, v)
+                guard try sel.step() else { throw StoreError("\(table): '\(v)' vanished during import") }
+                out[v] = sel.int(0)
+            }
+            return out
+        }
+    }
+
+    func ownRows(table: String, key: [String], keys: [[StoreValue]]) async throws -> [Int] {
+        let id = importID
+        return try await queue.writeWithoutTransaction { db in
+            let where_ = key.enumerated().map { "\($1) = ?\($0 + 1)" }.joined(separator: " AND ")
+            let st = try db.raw("SELECT COUNT(*) FROM \(table) WHERE \(where_) AND import_id = ?\(key.count + 1)")
+            return try keys.map { k in
+                st.reset()
+                st.bind(k + [.int(id)])
+                _ = try st.step()
+                return st.int(0)
+            }
         }
     }
 

@@ -82,10 +82,10 @@ struct RawStatement {
 }
 
 extension RawStatement {
-    /// Binds `values` to `?1…` (after a reset).
-    func bind(_ values: [StoreValue]) {
+    /// Binds `values` to `?first…` (after a reset).
+    func bind(_ values: [StoreValue], from first: Int32 = 1) {
         for (i, v) in values.enumerated() {
-            let at = Int32(i + 1)
+            let at = Int32(i) + first
             switch v {
             case .null: bind(at, nil as String?)
             case .int(let x): bind(at, x)

@@ -1,0 +1,146 @@
+import EngageCore
+import EngageImport
+import EngageStore
+import EngageTestSupport
+import Foundation
+import Testing
+
+/// A click log has no natural key: one link, second and visitor may click twice. Identical
+/// rows are numbered by their order (`occurrence`) with memory bounded by the batch, exactly,
+/// whatever the file's order; user agents are stored once (migration 17).
+@Suite struct ClickLogImportTests {
+    static let base = Int64(LocalDate(year: 2026, month: 3, day: 2).dayNumber) * 86_400
+
+    /// 40 seconds of clicks on two links by three visitors, some keys up to four times,
+    /// so that identical rows fall into different batches of 7.
+    static func log() -> [(at: Int64, link: String, visitor: String, agent: String)] {
+        var rows: [(Int64, String, String, String)] = []
+        for s in 0..<40 {
+            for v in 0..<3 where (s + v) % 2 == 0 {
+                let times = 1 + (s / 2 + v) % 4
+                for _ in 0..<times { rows.append((base + Int64(s), v == 2 ? "brand1" : "abc", "v\(v)", v == 1 ? "curl/8.0" : "Mozilla/5.0 (X11)")) }
+            }
+        }
+        return rows
+    }
+
+    static func csv(_ rows: [(at: Int64, link: String, visitor: String, agent: String)]) -> String {
+        "clicked_at,link_code,visitor_hash,user_agent,referrer\n" + rows.map { r in
+            "\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(r.at)))),\(r.link),\(r.visitor),\(r.agent),\n"
+        }.joined()
+    }
+
+    static func importClicks(_ csv: String, into store: any Store, dir: String) async throws -> ImportSummary {
+        let sub = dir + "/" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        var files = ["clicks.csv": csv]
+        for f in ["employees.csv", "content.csv", "links.csv"] { files[f] = advocacySampleFiles[f]! }
+        try write(files, to: sub)
+        return try await Importer(store: store, now: testNow, batchSize: 7).importFolder(sub)
+    }
+
+    /// (link, second, visitor) → the occurrences stored, sorted.
+    static func stored(_ store: any Store) async throws -> [String: [Int]] {
+        var out: [String: [Int]] = [:]
+        for r in try await store.execute("SELECT link_code, clicked_at, visitor_hash, occurrence FROM clicks") {
+            out["\(r[0].text!) \(r[1].int!) \(r[2].text!)", default: []].append(r[3].int!)
+        }
+        return out.mapValues { $0.sorted() }
+    }
+
+    enum Order: String, CaseIterable, CustomStringConvertible {
+        case ascending, descending, shuffled
+        var description: String { rawValue }
+    }
+
+    @Test(arguments: engines, Order.allCases)
+    func identicalClicksAreNumberedOneToNInAnyOrder(engine: Engine, order: Order) async throws {
+        try await withStore(engine) { store, dir in
+            var rows = Self.log()
+            switch order {
+            case .ascending: break
+            case .descending: rows.reverse()
+            case .shuffled:
+                var g = SplitMix(state: 14)
+                rows.shuffle(using: &g)
+            }
+            var expected: [String: [Int]] = [:]
+            for r in rows {
+                let k = "\(r.link) \(r.at) \(r.visitor)"
+                expected[k, default: []].append((expected[k]?.count ?? 0) + 1)
+            }
+            #expect(expected.values.contains { $0.count == 4 }, "the log has keys repeated four times")
+            let first = try await Self.importClicks(Self.csv(rows), into: store, dir: dir)
+            #expect(first.files.first { $0.file == "clicks.csv" }?.rows == rows.count)
+            #expect(try await Self.stored(store) == expected)
+            // the same clicks again, in another order: replaced, not added
+            let again = try await Self.importClicks(Self.csv(rows.reversed()), into: store, dir: dir)
+            #expect(again.files.first { $0.file == "clicks.csv" }?.rows == rows.count)
+            #expect(try await Self.stored(store) == expected)
+            // each agent stored once, each click naming its own
+            #expect(try await store.execute("SELECT COUNT(*) FROM user_agents") == [[.int(2)]])
+            let agents = try await store.execute("""
+                SELECT c.visitor_hash, a.user_agent, COUNT(*) FROM clicks c JOIN user_agents a ON a.agent_id = c.agent_id
+                GROUP BY c.visitor_hash, a.user_agent ORDER BY c.visitor_hash COLLATE BINARY
+                """)
+            let per = Dictionary(grouping: rows, by: \.visitor).mapValues(\.count)
+            #expect(agents == [[.text("v0"), .text("Mozilla/5.0 (X11)"), .int(per["v0"]!)], [.text("v1"), .text("curl/8.0"), .int(per["v1"]!)],
+                               [.text("v2"), .text("Mozilla/5.0 (X11)"), .int(per["v2"]!)]])
+        }
+    }
+
+    /// The exported log reads back the agents' text and imports again as the same rows.
+    @Test(arguments: engines) func exportedClicksCarryTheirAgents(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            _ = try await Self.importClicks(Self.csv(Self.log()), into: store, dir: dir)
+            let out = dir + "/export"
+            _ = try await Exporter(store: store).export(to: out)
+            let text = try String(contentsOfFile: out + "/clicks.csv", encoding: .utf8)
+            let lines = text.split(separator: "\n")
+            #expect(lines.count == Self.log().count + 1)
+            #expect(lines.dropFirst().filter { $0.contains("curl/8.0") }.count == Self.log().filter { $0.visitor == "v1" }.count)
+            let before = try await Self.stored(store)
+            _ = try await Self.importClicks(text, into: store, dir: dir)
+            #expect(try await Self.stored(store) == before)
+        }
+    }
+
+    /// Clicks stored before migration 17 (agent as text, SQLite's old key) keep every value.
+    @Test(arguments: engines) func storedClicksMoveToTheNewLayout(engine: Engine) async throws {
+        try await withTempDir { dir in
+            let target = try freshTarget(engine, dir: dir)
+            let store = try openStore(target: target) as! any StoreMaintenance
+            try await store.migrate(upTo: 16)
+            var statements: [SQLStatement] = []
+            for (i, agent) in ["Mozilla/5.0", "Mozilla/5.0", nil, "Googlebot/2.1"].enumerated() {
+                statements.append(SQLStatement("""
+                    INSERT INTO clicks (link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id)
+                    VALUES ('abc', ?1, 'v', ?2, 'desktop', NULL, ?3, 1, 0, ?4, 'e1')
+                    """, [.int(Int(Self.base) + i), agent.map { .text($0) } ?? .null, .int(i == 3 ? 1 : 0), .int(Int(Self.base / 86_400))]))
+            }
+            try await store.execute(statements)
+            try await store.migrate()
+            let rows = try await store.execute("""
+                SELECT c.clicked_at, a.user_agent, c.is_bot, c.employee_id FROM clicks c LEFT JOIN user_agents a ON a.agent_id = c.agent_id
+                ORDER BY c.clicked_at
+                """)
+            let t = Int(Self.base)
+            #expect(rows == [[.int(t), .text("Mozilla/5.0"), .int(0), .text("e1")], [.int(t + 1), .text("Mozilla/5.0"), .int(0), .text("e1")],
+                             [.int(t + 2), .null, .int(0), .text("e1")], [.int(t + 3), .text("Googlebot/2.1"), .int(1), .text("e1")]])
+            #expect(try await store.execute("SELECT COUNT(*) FROM user_agents") == [[.int(2)]])
+            if let pg = store as? PostgresStore, let schema = pg.target.schema { try await pg.executeForTests("DROP SCHEMA \(schema) CASCADE") }
+        }
+    }
+}
+
+/// A seeded generator (SplitMix64): the same shuffle on every run.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
