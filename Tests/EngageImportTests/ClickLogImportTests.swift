@@ -89,6 +89,38 @@ import Testing
         }
     }
 
+    /// `link_days` (human clicks per link and day, what the links listing reads) equals a
+    /// count of the clicks after an import, a re-import that replaces, server clicks (one a
+    /// repeat, one a bot's) and a prune that cuts into a day.
+    @Test(arguments: engines) func linkDaysCountTheClicks(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            func check(_ when: String) async throws {
+                let counted = try await store.execute("""
+                    SELECT link_code, day, COUNT(*) FROM clicks WHERE is_bot = 0 GROUP BY link_code, day ORDER BY link_code COLLATE BINARY, day
+                    """)
+                let kept = try await store.execute("SELECT link_code, day, clicks FROM link_days WHERE clicks > 0 ORDER BY link_code COLLATE BINARY, day")
+                #expect(kept == counted, "\(when)")
+                #expect(!counted.isEmpty, "\(when)")
+            }
+            let rows = Self.log()
+            _ = try await Self.importClicks(Self.csv(rows), into: store, dir: dir)
+            try await check("after the import")
+            _ = try await Self.importClicks(Self.csv(rows.reversed()), into: store, dir: dir)
+            try await check("after importing the same clicks again")
+            let day2 = Self.base + 86_400
+            let server = [ClickRow(code: "abc", at: day2, visitor: "s1", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 1),
+                          ClickRow(code: "abc", at: Self.base + 3, visitor: "s2", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 1),
+                          ClickRow(code: "brand1", at: day2, visitor: "", userAgent: "Googlebot/2.1", agentClass: "bot", referrer: nil, isBot: true, occurrence: 1)]
+            try await store.recordClicks(server)
+            try await store.recordClicks([server[0]])  // stored already: not counted twice
+            try await check("after server clicks")
+            #expect(try await ContentData(store: store).linkRecord(code: "abc")?.clicks
+                    == rows.filter { $0.link == "abc" && $0.visitor != "v1" }.count + 2)
+            _ = try await store.pruneClicks(before: Self.base + 20, dryRun: false)
+            try await check("after a prune")
+        }
+    }
+
     /// The exported log reads back the agents' text and imports again as the same rows.
     @Test(arguments: engines) func exportedClicksCarryTheirAgents(engine: Engine) async throws {
         try await withStore(engine) { store, dir in

@@ -128,7 +128,7 @@ public struct ContentData: Sendable {
         let filter = employeeID == nil ? "" : "WHERE l.employee_id = ?1"
         return try await store.execute("""
             SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
-                   (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+                   (SELECT COALESCE(SUM(d.clicks), 0) FROM link_days d WHERE d.link_code = l.link_code)
             FROM links l \(filter) ORDER BY COALESCE(l.created_at, 0) DESC, l.link_code COLLATE BINARY LIMIT \(limit)
             """, employeeID.map { [.text($0)] } ?? []).map { Self.link($0, clicks: $0[5].int ?? 0) }
     }
@@ -195,7 +195,7 @@ public struct ContentData: Sendable {
             SQLStatement("SELECT COUNT(*) FROM links l \(filtered)", binds),
             SQLStatement("""
                 SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
-                       (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+                       (SELECT COALESCE(SUM(d.clicks), 0) FROM link_days d WHERE d.link_code = l.link_code)
                 FROM links l \(page.isEmpty ? "" : "WHERE " + page.joined(separator: " AND "))
                 ORDER BY COALESCE(l.created_at, 0) DESC, l.link_code COLLATE BINARY LIMIT \(max(1, min(limit, 500)))
                 """, pageBinds),
@@ -205,12 +205,16 @@ public struct ContentData: Sendable {
     }
 
     /// One link's human clicks and distinct visitors per UTC day of `period` (days without
-    /// clicks left out), read through the clicks' key (link, time).
+    /// clicks left out): the days it was clicked from `link_days`, each day's clicks of the
+    /// link from the day-led index `clicks_link_day`.
     public func dailyClicks(code: String, from: Int64, to: Int64) async throws -> [(day: Int, clicks: Int, visitors: Int)] {
         try await store.execute("""
-            SELECT day, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
-            WHERE link_code = ?1 AND clicked_at >= ?2 AND clicked_at < ?3 AND is_bot = 0 GROUP BY day ORDER BY day
-            """, [.text(code), .int(Int(from)), .int(Int(to))]).map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].int ?? 0) }
+            SELECT c.day, COUNT(*), COUNT(DISTINCT NULLIF(c.visitor_hash, ''))
+            FROM link_days d JOIN clicks c ON c.day = d.day AND c.link_code = d.link_code AND c.is_bot = 0
+            WHERE d.link_code = ?1 AND d.day BETWEEN ?4 AND ?5 AND c.clicked_at >= ?2 AND c.clicked_at < ?3
+            GROUP BY c.day ORDER BY c.day
+            """, [.text(code), .int(Int(from)), .int(Int(to)), .int(LocalDate(utcInstant: from).dayNumber),
+                  .int(LocalDate(utcInstant: to - 1).dayNumber)]).map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].int ?? 0) }
     }
 
     /// An advocate's standing: their shares so far, and their rank by human clicks on their
@@ -234,7 +238,7 @@ public struct ContentData: Sendable {
     public func linkRecord(code: String) async throws -> LinkRecord? {
         try await store.execute("""
             SELECT l.link_code, l.target, l.employee_id, l.content_id, l.created_at,
-                   (SELECT COUNT(*) FROM clicks c WHERE c.link_code = l.link_code AND c.is_bot = 0)
+                   (SELECT COALESCE(SUM(d.clicks), 0) FROM link_days d WHERE d.link_code = l.link_code)
             FROM links l WHERE l.link_code = ?1
             """, [.text(code)]).first.map { Self.link($0, clicks: $0[5].int ?? 0) }
     }

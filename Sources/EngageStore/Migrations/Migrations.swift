@@ -463,7 +463,8 @@ public enum Migrations {
         // is clustered on it (WITHOUT ROWID): a log arrives in time order, so new clicks go to
         // the right edge of one B-tree instead of random places in a table, its key index and a
         // time index (SQLite's own insert rate for the same rows: 128k/s → 216k/s, BENCHMARKS.md).
-        // PostgreSQL keeps its monthly partitions and key; only the agent moves out.
+        // PostgreSQL keeps its monthly partitions and key; only the agent moves out. What read a
+        // link's clicks through the old key reads `link_days` instead.
         [
             "CREATE TABLE user_agents (agent_id INTEGER PRIMARY KEY, user_agent TEXT NOT NULL UNIQUE)",
             "INSERT INTO user_agents (user_agent) SELECT DISTINCT user_agent FROM clicks WHERE user_agent IS NOT NULL ORDER BY user_agent",
@@ -485,6 +486,12 @@ public enum Migrations {
             "\(sqliteOnly)ALTER TABLE clicks_v17 RENAME TO clicks",
             "\(sqliteOnly)CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash) WHERE is_bot = 0",
             "\(sqliteOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
+            // human clicks per link and day (`LinkDays`): a link's clicks without reading them
+            "CREATE TABLE link_days (link_code TEXT NOT NULL, day INTEGER NOT NULL, clicks INTEGER NOT NULL, PRIMARY KEY (link_code, day))",
+            """
+            INSERT INTO link_days (link_code, day, clicks)
+            SELECT link_code, day, COUNT(*) FROM clicks WHERE is_bot = 0 AND day IS NOT NULL GROUP BY link_code, day
+            """,
             "\(postgresOnly)ALTER TABLE clicks ADD COLUMN agent_id BIGINT",
             "\(postgresOnly)UPDATE clicks c SET agent_id = a.agent_id FROM user_agents a WHERE a.user_agent = c.user_agent",
             "\(postgresOnly)ALTER TABLE clicks DROP COLUMN user_agent",

@@ -15,6 +15,8 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     private var rollup = PostRollup()
     /// Accounts whose time zone changed: their posts' local days are recut at the end.
     private var retimed: Set<String> = []
+    /// Days this import wrote clicks on: their `link_days` are recounted at the end.
+    private var clickDays: Set<Int> = []
 
     init(queue: DatabaseQueue, importID: Int) {
         self.queue = queue
@@ -127,6 +129,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
+        if table == "clicks" { clickDays.formUnion(LinkDays.days(of: rows, key: key, columns: columns)) }
         let sql = Self.upsertSQL(table, key: key, columns: columns)
         // the import's id is ?1: the row's values are bound from ?2
         return try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
@@ -272,7 +275,9 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         let script = SQLScript()
         RollupUpkeep.merge(script, rollup.changes.filter { !retimed.contains($0.0.accountID) })
         for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
+        LinkDays.recount(script, days: clickDays)
         try await run(script)
         rollup.removeAll()
+        clickDays.removeAll()
     }
 }

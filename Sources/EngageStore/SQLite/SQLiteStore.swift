@@ -178,7 +178,11 @@ extension SQLiteStore {
         let n: Int = try await write { db in
             if dryRun { return try Int.fetchOne(db, sql: "SELECT count(*) FROM clicks WHERE clicked_at < ?", arguments: [cut]) ?? 0 }
             try db.execute(sql: "DELETE FROM clicks WHERE clicked_at < ?", arguments: [cut])
-            return db.changesCount
+            let n = db.changesCount
+            let script = SQLScript()
+            LinkDays.pruned(script, before: cut)
+            try script.run(on: db)
+            return n
         }
         return ClickPrune(clicks: n, partitions: [])
     }
