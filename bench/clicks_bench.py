@@ -62,10 +62,11 @@ def main():
         if engine == "sqlite":
             common.remove_db(db)
         start = time.perf_counter()
-        out = subprocess.run([a.engage, "import", "--quiet", "--db", db, data], capture_output=True, text=True, check=True).stdout
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", a.engage, "import", "--quiet", "--db", db, data], capture_output=True, text=True, check=True)
         load = time.perf_counter() - start
-        clicks_line = next((l for l in out.splitlines() if l.startswith("clicks.csv")), "")
-        res = {"import_s": load, "clicks_import": clicks_line, "periods": {}}
+        rss = int(p.stderr.strip().splitlines()[-1]) / 1024
+        clicks_line = next((l for l in p.stdout.splitlines() if l.startswith("clicks.csv")), "")
+        res = {"import_s": load, "import_rss_mb": rss, "clicks_import": clicks_line, "periods": {}}
         for name, (f, t) in common.PERIODS.items():
             runs = [engage_tables(a.engage, db, f, t) for _ in range(a.repeats)]
             res["periods"][name] = {"s": statistics.median(r[0] for r in runs), "runs": [round(r[0], 3) for r in runs],
@@ -90,8 +91,8 @@ def main():
         print(f"| Engage on {engine} (`engage report clicks`, whole process) | {res['periods']['month']['s']:.3f} | "
               f"{res['periods']['year']['s']:.3f} | {res['periods']['year']['s'] / anchor['year']['s']:.2f} | {'yes' if same else 'NO'} |")
     for engine, res in results.items():
-        print(f"\n{engine}: import {res['import_s']:.1f} s ({res['clicks_import']}); runs {json.dumps({p: v['runs'] for p, v in res['periods'].items()})}")
-    print(f"duckdb runs: {json.dumps({p: v['runs'] for p, v in anchor.items()})}")
+        print(f"\n{engine}: import {res['import_s']:.1f} s, peak RSS {res['import_rss_mb']:.0f} MB ({res['clicks_import']}); runs {json.dumps({p: v['runs'] for p, v in res['periods'].items()})}")
+    print(f"duckdb runs: {json.dumps({p: v['runs'] for p, v in anchor.items()})}; load (s): {json.dumps([r.get('load_parts_s') for r in anchor_runs])}")
     print(json.dumps({"engage": results, "duckdb": anchor}), file=sys.stderr)
     if a.postgres_url and a.grow_to:
         ok &= grow(a, results["postgres"], a.postgres_url.split("?")[0], schema, targets[1][1])

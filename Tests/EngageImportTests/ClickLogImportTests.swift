@@ -121,6 +121,22 @@ import Testing
         }
     }
 
+    /// A user agent of any length is stored cut to 512 Unicode scalars, from a file and from
+    /// the server alike: PostgreSQL's unique index on `user_agents` refuses entries over
+    /// ~2.7 KB, and one character may hold thousands of combining marks.
+    @Test(arguments: engines) func longUserAgentsAreCut(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let long = "Mozilla/5.0 a" + String(repeating: "\u{0301}", count: 3000)  // one character, 6 KB
+            let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(Self.base)))
+            _ = try await Self.importClicks("clicked_at,link_code,visitor_hash,user_agent\n\(at),abc,v1,\"\(long)\"\n", into: store, dir: dir)
+            try await store.recordClicks([ClickRow(code: "abc", at: Self.base + 60, visitor: "v2", userAgent: long + "x", agentClass: "desktop",
+                                                   referrer: nil, isBot: false, occurrence: 1)])
+            let stored = try await store.execute("SELECT user_agent FROM user_agents").compactMap { $0[0].text }
+            #expect(stored.count == 1, "both cut to the same 512 scalars")
+            #expect(stored.allSatisfy { $0.unicodeScalars.count == 512 && $0.utf8.count <= 2048 && long.unicodeScalars.starts(with: $0.unicodeScalars) })
+        }
+    }
+
     /// The exported log reads back the agents' text and imports again as the same rows.
     @Test(arguments: engines) func exportedClicksCarryTheirAgents(engine: Engine) async throws {
         try await withStore(engine) { store, dir in

@@ -221,11 +221,15 @@ final class Interning: Sendable {
         self.value = value
     }
 
+    /// Values are stored as the server stores the user agents of its own clicks: cut to
+    /// 512 Unicode scalars (a unique index has a size limit; PostgreSQL's is ~2.7 KB).
     func fromCache(_ rows: inout [[StoreValue]]) {
         let p = position
         ids.withLock { ids in
             for i in rows.indices {
-                if let t = rows[i][p].text, let id = ids[t] { rows[i][p] = .int(id) }
+                guard let t = rows[i][p].text else { continue }
+                let v = t.utf8.count > 512 ? ClickRow.cappedAgent(t) : t
+                rows[i][p] = ids[v].map { .int($0) } ?? .text(v)
             }
         }
     }

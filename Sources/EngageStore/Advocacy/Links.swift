@@ -130,11 +130,18 @@ public struct ClickRow: Sendable, Equatable {
         self.code = code
         self.at = at
         self.visitor = visitor
-        self.userAgent = userAgent.map { String($0.prefix(512)) }
+        self.userAgent = userAgent.map(Self.cappedAgent)
         self.agentClass = agentClass
         self.referrer = referrer.map { String($0.prefix(1024)) }
         self.isBot = isBot
         self.occurrence = occurrence
+    }
+
+    /// A user agent as stored: at most 512 Unicode scalars (≤ 2 KiB of UTF-8, under the size
+    /// limit of PostgreSQL's unique index on `user_agents`; a grapheme may hold any number of
+    /// scalars, so characters are not counted).
+    public static func cappedAgent(_ s: String) -> String {
+        s.unicodeScalars.count <= 512 ? s : String(String.UnicodeScalarView(s.unicodeScalars.prefix(512)))
     }
 
     /// The row's values for `ClickRow.insertSQL` (`?1` … `?9`).
