@@ -61,7 +61,7 @@ import Testing
             case .ascending: break
             case .descending: rows.reverse()
             case .shuffled:
-                var g = SplitMix(state: 14)
+                var g = SplitMix64(state: 14)
                 rows.shuffle(using: &g)
             }
             var expected: [String: [Int]] = [:]
@@ -181,14 +181,3 @@ import Testing
     }
 }
 
-/// A seeded generator (SplitMix64): the same shuffle on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -42,33 +42,8 @@ public enum DemoDataWriter {
 /// conversions, and the employee advocacy program (DemoData+Advocacy.swift). The same seed
 /// gives the same files.
 struct DemoData {
-    /// SplitMix64: small, fast and fully determined by its seed.
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func normal() -> Double {
-            let u = max(uniform(), 1e-12), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-        }
-        mutating func lognormal(_ mu: Double, _ sigma: Double) -> Double { exp(mu + sigma * normal()) }
-        mutating func poisson(_ lambda: Double) -> Int {
-            if lambda <= 0 { return 0 }
-            if lambda > 30 { return max(0, Int((lambda + lambda.squareRoot() * normal()).rounded())) }
-            let l = exp(-lambda)
-            var k = 0, p = 1.0
-            repeat { k += 1; p *= uniform() } while p > l
-            return k - 1
-        }
-        mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
-    }
+    /// The demo's generator: SplitMix64 (EngageCore), with the draws below.
+    typealias RNG = SplitMix64
 
     struct DemoAccount {
         var id: String, network: String, name: String, handle: String, competitor: Bool, timezone: String
@@ -293,4 +268,23 @@ struct DemoData {
         "скидка 20 % по карте лояльности до воскресенья", "рецепт: колд-брю дома за 12 часов", "встречайте нового бариста, Аню",
         "открываем третью кофейню, на Садовой", "спасибо за отзывы — читаем каждый", "мастер-класс по латте-арту в субботу",
     ]
+}
+
+extension SplitMix64 {
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+    mutating func normal() -> Double {
+        let u = max(uniform(), 1e-12), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+    mutating func lognormal(_ mu: Double, _ sigma: Double) -> Double { exp(mu + sigma * normal()) }
+    mutating func poisson(_ lambda: Double) -> Int {
+        if lambda <= 0 { return 0 }
+        if lambda > 30 { return max(0, Int((lambda + lambda.squareRoot() * normal()).rounded())) }
+        let l = exp(-lambda)
+        var k = 0, p = 1.0
+        repeat { k += 1; p *= uniform() } while p > l
+        return k - 1
+    }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[int(0...(xs.count - 1))] }
 }

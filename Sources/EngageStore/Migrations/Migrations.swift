@@ -484,8 +484,11 @@ public enum Migrations {
             """,
             "\(sqliteOnly)DROP TABLE clicks",
             "\(sqliteOnly)ALTER TABLE clicks_v17 RENAME TO clicks",
-            "\(sqliteOnly)CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash) WHERE is_bot = 0",
-            "\(sqliteOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash) WHERE is_bot = 0 AND employee_id IS NOT NULL",
+            // the partial indexes carry `is_bot` (and the first, the owner): SQLite reads a WITHOUT
+            // ROWID table's row for a column its partial index only implies (a year's link-day
+            // scan 8.9 s → 1.35 s)
+            "\(sqliteOnly)CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash, is_bot, employee_id) WHERE is_bot = 0",
+            "\(sqliteOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash, is_bot) WHERE is_bot = 0 AND employee_id IS NOT NULL",
             // human clicks per link and day (`LinkDays`): a link's clicks without reading them
             "CREATE TABLE link_days (link_code TEXT NOT NULL, day INTEGER NOT NULL, clicks INTEGER NOT NULL, PRIMARY KEY (link_code, day))",
             """
