@@ -4,20 +4,6 @@ import Foundation
 import Synchronization
 
 extension TableImport {
-    static func fnv(_ values: some Collection<StoreValue>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        for v in values {
-            switch v {
-            case .null: mix(0)
-            case .int(let i): mix(1); withUnsafeBytes(of: i.littleEndian) { for b in $0 { mix(b) } }
-            case .double(let d): mix(2); withUnsafeBytes(of: d.bitPattern.littleEndian) { for b in $0 { mix(b) } }
-            case .text(let s): mix(3); for b in s.utf8 { mix(b) }; mix(0xFF)
-            }
-        }
-        return h
-    }
-
     /// Reads a file described by `spec`: typed fields, references to earlier rows, checks
     /// across fields; rows are upserted by the spec's key.
     func table(_ spec: TableSpec, _ ctx: RowContext) async throws -> Int {
@@ -140,9 +126,8 @@ extension TableImport {
 /// which the database is asked for (`ImportSession.ownRows`) only when the key's time lies
 /// within the times this import has numbered so far. A log sorted by time (either way)
 /// asks only about the second a batch starts in; an unsorted one asks about every key
-/// (slower, still exact). Keys are grouped within a batch by a 64-bit FNV-1a of their
-/// values: a collision (about one in 10^12 batches) would give a row a higher number, never
-/// another key's row.
+/// (slower, still exact). Keys are compared by their values, never by a hash alone: a file
+/// crafted to collide cannot merge two keys' numbering.
 final class OccurrenceNumbering: @unchecked Sendable {
     let table: String
     let key: [String]
@@ -161,11 +146,11 @@ final class OccurrenceNumbering: @unchecked Sendable {
     /// earlier rows may be stored gets negative numbers, for `continueStored`.
     func number(_ rows: inout [[StoreValue]]) {
         let n = key.count
-        var counts: [UInt64: Int] = [:]
+        var counts: [[StoreValue]: Int] = [:]
         counts.reserveCapacity(rows.count)
         var lo = Int.max, hi = Int.min
         for i in rows.indices {
-            let h = TableImport.fnv(rows[i][0..<n])
+            let h = Array(rows[i][0..<n])
             let t = time.flatMap { rows[i][$0].int }
             if let t { lo = min(lo, t); hi = max(hi, t) }
             let c: Int
@@ -185,21 +170,17 @@ final class OccurrenceNumbering: @unchecked Sendable {
     /// Adds to each negatively numbered row the rows with its key this import has stored.
     func continueStored(_ rows: inout [[StoreValue]], _ session: any ImportSession) async throws {
         let n = key.count
-        var first: [UInt64: Int] = [:], askKeys: [[StoreValue]] = [], asked: [UInt64] = []
+        var seen: Set<[StoreValue]> = [], askKeys: [[StoreValue]] = []
         for i in rows.indices where (rows[i][n].int ?? 0) < 0 {
-            let h = TableImport.fnv(rows[i][0..<n])
-            if first[h] == nil {
-                first[h] = i
-                asked.append(h)
-                askKeys.append(Array(rows[i][0..<n]))
-            }
+            let k = Array(rows[i][0..<n])
+            if seen.insert(k).inserted { askKeys.append(k) }
         }
         guard !askKeys.isEmpty else { return }
-        var base: [UInt64: Int] = [:]
-        for (h, c) in zip(asked, try await session.ownRows(table: table, key: key, keys: askKeys)) { base[h] = c }
+        var base: [[StoreValue]: Int] = [:]
+        for (k, c) in zip(askKeys, try await session.ownRows(table: table, key: key, keys: askKeys)) { base[k] = c }
         for i in rows.indices {
             guard let c = rows[i][n].int, c < 0 else { continue }
-            rows[i][n] = .int(-c + (base[TableImport.fnv(rows[i][0..<n])] ?? 0))
+            rows[i][n] = .int(-c + (base[Array(rows[i][0..<n])] ?? 0))
         }
     }
 }
