@@ -1,15 +1,16 @@
 import EngageCore
 
 /// `link_days`: human clicks per tracked link and UTC day, the links' totals and the days a
-/// link was clicked without reading its clicks. The clicks' key leads with the time (SQLite)
-/// or the month (PostgreSQL), so a link's clicks are scattered over the whole table; this
-/// small table is what the links listing, a link's page and the advocate's page read.
+/// link was clicked without reading its clicks. SQLite's clicks are ordered by time (a log is
+/// appended, not scattered), so a link's clicks lie all over the table; this small table is
+/// what the links listing, a link's page and the advocate's page read. (On PostgreSQL the
+/// clicks' key leads with the link, and `link_days` is a view over it: nothing to keep.)
 ///
-/// Kept exact two ways: a click the server stores adds one to its link and day in the same
-/// transaction (counting is additive, so concurrent instances never race); an import, which
-/// may replace clicks it had stored before, recounts the days it wrote from the clicks
-/// before it commits (`recount`, through the day-led index `clicks_link_day`). Pruning
-/// removes the days it removes and recounts the day it cuts into.
+/// Kept exact on SQLite two ways: a click the server stores adds one to its link and day in
+/// the same transaction (the spool moves a click in once, adding one only when it is new); an
+/// import, which may replace clicks it had stored before, recounts the days it wrote from the
+/// day-led index `clicks_link_day` before it commits (`recount`). Pruning removes the days it
+/// removes and recounts the day it cuts into. SQLite has one writer: nothing races.
 enum LinkDays {
     /// One click stored by the server: `?1` link, `?2` day.
     static let addSQL = """

@@ -464,7 +464,9 @@ public enum Migrations {
         // the right edge of one B-tree instead of random places in a table, its key index and a
         // time index (SQLite's own insert rate for the same rows: 128k/s → 216k/s, BENCHMARKS.md).
         // PostgreSQL keeps its monthly partitions and key; only the agent moves out. What read a
-        // link's clicks through the old key reads `link_days` instead.
+        // link's clicks through the old key reads `link_days` instead: on SQLite a table kept
+        // at write time, on PostgreSQL a view over the clicks' link-led key (nothing to keep,
+        // so no row an import holds locked until it commits can make a redirect wait).
         [
             "CREATE TABLE user_agents (agent_id INTEGER PRIMARY KEY, user_agent TEXT NOT NULL UNIQUE)",
             "INSERT INTO user_agents (user_agent) SELECT DISTINCT user_agent FROM clicks WHERE user_agent IS NOT NULL ORDER BY user_agent",
@@ -490,14 +492,18 @@ public enum Migrations {
             "\(sqliteOnly)CREATE INDEX clicks_link_day ON clicks(day, link_code, visitor_hash, is_bot, employee_id) WHERE is_bot = 0",
             "\(sqliteOnly)CREATE INDEX clicks_employee_day ON clicks(day, employee_id, visitor_hash, is_bot) WHERE is_bot = 0 AND employee_id IS NOT NULL",
             // human clicks per link and day (`LinkDays`): a link's clicks without reading them
-            "CREATE TABLE link_days (link_code TEXT NOT NULL, day INTEGER NOT NULL, clicks INTEGER NOT NULL, PRIMARY KEY (link_code, day))",
+            "\(sqliteOnly)CREATE TABLE link_days (link_code TEXT NOT NULL, day INTEGER NOT NULL, clicks INTEGER NOT NULL, PRIMARY KEY (link_code, day))",
             """
-            INSERT INTO link_days (link_code, day, clicks)
+            \(sqliteOnly)INSERT INTO link_days (link_code, day, clicks)
             SELECT link_code, day, COUNT(*) FROM clicks WHERE is_bot = 0 AND day IS NOT NULL GROUP BY link_code, day
             """,
             "\(postgresOnly)ALTER TABLE clicks ADD COLUMN agent_id BIGINT",
             "\(postgresOnly)UPDATE clicks c SET agent_id = a.agent_id FROM user_agents a WHERE a.user_agent = c.user_agent",
             "\(postgresOnly)ALTER TABLE clicks DROP COLUMN user_agent",
+            """
+            \(postgresOnly)CREATE VIEW link_days AS
+            SELECT link_code, day, COUNT(*) AS clicks FROM clicks WHERE is_bot = 0 AND day IS NOT NULL GROUP BY link_code, day
+            """,
         ],
     ]
 

@@ -14,8 +14,6 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
     private var dailyTouched: Set<String> = []
     private var rollup = PostRollup()
     private var retimed: Set<String> = []
-    /// Days this import wrote clicks on: their `link_days` are recounted at the end.
-    private var clickDays: Set<Int> = []
     /// Tables whose staging table exists in this transaction.
     private var staged: Set<String> = []
 
@@ -128,7 +126,6 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
         try await guarded {
-            if table == "clicks" { clickDays.formUnion(LinkDays.days(of: rows, key: key, columns: columns)) }
             if table == "clicks", let at = key.firstIndex(of: "clicked_at") {
                 // every month the batch reaches gets its partition before the rows go in
                 let months = Set(rows.compactMap { $0[at].int }.map { ClickMonth(instant: Int64($0)) }).subtracting(clickMonths)
@@ -361,8 +358,6 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         let changes = rollup.changes.filter { !retimed.contains($0.0.accountID) }
         RollupUpkeep.merge(script, changes)
         for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
-        LinkDays.recount(script, days: clickDays)
-        clickDays.removeAll()
         try await guarded { try await store.run(script, on: conn) }
         writtenPerTable["post_rollup", default: 0] += changes.count
         rollup.removeAll()

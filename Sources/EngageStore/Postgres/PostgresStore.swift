@@ -226,17 +226,8 @@ public final class PostgresStore: Store, @unchecked Sendable {
     /// Row locks only: an import in progress never holds up a click.
     public func recordClicks(_ clicks: [ClickRow]) async throws {
         guard !clicks.isEmpty else { return }
-        // each chunk of clicks adds the ones it stored to their links' days (`LinkDays`), in
-        // key order so that two instances lock those rows in one order
-        let inserts = PostgresDialect.multiRow(ClickRow.insertSQL, rows: clicks.map(\.values)).map { st in
-            SQLStatement("""
-                WITH stored AS (\(st.sql) RETURNING link_code, day, is_bot)
-                INSERT INTO link_days (link_code, day, clicks)
-                SELECT link_code, day, COUNT(*) FROM stored WHERE is_bot = 0 GROUP BY link_code, day ORDER BY link_code, day
-                ON CONFLICT (link_code, day) DO UPDATE SET clicks = link_days.clicks + excluded.clicks
-                """, st.binds)
-        }
-        try await execute(PostgresDialect.multiRow(ClickRow.agentSQL, rows: ClickRow.agents(clicks)) + inserts)
+        try await execute(PostgresDialect.multiRow(ClickRow.agentSQL, rows: ClickRow.agents(clicks))
+                          + PostgresDialect.multiRow(ClickRow.insertSQL, rows: clicks.map(\.values)))
     }
 
     // MARK: click months
@@ -295,11 +286,6 @@ public final class PostgresStore: Store, @unchecked Sendable {
                     for try await n in try await rows(rest, [.int(Int(before))], on: tx).decode(Int.self) {
                         // a dry run's count covers the months it would drop too
                         if dryRun { removed = n } else { removed += n }
-                    }
-                    if !dryRun {
-                        let script = SQLScript()
-                        LinkDays.pruned(script, before: before)
-                        try await run(script, on: tx)
                     }
                     return ClickPrune(clicks: removed, partitions: months.map(\.partition))
                 }
