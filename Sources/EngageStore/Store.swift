@@ -129,6 +129,11 @@ package protocol SQLExecutor: Sendable {
     /// SQLite folds the ordered rows as they stream out of a covering index (no sort, no
     /// per-group b-tree); PostgreSQL aggregates them in the server.
     func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct]
+
+    /// The click tables' groups of the UTC days `days`: human clicks and distinct non-empty
+    /// visitors per (day, key) of `kind`, in that order (`link`: of that link only). SQLite
+    /// keeps them per day (`ClickDays`); PostgreSQL counts them from the clicks.
+    func clickDays(_ kind: ClickDayKind, days: ClosedRange<Int>, link: String?) async throws -> [DailyDistinct]
 }
 
 extension Store {
@@ -141,6 +146,16 @@ extension Store {
     package func executeIfIdle(_ statements: [SQLStatement]) async throws -> [[StoreValue]]? { try await sql.executeIfIdle(statements) }
     package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws { try await self.sql.executeBatch(sql, rows: rows) }
     package func dailyDistinct(_ sql: String, _ binds: [StoreValue]) async throws -> [DailyDistinct] { try await self.sql.dailyDistinct(sql, binds) }
+    package func clickDays(_ kind: ClickDayKind, days: ClosedRange<Int>, link: String? = nil) async throws -> [DailyDistinct] {
+        try await sql.clickDays(kind, days: days, link: link)
+    }
+}
+
+/// What the groups of the click tables are keyed by: a tracked link, an advocate (the
+/// link's owner when the click was recorded), or the kind of link (`"1"` an advocate's,
+/// `"0"` the brand's). The raw values are stored (`click_days.kind`).
+public enum ClickDayKind: Int, Sendable {
+    case link = 0, employee = 1, linkKind = 2
 }
 
 /// One (day, key) group of `Store.dailyDistinct`.

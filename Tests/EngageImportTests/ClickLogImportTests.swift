@@ -121,6 +121,66 @@ import Testing
         }
     }
 
+    /// The click tables' groups (`Store.clickDays`: per link, per advocate, per kind of link,
+    /// each with its distinct visitors) equal a count of the clicks after an import, a
+    /// re-import, server clicks (their days dirty, then settled) and a prune — on SQLite,
+    /// which keeps them per day, as on PostgreSQL, which counts them from the clicks.
+    @Test(arguments: engines) func clickDaysEqualACountOfTheClicks(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let first = LocalDate(utcInstant: Self.base).dayNumber, days = (first - 1)...(first + 3)
+            func check(_ when: String) async throws {
+                for kind in [ClickDayKind.link, .employee, .linkKind] {
+                    let key = kind == .link ? "link_code" : kind == .employee ? "employee_id" : "CASE WHEN employee_id IS NULL THEN '0' ELSE '1' END"
+                    let counted = try await store.execute("""
+                        SELECT day, \(key), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+                        WHERE is_bot = 0\(kind == .employee ? " AND employee_id IS NOT NULL" : "")
+                        GROUP BY day, \(key) ORDER BY day, \(key) COLLATE BINARY
+                        """).map { DailyDistinct(day: $0[0].int!, key: $0[1].text!, rows: $0[2].int!, distinct: $0[3].int!) }
+                    #expect(try await store.clickDays(kind, days: days) == counted, "\(when), \(kind)")
+                    #expect(!counted.isEmpty, "\(when), \(kind)")
+                }
+                let abc = try await store.execute("""
+                    SELECT day, link_code, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+                    WHERE is_bot = 0 AND link_code = 'abc' GROUP BY day, link_code ORDER BY day
+                    """).map { DailyDistinct(day: $0[0].int!, key: $0[1].text!, rows: $0[2].int!, distinct: $0[3].int!) }
+                #expect(try await store.clickDays(.link, days: days, link: "abc") == abc, "\(when), one link")
+            }
+            let rows = Self.log()
+            _ = try await Self.importClicks(Self.csv(rows), into: store, dir: dir)
+            try await check("after the import")
+            // by hand: on the first day 'abc' was clicked by v0 (v1's agent is a bot's), 'brand1' by v2
+            let byHand = try await store.clickDays(.link, days: first...first)
+            #expect(byHand.map(\.key) == ["abc", "brand1"] && byHand.map(\.distinct) == [1, 1])
+            #expect(byHand.map(\.rows) == ["abc", "brand1"].map { l in rows.filter { $0.link == l && $0.visitor != "v1" }.count })
+            _ = try await Self.importClicks(Self.csv(rows.reversed()), into: store, dir: dir)
+            try await check("after importing the same clicks again")
+            let day2 = Self.base + 86_400
+            func click(_ code: String, _ at: Int64, _ visitor: String, bot: Bool = false) -> ClickRow {
+                ClickRow(code: code, at: at, visitor: visitor, userAgent: bot ? "Googlebot/2.1" : "Mozilla/5.0", agentClass: bot ? "bot" : "desktop",
+                         referrer: nil, isBot: bot, occurrence: 1)
+            }
+            try await store.recordClicks([click("abc", day2, "s1"), click("abc", day2 + 5, "s1"), click("abc", Self.base + 3, "s2"),
+                                          click("brand1", day2, "", bot: true), click("brand1", day2 + 9, ""), click("abc", day2 + 60, "v0")])
+            try await store.recordClicks([click("abc", day2, "s1")])  // stored already
+            if engine == .sqlite {
+                #expect(try await store.execute("SELECT day FROM click_dirty_days ORDER BY day") == [[.int(first)], [.int(first + 1)]])
+            }
+            try await check("after server clicks, their days dirty")
+            // by hand: the new day has 'abc' (three clicks, visitors s1 and v0) and 'brand1' (one click, no visitor)
+            #expect(try await store.clickDays(.link, days: (first + 1)...(first + 1)) == [
+                DailyDistinct(day: first + 1, key: "abc", rows: 3, distinct: 2), DailyDistinct(day: first + 1, key: "brand1", rows: 1, distinct: 0)])
+            // settled: today (the second day) stays dirty, the day before is recounted
+            try await store.prepareClicks(now: day2 + 100)
+            if engine == .sqlite { #expect(try await store.execute("SELECT day FROM click_dirty_days") == [[.int(first + 1)]]) }
+            try await check("after the past day was settled")
+            try await store.prepareClicks(now: day2 + 86_400)
+            if engine == .sqlite { #expect(try await store.execute("SELECT COUNT(*) FROM click_dirty_days") == [[.int(0)]]) }
+            try await check("after every day was settled")
+            _ = try await store.pruneClicks(before: Self.base + 20, dryRun: false)
+            try await check("after a prune")
+        }
+    }
+
     /// A user agent of any length is stored cut to 512 Unicode scalars, from a file and from
     /// the server alike: PostgreSQL's unique index on `user_agents` refuses entries over
     /// ~2.7 KB, and one character may hold thousands of combining marks.
@@ -176,6 +236,12 @@ import Testing
             #expect(rows == [[.int(t), .text("Mozilla/5.0"), .int(0), .text("e1")], [.int(t + 1), .text("Mozilla/5.0"), .int(0), .text("e1")],
                              [.int(t + 2), .null, .int(0), .text("e1")], [.int(t + 3), .text("Googlebot/2.1"), .int(1), .text("e1")]])
             #expect(try await store.execute("SELECT COUNT(*) FROM user_agents") == [[.int(2)]])
+            // the click tables of the stored clicks (SQLite: counted into `click_days` by migration 18)
+            let day = Int(Self.base / 86_400)
+            for kind in [ClickDayKind.link, .employee, .linkKind] {
+                let key = kind == .link ? "abc" : kind == .employee ? "e1" : "1"
+                #expect(try await store.clickDays(kind, days: day...day) == [DailyDistinct(day: day, key: key, rows: 3, distinct: 1)])
+            }
             if let pg = store as? PostgresStore, let schema = pg.target.schema { try await pg.executeForTests("DROP SCHEMA \(schema) CASCADE") }
         }
     }

@@ -54,46 +54,43 @@ public struct AdvocacyData: Sendable {
         }
     }
 
-    /// The day of a click and the condition selecting `[from, to)`: with no shift, the stored
-    /// UTC `day` (the partial indexes `clicks_link_day`, `clicks_employee_day` then hand the
-    /// groups over in order, no sort); else computed from the instant.
-    func clickDays(from: Int64, to: Int64, shift: Int) -> (day: String, condition: String, binds: [StoreValue]) {
-        if shift == 0 && from % LocalDate.secondsPerDay == 0 && to % LocalDate.secondsPerDay == 0 {
-            return ("day", "day BETWEEN ?1 AND ?2", [.int(LocalDate(utcInstant: from).dayNumber), .int(LocalDate(utcInstant: to).dayNumber - 1)])
-        }
-        return ("(clicked_at + \(shift)) / 86400", "clicked_at >= ?1 AND clicked_at < ?2", [.int(Int(from)), .int(Int(to))])
+    /// The UTC days of `[from, to)` when it is whole UTC days and unshifted: the click tables
+    /// are then read per day (`Store.clickDays`); else from the clicks, each click's day
+    /// computed from its instant.
+    func utcDays(from: Int64, to: Int64, shift: Int) -> ClosedRange<Int>? {
+        guard shift == 0, from % LocalDate.secondsPerDay == 0, to % LocalDate.secondsPerDay == 0, to > from else { return nil }
+        return LocalDate(utcInstant: from).dayNumber...(LocalDate(utcInstant: to).dayNumber - 1)
+    }
+
+    /// The kind's groups of `[from, to)` with days starting `shift` seconds before midnight UTC.
+    func clickGroups(_ kind: ClickDayKind, from: Int64, to: Int64, shift: Int) async throws -> [DailyDistinct] {
+        if let days = utcDays(from: from, to: to, shift: shift) { return try await store.clickDays(kind, days: days) }
+        guard to > from else { return [] }
+        let key = ClickDays.keySQL(kind), day = "(clicked_at + \(shift)) / 86400"
+        return try await store.dailyDistinct("""
+            SELECT \(day), \(key), visitor_hash FROM clicks
+            WHERE is_bot = 0 AND clicked_at >= ?1 AND clicked_at < ?2\(kind == .employee ? " AND employee_id IS NOT NULL" : "")
+            ORDER BY \(day), \(key), visitor_hash
+            """, [.int(Int(from)), .int(Int(to))])
     }
 
     /// Human clicks in `[from, to)` per tracked link and day (starting `shift` seconds before
     /// midnight UTC), with the day's distinct visitors (the server salts the visitor hash per
     /// UTC day, so days are never joined).
     public func linkClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(linkCode: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
-        let d = clickDays(from: from, to: to, shift: shift)
-        return try await store.dailyDistinct("""
-            SELECT \(d.day), link_code, visitor_hash FROM clicks WHERE is_bot = 0 AND \(d.condition)
-            ORDER BY \(d.day), link_code, visitor_hash
-            """, d.binds).map { ($0.key, $0.day, $0.rows, $0.distinct) }
+        try await clickGroups(.link, from: from, to: to, shift: shift).map { ($0.key, $0.day, $0.rows, $0.distinct) }
     }
 
     /// Human clicks in `[from, to)` per advocate (the owner of the link when the click was
     /// recorded) and day, with the day's distinct visitors over all the advocate's links.
     public func employeeClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(employeeID: String, day: Int, clicks: Int, uniqueVisitors: Int)] {
-        let d = clickDays(from: from, to: to, shift: shift)
-        return try await store.dailyDistinct("""
-            SELECT \(d.day), employee_id, visitor_hash FROM clicks WHERE is_bot = 0 AND employee_id IS NOT NULL AND \(d.condition)
-            ORDER BY \(d.day), employee_id, visitor_hash
-            """, d.binds).map { ($0.key, $0.day, $0.rows, $0.distinct) }
+        try await clickGroups(.employee, from: from, to: to, shift: shift).map { ($0.key, $0.day, $0.rows, $0.distinct) }
     }
 
     /// Human clicks in `[from, to)` per day on advocate links (true) and brand links (false),
     /// with the day's distinct visitors of each kind.
     public func kindClickDays(from: Int64, to: Int64, shift: Int = 0) async throws -> [(advocate: Bool, day: Int, clicks: Int, uniqueVisitors: Int)] {
-        let d = clickDays(from: from, to: to, shift: shift)
-        return try await rows("""
-            SELECT CASE WHEN employee_id IS NULL THEN 0 ELSE 1 END, \(d.day), COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, ''))
-            FROM clicks WHERE is_bot = 0 AND \(d.condition)
-            GROUP BY \(d.day), CASE WHEN employee_id IS NULL THEN 0 ELSE 1 END
-            """, d.binds).map { (($0[0].int ?? 0) == 1, $0[1].int ?? 0, $0[2].int ?? 0, $0[3].int ?? 0) }
+        try await clickGroups(.linkKind, from: from, to: to, shift: shift).map { ($0.key == "1", $0.day, $0.rows, $0.distinct) }
     }
 
     /// link_code → (owning employee, content item); nil employee: a brand link.

@@ -204,34 +204,25 @@ public struct ContentData: Sendable {
         return (results[0].first?.first?.int ?? 0, results[1].map { Self.link($0, clicks: $0[5].int ?? 0) }, results[2].compactMap { $0[0].text })
     }
 
-    /// One link's human clicks and distinct visitors per UTC day of `period` (days without
-    /// clicks left out): the days it was clicked from `link_days`, each day's clicks of the
-    /// link from the day-led index `clicks_link_day`.
+    /// One link's human clicks and distinct visitors per UTC day of `[from, to)` (whole UTC
+    /// days; days without clicks left out), from the click tables (`Store.clickDays`).
     public func dailyClicks(code: String, from: Int64, to: Int64) async throws -> [(day: Int, clicks: Int, visitors: Int)] {
-        try await store.execute("""
-            SELECT c.day, COUNT(*), COUNT(DISTINCT NULLIF(c.visitor_hash, ''))
-            FROM link_days d JOIN clicks c ON c.day = d.day AND c.link_code = d.link_code AND c.is_bot = 0
-            WHERE d.link_code = ?1 AND d.day BETWEEN ?4 AND ?5 AND c.clicked_at >= ?2 AND c.clicked_at < ?3
-            GROUP BY c.day ORDER BY c.day
-            """, [.text(code), .int(Int(from)), .int(Int(to)), .int(LocalDate(utcInstant: from).dayNumber),
-                  .int(LocalDate(utcInstant: to - 1).dayNumber)]).map { ($0[0].int ?? 0, $0[1].int ?? 0, $0[2].int ?? 0) }
+        guard to > from else { return [] }
+        let days = LocalDate(utcInstant: from).dayNumber...LocalDate(utcInstant: to - 1).dayNumber
+        return try await store.clickDays(.link, days: days, link: code).map { ($0.day, $0.rows, $0.distinct) }
     }
 
     /// An advocate's standing: their shares so far, and their rank by human clicks on their
-    /// links since `since` among the advocates with any (nil: none of their own yet).
+    /// links since `since` (from its UTC day on) among the advocates with any (nil: none of
+    /// their own yet).
     public func standing(employeeID: String, since: Int64) async throws -> (shares: Int, rank: Int?, advocates: Int) {
-        let day = Int(since / 86_400)
-        let r = try await store.executeAll([
-            SQLStatement("SELECT COUNT(*) FROM shares WHERE employee_id = ?1", [.text(employeeID)]),
-            SQLStatement("""
-                SELECT employee_id, COUNT(*) FROM clicks WHERE day >= ?1 AND is_bot = 0 AND employee_id IS NOT NULL
-                GROUP BY employee_id
-                """, [.int(day)]),
-        ])
-        let counts = r[1].compactMap { row in row[0].text.map { ($0, row[1].int ?? 0) } }
-        let mine = counts.first { $0.0 == employeeID }?.1
-        let rank = mine.map { m in 1 + counts.filter { $0.1 > m }.count }
-        return (r[0].first?.first?.int ?? 0, rank, counts.count)
+        let day = LocalDate(utcInstant: since).dayNumber
+        let shares = try await store.execute("SELECT COUNT(*) FROM shares WHERE employee_id = ?1", [.text(employeeID)])
+        var counts: [String: Int] = [:]
+        for g in try await store.clickDays(.employee, days: day...(day + 36_600)) { counts[g.key, default: 0] += g.rows }
+        let mine = counts[employeeID]
+        let rank = mine.map { m in 1 + counts.values.filter { $0 > m }.count }
+        return (shares.first?.first?.int ?? 0, rank, counts.count)
     }
 
     /// One link with its human clicks so far.

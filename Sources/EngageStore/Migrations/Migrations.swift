@@ -505,6 +505,37 @@ public enum Migrations {
             SELECT link_code, day, COUNT(*) AS clicks FROM clicks WHERE is_bot = 0 AND day IS NOT NULL GROUP BY link_code, day
             """,
         ],
+        // 18: SQLite keeps the click tables per day (`ClickDays`): clicks and distinct visitors
+        // per (kind, day, key) — kind 0 a link, 1 an advocate, 2 advocate ('1') or brand ('0')
+        // links —, recounted by imports, prunes and the server for the days they change (a
+        // server click marks its day dirty; a dirty day is read from the clicks until then).
+        // The two partial day indexes go: with them SQLite did twice the work per click
+        // (BENCHMARKS.md). PostgreSQL keeps its indexes and counts from the clicks.
+        [
+            """
+            \(sqliteOnly)CREATE TABLE click_days (
+                kind INTEGER NOT NULL, day INTEGER NOT NULL, key TEXT NOT NULL, clicks INTEGER NOT NULL, visitors INTEGER NOT NULL,
+                PRIMARY KEY (kind, day, key)) WITHOUT ROWID
+            """,
+            "\(sqliteOnly)CREATE TABLE click_dirty_days (day INTEGER PRIMARY KEY)",
+            """
+            \(sqliteOnly)INSERT INTO click_days (kind, day, key, clicks, visitors)
+            SELECT 0, day, link_code, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+            WHERE is_bot = 0 AND day IS NOT NULL GROUP BY day, link_code
+            """,
+            """
+            \(sqliteOnly)INSERT INTO click_days (kind, day, key, clicks, visitors)
+            SELECT 1, day, employee_id, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+            WHERE is_bot = 0 AND day IS NOT NULL AND employee_id IS NOT NULL GROUP BY day, employee_id
+            """,
+            """
+            \(sqliteOnly)INSERT INTO click_days (kind, day, key, clicks, visitors)
+            SELECT 2, day, CASE WHEN employee_id IS NULL THEN '0' ELSE '1' END, COUNT(*), COUNT(DISTINCT NULLIF(visitor_hash, '')) FROM clicks
+            WHERE is_bot = 0 AND day IS NOT NULL GROUP BY day, CASE WHEN employee_id IS NULL THEN '0' ELSE '1' END
+            """,
+            "\(sqliteOnly)DROP INDEX clicks_link_day",
+            "\(sqliteOnly)DROP INDEX clicks_employee_day",
+        ],
     ]
 
     /// The (response, survey, dimension, group) rows of the old joint-strata responses.

@@ -301,6 +301,12 @@ public final class PostgresStore: Store, @unchecked Sendable {
         return rows.map { DailyDistinct(day: $0[0].int ?? 0, key: $0[1].text ?? "", rows: $0[2].int ?? 0, distinct: $0[3].int ?? 0) }
     }
 
+    /// Counted from the clicks through the partial day indexes (and, for one link, its key).
+    package func clickDays(_ kind: ClickDayKind, days: ClosedRange<Int>, link: String?) async throws -> [DailyDistinct] {
+        let q = ClickDays.liveSQL(kind, link: link, days: days)
+        return try await dailyDistinct(q.sql, q.binds)
+    }
+
     /// One multi-row INSERT per chunk of rows (`PostgresDialect.multiRow`).
     package func executeBatch(_ sql: String, rows: [[StoreValue]]) async throws {
         try await execute(PostgresDialect.multiRow(sql, rows: rows))

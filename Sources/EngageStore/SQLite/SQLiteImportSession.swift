@@ -15,7 +15,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     private var rollup = PostRollup()
     /// Accounts whose time zone changed: their posts' local days are recut at the end.
     private var retimed: Set<String> = []
-    /// Days this import wrote clicks on: their `link_days` are recounted at the end.
+    /// Days this import wrote clicks on: their `link_days` and `click_days` are recounted at the end.
     private var clickDays: Set<Int> = []
 
     init(queue: DatabaseQueue, importID: Int) {
@@ -129,7 +129,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
-        if table == "clicks" { clickDays.formUnion(LinkDays.days(of: rows, key: key, columns: columns)) }
+        if table == "clicks" { clickDays.formUnion(ClickDays.days(of: rows, key: key, columns: columns)) }
         let sql = Self.upsertSQL(table, key: key, columns: columns)
         // the import's id is ?1: the row's values are bound from ?2
         return try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
@@ -275,8 +275,9 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         let script = SQLScript()
         RollupUpkeep.merge(script, rollup.changes.filter { !retimed.contains($0.0.accountID) })
         for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
-        LinkDays.recount(script, days: clickDays)
         try await run(script)
+        let days = clickDays
+        if !days.isEmpty { try await queue.writeWithoutTransaction { db in try ClickDays.recount(db, days: days) } }
         rollup.removeAll()
         clickDays.removeAll()
     }

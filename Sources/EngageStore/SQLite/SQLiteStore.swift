@@ -169,7 +169,17 @@ actor AsyncLock {
 }
 
 extension SQLiteStore {
-    public func prepareClicks(now: Int64) async throws {}
+    /// Settles the click tables of the past days that server clicks made dirty (`ClickDays`).
+    public func prepareClicks(now: Int64) async throws {
+        let today = LocalDate(utcInstant: now).dayNumber
+        let dirty: Int = try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM click_dirty_days WHERE day < ?", arguments: [today]) ?? 0 }
+        guard dirty > 0 else { return }
+        try await write { db in try ClickDays.settle(db, before: today) }
+    }
+
+    package func clickDays(_ kind: ClickDayKind, days: ClosedRange<Int>, link: String?) async throws -> [DailyDistinct] {
+        try await read { db in try ClickDays.read(db, kind, days: days, link: link) }
+    }
 
     public func pruneClicks(before: Int64, dryRun: Bool) async throws -> ClickPrune {
         // clicks waiting in the spool are counted (and removed) with the rest
@@ -179,9 +189,7 @@ extension SQLiteStore {
             if dryRun { return try Int.fetchOne(db, sql: "SELECT count(*) FROM clicks WHERE clicked_at < ?", arguments: [cut]) ?? 0 }
             try db.execute(sql: "DELETE FROM clicks WHERE clicked_at < ?", arguments: [cut])
             let n = db.changesCount
-            let script = SQLScript()
-            LinkDays.pruned(script, before: cut)
-            try script.run(on: db)
+            try ClickDays.pruned(db, before: cut)
             return n
         }
         return ClickPrune(clicks: n, partitions: [])
