@@ -121,7 +121,7 @@ extension TableImport {
 /// rather than adds.
 ///
 /// Memory is bounded by the batch, not the file: a batch's rows are counted among
-/// themselves (`number`, while the previous batch is written), and a key's count goes on
+/// themselves (`number`, before the batch is written), and a key's count goes on
 /// from the rows this import already wrote (`continueStored`, when the batch is written),
 /// which the database is asked for (`ImportSession.ownRows`) only when the key's time lies
 /// within the times this import has numbered so far. A log sorted by time (either way)
@@ -185,8 +185,8 @@ final class OccurrenceNumbering: @unchecked Sendable {
     }
 }
 
-/// Replaces a text column's values by their ids in a table of distinct values: ids already
-/// known while the previous batch is written (`fromCache`), new values when the batch is
+/// Replaces a text column's values by their ids in a table of distinct values: ids
+/// already known (`fromCache`, before the batch is written), new values when the batch is
 /// written (`store`). Keeps up to `cacheLimit` ids, then starts over: memory stays bounded
 /// however many distinct values a file has.
 final class Interning: Sendable {

@@ -177,9 +177,16 @@ public final class CSVReader {
                             quoteAtEnd = true
                             return false
                         }
-                        if b == 10 { nextLine += 1; col = 1 } else if b & 0xC0 != 0x80 { col += 1 }
-                        record.append(b)
-                        i += 1
+                        // the run of bytes up to the next quote, appended at once
+                        var j = i
+                        while j < n {
+                            let x = buf[j]
+                            if x == 34 { break }
+                            if x == 10 { nextLine += 1; col = 1 } else if x & 0xC0 != 0x80 { col += 1 }
+                            j += 1
+                        }
+                        record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                        i = j
                         continue
                     }
                     if b == d {
@@ -216,9 +223,17 @@ public final class CSVReader {
                         throw CSVError(line: nextLine, column: col, message: "unexpected text after a closing quote")
                     }
                     fieldStarted = true
-                    record.append(b)
-                    if b & 0xC0 != 0x80 { col += 1 }
-                    i += 1
+                    // the run of plain bytes up to the next delimiter, line end or quote (one
+                    // append, not one per byte); columns count characters, not bytes
+                    var j = i
+                    while j < n {
+                        let x = buf[j]
+                        if x == d || x == 10 || x == 13 || x == 34 { break }
+                        if x & 0xC0 != 0x80 { col += 1 }
+                        j += 1
+                    }
+                    record.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<j]))
+                    i = j
                 }
                 return false
             }

@@ -35,10 +35,16 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
 
     /// Upserts `rows` (each: key values then column values); returns the indices of rows
     /// this import had already written (duplicates), in the batch or in an earlier one.
-    private func upsert(_ table: String, key: [String], columns: [String], rows: [[PGValue]], keyOf: (Int) -> String) async throws -> [Int] {
+    /// `unique`: the batch's keys are unique and none was written by this import before (a
+    /// click log's, numbered by occurrence): no key is sent back, only how many rows went in,
+    /// which must be all of them.
+    private func upsert(_ table: String, key: [String], columns: [String], rows: [[PGValue]], unique: Bool = false,
+                        keyOf: (Int) -> String) async throws -> [Int] {
         var seen: Set<String> = [], dups: [Int] = [], keep: [Int] = []
-        for i in rows.indices {
-            if seen.insert(keyOf(i)).inserted { keep.append(i) } else { dups.append(i) }
+        if unique { keep = Array(rows.indices) } else {
+            for i in rows.indices {
+                if seen.insert(keyOf(i)).inserted { keep.append(i) } else { dups.append(i) }
+            }
         }
         let all = ["import_id"] + key + columns
         let sets = (columns + ["import_id"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
@@ -56,8 +62,17 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             try await copy(into: stage, columns: all, rows: keep.map { rows[$0] })
             let keyExpr = key.map { "\($0)::text" }.joined(separator: " || chr(31) || ")
             let list = all.joined(separator: ", ")
-            let sql = "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id RETURNING \(keyExpr)"
-            for try await k in try await store.rows(sql, [], on: conn).decode(String.self) { written.insert(k) }
+            let sql = "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(stage) ON CONFLICT (\(key.joined(separator: ", "))) DO UPDATE SET \(sets) WHERE \(table).import_id <> excluded.import_id"
+            if unique {
+                var n = 0
+                for try await c in try await store.rows("WITH w AS (\(sql) RETURNING 1) SELECT count(*) FROM w", [], on: conn).decode(Int.self) { n = c }
+                // a key this import wrote before would be a numbering fault: refused, not miscounted
+                guard n == keep.count else { throw StoreError("\(table): \(keep.count - n) rows of a batch were already written by this import (nothing was written)") }
+                rowsWritten += n
+                writtenPerTable[table, default: 0] += n
+                return []
+            }
+            for try await k in try await store.rows(sql + " RETURNING \(keyExpr)", [], on: conn).decode(String.self) { written.insert(k) }
         }
         for i in keep where !written.contains(keyOf(i)) { dups.append(i) }
         rowsWritten += rows.count - dups.count
@@ -132,7 +147,9 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
                 try await store.prepareClickMonths(months, on: conn)
                 clickMonths.formUnion(months)
             }
-            return try await upsert(table, key: key, columns: columns, rows: rows.map { $0.map(PGValue.init) }, keyOf: { i in
+            // clicks are numbered by occurrence within the import: unique by construction
+            return try await upsert(table, key: key, columns: columns, rows: rows.map { $0.map(PGValue.init) }, unique: table == "clicks" && key.contains("occurrence"),
+                                    keyOf: { i in
                 rows[i].prefix(key.count).map { v -> String in
                     switch v {
                     case .null: return ""
