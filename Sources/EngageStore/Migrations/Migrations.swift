@@ -535,6 +535,8 @@ public enum Migrations {
             """,
             "\(sqliteOnly)DROP INDEX clicks_link_day",
             "\(sqliteOnly)DROP INDEX clicks_employee_day",
+            // a recount replaces a day's rows of `link_days` (keyed by link first)
+            "\(sqliteOnly)CREATE INDEX link_days_day ON link_days (day)",
         ],
     ]
 

@@ -17,6 +17,11 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     private var retimed: Set<String> = []
     /// Days this import wrote clicks on: their `link_days` and `click_days` are recounted at the end.
     private var clickDays: Set<Int> = []
+    /// Days recounted while the import ran (a log in time order), and whether it still is:
+    /// once a batch writes to a recounted day, the rest waits for the end (exact either way:
+    /// a day written again is in `clickDays` again).
+    private var recountedDays: Set<Int> = []
+    private var clicksInOrder = true
 
     init(queue: DatabaseQueue, importID: Int) {
         self.queue = queue
@@ -129,10 +134,24 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
-        if table == "clicks" { clickDays.formUnion(ClickDays.days(of: rows, key: key, columns: columns)) }
+        let days = table == "clicks" ? ClickDays.days(of: rows, key: key, columns: columns) : []
+        // a day written again after it was recounted: the log is not in time order
+        if !days.isDisjoint(with: recountedDays) { clicksInOrder = false }
+        clickDays.formUnion(days)
         let sql = Self.upsertSQL(table, key: key, columns: columns)
         // the import's id is ?1: the row's values are bound from ?2
-        return try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
+        let dups = try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
+        // a log in time order: the days before this batch's are complete, recounted now (on
+        // the writer's side, while the next batch is read) instead of all at the end
+        if clicksInOrder, let first = days.min() {
+            let done = clickDays.filter { $0 < first }
+            if !done.isEmpty {
+                try await queue.writeWithoutTransaction { db in try ClickDays.recount(db, days: done) }
+                clickDays.subtract(done)
+                recountedDays.formUnion(done)
+            }
+        }
+        return dups
     }
 
     func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
@@ -280,5 +299,6 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         if !days.isEmpty { try await queue.writeWithoutTransaction { db in try ClickDays.recount(db, days: days) } }
         rollup.removeAll()
         clickDays.removeAll()
+        recountedDays.removeAll()
     }
 }
