@@ -194,6 +194,20 @@ import Testing
         }
     }
 
+    /// Day numbers beyond any clock in the per-day tables (a damaged or hand-edited file) are
+    /// read and settled without trapping the arithmetic that turns days into instants.
+    @Test func damagedDayNumbersDoNotTrap() async throws {
+        try await withStore(.sqlite) { store, dir in
+            _ = try await Self.importClicks(Self.csv(Self.log()), into: store, dir: dir)
+            try await store.execute([SQLStatement("INSERT INTO click_dirty_days (day) VALUES (?1), (?2), (?3)",
+                                                  [.int(Int.max), .int(Int.min), .int(Int.max - 1)])])
+            #expect(try await store.clickDays(.link, days: (Int.max - 5)...Int.max).isEmpty)
+            #expect(try await store.clickDays(.employee, days: Int.min...(Int.min + 5)).isEmpty)
+            try await store.prepareClicks(now: Self.base + 86_400)
+            #expect(try await store.execute("SELECT day FROM click_dirty_days ORDER BY day") == [[.int(Int.max - 1)], [.int(Int.max)]])
+        }
+    }
+
     /// A user agent of any length is stored cut to 512 Unicode scalars, from a file and from
     /// the server alike: PostgreSQL's unique index on `user_agents` refuses entries over
     /// ~2.7 KB, and one character may hold thousands of combining marks.

@@ -53,17 +53,23 @@ enum ClickDays {
         if let link {
             // through the clicks' key where it leads with the link (PostgreSQL)
             condition += " AND link_code = ?3 AND clicked_at >= ?4 AND clicked_at < ?5"
-            binds += [.text(link), .int(days.lowerBound * 86_400), .int((days.upperBound + 1) * 86_400)]
+            binds += [.text(link), .int(start(days.lowerBound)), .int(start(days.upperBound) + 86_400)]
         }
         let key = keySQL(kind)
         return ("SELECT day, \(key), visitor_hash FROM clicks WHERE \(condition) ORDER BY day, \(key), visitor_hash", binds)
+    }
+
+    /// The first instant of UTC day `day`; days beyond any clock (a damaged file's) are
+    /// clamped to ±2^40 days, so that no day number can trap the arithmetic.
+    static func start(_ day: Int) -> Int {
+        min(max(day, -(1 << 40)), 1 << 40) * 86_400
     }
 
     /// The days in ranges of consecutive days (an import's days: a few ranges, not a list).
     static func ranges<S: Sequence<Int>>(_ days: S) -> [ClosedRange<Int>] {
         var out: [ClosedRange<Int>] = []
         for d in days.sorted() {
-            if let last = out.last, last.upperBound + 1 >= d { out[out.count - 1] = last.lowerBound...max(d, last.upperBound) } else { out.append(d...d) }
+            if let last = out.last, d <= last.upperBound || d == last.upperBound &+ 1 { out[out.count - 1] = last.lowerBound...max(d, last.upperBound) } else { out.append(d...d) }
         }
         return out
     }
@@ -84,7 +90,7 @@ enum ClickDays {
             SELECT day, link_code, visitor_hash, employee_id FROM clicks
             WHERE clicked_at >= ?1 AND clicked_at < ?2 AND is_bot = 0 AND day IS NOT NULL
             """)
-        st.bind([.int(days.lowerBound * 86_400), .int((days.upperBound + 1) * 86_400)])
+        st.bind([.int(start(days.lowerBound)), .int(start(days.upperBound) + 86_400)])
         var fold = ClickDayFold()
         var current: Int?
         while try st.step() {
