@@ -44,7 +44,8 @@ public protocol Store: Sendable {
     func recordClicks(_ clicks: [ClickRow]) async throws
 
     /// Makes room for the clicks of the months around `now` ahead of time (PostgreSQL: the
-    /// monthly partitions of `clicks`, this month and the next two; SQLite: nothing).
+    /// monthly partitions of `clicks`, this month and the next two); SQLite recounts the
+    /// per-day click tables of the days before `now`'s that server clicks changed.
     func prepareClicks(now: Int64) async throws
 
     /// Removes the clicks before `before` (a UTC instant): PostgreSQL drops the monthly

@@ -4,8 +4,8 @@ import Logging
 import ServiceLifecycle
 
 /// Makes room for the clicks of the coming months ahead of time (PostgreSQL: the monthly
-/// partitions of `clicks`, this month and the next two; nothing on SQLite): when the server
-/// starts, then every hour. A failure is logged and tried again at the next turn; until
+/// partitions of `clicks`, this month and the next two; on SQLite it recounts the per-day
+/// click tables of past days that redirects changed): when the server starts, then every hour. A failure is logged and tried again at the next turn; until
 /// then clicks still go in (to the default partition, which the month's partition takes
 /// over when it is made).
 struct ClickMonthsService: Service {
