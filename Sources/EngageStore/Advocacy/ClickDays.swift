@@ -34,6 +34,26 @@ enum ClickDays {
     /// A day with human clicks from the server since it was last counted: `?1` day.
     static let dirtySQL = "INSERT OR IGNORE INTO click_dirty_days (day) VALUES (?1)"
 
+    /// What the server's stored clicks add, inside their transaction: one to their link and
+    /// day in `link_days` each, and their days marked dirty once per batch (`finish`).
+    struct ServerClicks {
+        private let add: RawStatement
+        private var days: Set<Int> = []
+
+        init(_ db: Database) throws { add = try db.raw(ClickDays.addSQL) }
+
+        /// A human click that was new (a click already stored is not counted again).
+        mutating func stored(link: StoreValue, day: Int) throws {
+            try add.runOnce([link, .int(day)])
+            days.insert(day)
+        }
+
+        func finish(_ db: Database) throws {
+            let dirty = try db.raw(ClickDays.dirtySQL)
+            for d in days { try dirty.runOnce([.int(d)]) }
+        }
+    }
+
     /// The key of a group of each kind, as the clicks give it.
     static func keySQL(_ kind: ClickDayKind) -> String {
         switch kind {

@@ -86,19 +86,14 @@ actor SQLiteClickSpool {
                 try db.inTransaction(.immediate) {
                     let agent = try db.raw(ClickRow.agentSQL)
                     for a in ClickRow.agents(clicks) { try agent.runOnce(a) }
-                    let st = try db.raw(ClickRow.insertSQL), add = try db.raw(ClickDays.addSQL)
-                    var days: Set<Int> = []
+                    let st = try db.raw(ClickRow.insertSQL)
+                    var counted = try ClickDays.ServerClicks(db)
                     for c in clicks {
                         st.reset()
                         st.bind(c.values)
-                        if try st.run() == 1, !c.isBot {
-                            let day = LocalDate(utcInstant: c.at).dayNumber
-                            try add.runOnce([.text(c.code), .int(day)])
-                            days.insert(day)
-                        }
+                        if try st.run() == 1, !c.isBot { try counted.stored(link: .text(c.code), day: LocalDate(utcInstant: c.at).dayNumber) }
                     }
-                    let dirty = try db.raw(ClickDays.dirtySQL)
-                    for d in days { try dirty.runOnce([.int(d)]) }
+                    try counted.finish(db)
                     return .commit
                 }
             }
@@ -145,19 +140,14 @@ actor SQLiteClickSpool {
                         VALUES (?1, ?2, ?3, (SELECT a.agent_id FROM user_agents a WHERE a.user_agent = ?4), ?5, ?6, ?7, ?8, ?9, ?10, 0)
                         ON CONFLICT (link_code, clicked_at, visitor_hash, occurrence) DO NOTHING
                         """)
-                    let add = try db.raw(ClickDays.addSQL)
-                    var days: Set<Int> = []
+                    var counted = try ClickDays.ServerClicks(db)
                     for r in rows {
                         st.reset()
                         st.bind(Array(r.prefix(10)))
                         // moved in once: a click already there (an interrupted move) is not counted again
-                        if try st.run() == 1, r[6].int == 0 {
-                            try add.runOnce([r[0], r[8]])
-                            if let d = r[8].int { days.insert(d) }
-                        }
+                        if try st.run() == 1, r[6].int == 0, let day = r[8].int { try counted.stored(link: r[0], day: day) }
                     }
-                    let dirty = try db.raw(ClickDays.dirtySQL)
-                    for d in days { try dirty.runOnce([.int(d)]) }
+                    try counted.finish(db)
                 }
             } catch where Self.isLocked(error) {
                 return
