@@ -12,7 +12,7 @@ public struct Importer: Sendable {
     public var maxErrors: Int
     public var batchSize: Int
 
-    public init(store: any Store, now: Int64 = Int64(Date().timeIntervalSince1970), maxErrors: Int = 100, batchSize: Int = 4096) {
+    public init(store: any Store, now: Int64 = Int64(Date().timeIntervalSince1970), maxErrors: Int = 100, batchSize: Int = 16384) {
         self.store = store
         self.now = now
         self.maxErrors = maxErrors
@@ -184,7 +184,7 @@ struct TableImport {
             case "responses.csv": return try await responses(ctx)
             default:
                 guard let spec = AdvocacyTables.specs.first(where: { $0.file == kind }) else { return 0 }
-                return try await table(spec, ctx)
+                return try await kind == "clicks.csv" ? clicks(spec, ctx) : table(spec, ctx)
             }
         } catch let e as CSVReader.CSVError {
             issues.error(file, e.line, e.column, e.message)
@@ -195,39 +195,46 @@ struct TableImport {
     /// The shared loop: header, then each record parsed by `parse` into a batch written
     /// by `write`; duplicates reported at the id column. A batch is written while the next
     /// one is parsed (the store works on its own thread), so parsing and writing overlap.
+    /// A full batch is completed by `complete` on the reading side (in order, while the
+    /// batch before it is still being written).
     func load<Row: Sendable>(_ ctx: RowContext, required: [String], optional: [String], idColumn: String,
-                                     parse: (RowContext) -> Row?, prepare: (@Sendable (inout [Row]) -> Void)? = nil,
-                                     write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
+                             parse: (RowContext) -> Row?, complete: ((inout [Row]) -> Void)? = nil,
+                             write: @escaping @Sendable ([Row]) async throws -> [Int]) async throws -> Int {
         guard try ctx.readHeader(required: required, optional: optional) else { return 0 }
         let idCol = ctx.col(idColumn) ?? 0
         var batch: [Row] = []
         var lines: [(line: Int, column: Int)] = []
         batch.reserveCapacity(importer.batchSize)
         var written = 0
-        var pending: (task: Task<[Int], Error>, rows: [Row], lines: [(line: Int, column: Int)])?
-        func settle() async throws {
-            guard let p = pending else { return }
-            pending = nil
-            let dups = try await p.task.value
-            for i in dups {
-                let l = p.lines[i]
-                issues.error(file, l.line, l.column, "\(idColumn): duplicate '\(idOf(p.rows[i]))': this import already has a row with it")
+        // batches handed over and not yet settled, oldest first: each is written after the
+        // one before it (its task awaits that one's), up to `queued` ahead of the reading
+        // side, so that a long write (one that recounts a day of clicks) does not stop the
+        // reading and a short one does not leave the writer waiting
+        var pending: [(task: Task<[Int], Error>, rows: [Row], lines: [(line: Int, column: Int)])] = []
+        let queued = 2
+        func settle(leaving left: Int) async throws {
+            while pending.count > left {
+                let p = pending.removeFirst()
+                let dups = try await p.task.value
+                for i in dups {
+                    let l = p.lines[i]
+                    issues.error(file, l.line, l.column, "\(idColumn): duplicate '\(idOf(p.rows[i]))': this import already has a row with it")
+                }
+                written += p.rows.count - dups.count
             }
-            written += p.rows.count - dups.count
         }
         func flush() async throws {
-            try await settle()
+            complete?(&batch)
+            try await settle(leaving: queued - 1)
             guard !batch.isEmpty else { return }
-            let rows = batch
-            // prepared on the writer's side of the pipeline, after the batch before it was
-            // written (in order), while this side reads the next batch: reading is the longer
-            // side now that a click costs SQLite ~1 µs
-            pending = (Task {
-                var rows = rows
-                prepare?(&rows)
+            // written after the batch before it (in order), while this side reads the next
+            let rows = batch, before = pending.last?.task
+            batch = []
+            batch.reserveCapacity(importer.batchSize)
+            pending.append((Task {
+                _ = try await before?.value
                 return try await write(rows)
-            }, rows, lines)
-            batch.removeAll(keepingCapacity: true)
+            }, rows, lines))
             lines.removeAll(keepingCapacity: true)
         }
         do {
@@ -237,9 +244,8 @@ struct TableImport {
                     if issues.full { issues.truncated = true; break }
                     continue
                 }
-                let row = parse(ctx)
-                if let row, ctx.rowOK {
-                    batch.append(row)
+                if let row = parse(ctx), ctx.rowOK {
+                    batch.append(consume row)
                     lines.append((ctx.reader.line, ctx.reader.column(idCol)))
                     if batch.count >= importer.batchSize {
                         try await flush()
@@ -252,10 +258,10 @@ struct TableImport {
                 }
             }
             try await flush()
-            try await settle()
+            try await settle(leaving: 0)
         } catch {
-            // a write still in flight must land before the transaction is rolled back
-            _ = try? await pending?.task.value
+            // writes still in flight must land before the transaction is rolled back
+            for p in pending { _ = try? await p.task.value }
             throw error
         }
         return written
@@ -272,6 +278,7 @@ struct TableImport {
         case let r as SessionRow: return r.sessionID
         case let r as CostRow: return "\(r.date) \(r.amountCents)"
         case let r as SurveyResponse: return r.responseID
+        case let r as ImportedClick: return r.code
         case let r as [StoreValue]: return r.first.map { v -> String in
             switch v {
             case .text(let t): return t

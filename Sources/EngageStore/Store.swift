@@ -270,6 +270,10 @@ public protocol ImportSession: AnyObject, Sendable {
     /// Rows of any other table: each row is the key values, then the column values. Returns
     /// the indices of rows that repeat a key this import already wrote.
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int]
+    /// A batch of an imported click log, numbered (a negative occurrence goes on from the
+    /// clicks with its key this import stored); agents stored on the way. Returns the
+    /// indices of rows that repeat a key this import already wrote.
+    func upsert(clicks: [ImportedClick]) async throws -> [Int]
     /// Adds each row's last value to `column` of the row with the same key (a new key starts
     /// from 0): for additive tallies. Each row is the key values, then the amount.
     func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws

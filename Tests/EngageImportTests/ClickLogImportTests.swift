@@ -1,5 +1,5 @@
 import EngageCore
-import EngageImport
+@testable import EngageImport
 import EngageStore
 import EngageTestSupport
 import Foundation
@@ -206,6 +206,61 @@ import Testing
             try await store.prepareClicks(now: Self.base + 86_400)
             #expect(try await store.execute("SELECT day FROM click_dirty_days ORDER BY day") == [[.int(Int.max - 1)], [.int(Int.max)]])
         }
+    }
+
+    /// Every stored column of imported clicks, by hand: the link's owner as of the import,
+    /// the agent's class and bot flag, the UTC day, a missing visitor as '', the referrer;
+    /// one key written in two time zones is one key numbered 1, 2.
+    @Test(arguments: engines) func everyColumnOfAnImportedClick(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)"
+            let csv = "clicked_at,link_code,visitor_hash,user_agent,referrer\n"
+                + "2026-03-02T01:00:00Z,abc,v1,\"\(iphone)\",https://t.co/\n"
+                + "2026-03-02T04:00:00+03:00,abc,v1,Googlebot/2.1,\n"
+                + "2026-03-02T23:59:59Z,brand1,,\"\(iphone)\",https://t.co/\n"
+                + "2026-03-02T02:00:00Z,abc,v3,,\n"
+            _ = try await Self.importClicks(csv, into: store, dir: dir)
+            let rows = try await store.execute("""
+                SELECT c.link_code, c.clicked_at, c.visitor_hash, c.occurrence, a.user_agent, c.referrer, c.agent_class, c.is_bot, c.day, c.employee_id
+                FROM clicks c LEFT JOIN user_agents a ON a.agent_id = c.agent_id ORDER BY c.clicked_at, c.occurrence
+                """)
+            let b = Int(Self.base), day = StoreValue.int(Int(Self.base / 86_400))
+            #expect(rows == [
+                [.text("abc"), .int(b + 3_600), .text("v1"), .int(1), .text(iphone), .text("https://t.co/"), .text("mobile"), .int(0), day, .text("e1")],
+                [.text("abc"), .int(b + 3_600), .text("v1"), .int(2), .text("Googlebot/2.1"), .null, .text("bot"), .int(1), day, .text("e1")],
+                [.text("abc"), .int(b + 7_200), .text("v3"), .int(1), .null, .null, .text("unknown"), .int(0), day, .text("e1")],
+                [.text("brand1"), .int(b + 86_399), .text(""), .int(1), .text(iphone), .text("https://t.co/"), .text("mobile"), .int(0), day, .null],
+            ])
+            #expect(try await store.execute("SELECT COUNT(*) FROM user_agents") == [[.int(2)]])
+        }
+    }
+
+    /// Link codes are recognised by their bytes (`ByteMemo`), their errors are not: each row
+    /// naming an unknown link is refused at its place.
+    @Test func everyRowWithAnUnknownLinkIsRefused() async throws {
+        try await withStore(.sqlite) { store, dir in
+            let csv = "clicked_at,link_code\n2026-03-02T01:00:00Z,nope\n2026-03-02T01:00:01Z,abc\n2026-03-02T01:00:02Z,nope\n"
+            do {
+                _ = try await Self.importClicks(csv, into: store, dir: dir)
+                Issue.record("accepted")
+            } catch let f as ImportFailed {
+                #expect(f.errors.map(\.description) == [2, 4].map {
+                    "clicks.csv:\($0):22: link_code: no tracked link 'nope' (in links.csv of this import or an earlier one)"
+                })
+            }
+        }
+    }
+
+    /// A memo of values by their bytes gives each value for its own bytes, also after it
+    /// starts over at its limit (memory bounded however many distinct values a file has).
+    @Test func byteMemoStartsOverAtItsLimit() {
+        var memo = ByteMemo<String>(limit: 2)
+        var made: [String] = []
+        for word in ["a", "b", "a", "c", "a", "c", "b"] {
+            let v = memo.value(ArraySlice(word.utf8)) { made.append(word); return word.uppercased() }
+            #expect(v == word.uppercased())
+        }
+        #expect(made == ["a", "b", "c", "a", "b"], "made once until the memo starts over at two values")
     }
 
     /// A user agent of any length is stored cut to 512 Unicode scalars, from a file and from

@@ -48,6 +48,11 @@ struct FieldSpec: Sendable {
         self.required = required
         self.references = references
     }
+
+    /// The error for a value that names no row of the referenced table.
+    func unknown(_ id: String) -> String {
+        "no \(references?.noun ?? name) '\(id)' (in \(references?.table ?? "").csv of this import or an earlier one)"
+    }
 }
 
 /// A CSV file of CONTRACT.md §1 stored in one table through `ImportSession.upsert(table:…)`.
@@ -59,12 +64,6 @@ struct TableSpec: Sendable {
     var fields: [FieldSpec]
     /// The column a duplicate error points at.
     var idColumn: String
-    /// No natural key: rows are keyed by the key columns plus their occurrence in the file.
-    var occurrence = false
-    /// The key column (an instant) by which a file of such rows is usually sorted: numbering
-    /// asks the database about a key only when its time is within what this import already
-    /// wrote (`OccurrenceNumbering`).
-    var occurrenceTime: String?
     /// Text fields stored as the id of their value in a table of distinct values (the field's
     /// `column` holds the id): column → (table, its id column, its value column).
     var interned: [String: (table: String, id: String, value: String)] = [:]
@@ -72,20 +71,9 @@ struct TableSpec: Sendable {
     var exportOrder: [String]?
     /// Checks across fields, on the parsed values (by field name); a message per failure.
     var checks: [@Sendable (_ v: RowValues) -> (field: String, message: String)?] = []
-    /// Columns computed from the parsed values (by field name), stored after the others.
-    var derived: [(column: String, value: @Sendable (RowValues) -> StoreValue)] = []
-    /// The one field the derived columns depend on, if so: they are then computed once per
-    /// distinct value of it (a click log repeats a few hundred user agents millions of times).
-    var derivedFrom: String?
-    /// Columns computed from each row (not memoised).
-    var computed: [(column: String, value: @Sendable (RowValues) -> StoreValue)] = []
-    /// Columns looked up in another table by a field's value (e.g. a click's link → its
-    /// employee), as this import sees that table.
-    var lookups: [(column: String, field: String, table: String, key: String, value: String)] = []
-
     /// Table columns written after the key, in order.
     var valueColumns: [String] {
-        fields.map(\.column).filter { !key.contains($0) } + derived.map(\.column) + computed.map(\.column) + lookups.map(\.column)
+        fields.map(\.column).filter { !key.contains($0) }
     }
 }
 
@@ -135,21 +123,15 @@ enum AdvocacyTables {
             FieldSpec("utm_source", .text), FieldSpec("utm_medium", .text), FieldSpec("utm_campaign", .text),
             FieldSpec("utm_content", .text), FieldSpec("utm_term", .text), FieldSpec("created_at", .instant),
         ], idColumn: "link_code"),
+        // read by `TableImport.clicks` into typed rows (`ImportedClick`): numbered by their
+        // order in the file (no natural key), agents stored once, classed, credited to the
+        // link's owner as of the import
         TableSpec(file: "clicks.csv", table: "clicks", key: ["link_code", "clicked_at", "visitor_hash", "occurrence"], fields: [
             FieldSpec("link_code", .text, required: true, references: (table: "links", column: "link_code", noun: "tracked link")),
             FieldSpec("clicked_at", .instant, required: true), FieldSpec("visitor_hash", .text),
             FieldSpec("user_agent", .text, column: "agent_id"), FieldSpec("referrer", .text),
-        ], idColumn: "clicked_at", occurrence: true, occurrenceTime: "clicked_at",
-        interned: ["agent_id": (table: "user_agents", id: "agent_id", value: "user_agent")],
-        exportOrder: ["clicked_at", "link_code", "visitor_hash", "occurrence"], derived: [
-            ("agent_class", { v in .text(AgentClass.of(v["user_agent"]?.text).rawValue) }),
-            ("is_bot", { v in .int(AgentClass.of(v["user_agent"]?.text).isBot ? 1 : 0) }),
-        ], derivedFrom: "user_agent", computed: [
-            ("day", { v in .int(LocalDate(utcInstant: Int64(v["clicked_at"]?.int ?? 0)).dayNumber) }),
-        ], lookups: [
-            // credited to the link's owner as of the import (server clicks: as of the click)
-            ("employee_id", "link_code", "links", "link_code", "employee_id"),
-        ]),
+        ], idColumn: "clicked_at", interned: ["agent_id": (table: "user_agents", id: "agent_id", value: "user_agent")],
+        exportOrder: ["clicked_at", "link_code", "visitor_hash", "occurrence"]),
         TableSpec(file: "leads.csv", table: "leads", key: ["lead_id"], fields: [
             FieldSpec("lead_id", .text, required: true), FieldSpec("created_at", .instant, required: true), FieldSpec("source", .text),
             FieldSpec("utm_source", .text), FieldSpec("utm_medium", .text), FieldSpec("utm_campaign", .text),

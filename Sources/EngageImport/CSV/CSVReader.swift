@@ -114,9 +114,17 @@ public final class CSVReader {
     /// is passed over in one tight loop.
     private func checkText() throws {
         let plain = record.withUnsafeBufferPointer { b -> Bool in
-            var ok = true
-            for x in b where x == 0 || x >= 0x80 { ok = false; break }
-            return ok
+            var i = 0
+            while i + 8 <= b.count {
+                let w = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self)
+                if Self.notPlain(w) || Self.has(w, 0) { return false }
+                i += 8
+            }
+            while i < b.count {
+                if b[i] == 0 || b[i] >= 0x80 { return false }
+                i += 1
+            }
+            return true
         }
         if plain { return }
         for i in 0..<starts.count {
@@ -177,8 +185,16 @@ public final class CSVReader {
                             quoteAtEnd = true
                             return false
                         }
-                        // the run of bytes up to the next quote, appended at once
+                        // the run of bytes up to the next quote, appended at once (eight
+                        // plain bytes at a time while there are no quotes, line ends or
+                        // multi-byte characters to count)
                         var j = i
+                        while j + 8 <= n {
+                            let w = UnsafeRawPointer(buf.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                            if Self.notPlain(w) || Self.has(w, 34) || Self.has(w, 10) { break }
+                            j += 8
+                            col += 8
+                        }
                         while j < n {
                             let x = buf[j]
                             if x == 34 { break }
@@ -224,8 +240,15 @@ public final class CSVReader {
                     }
                     fieldStarted = true
                     // the run of plain bytes up to the next delimiter, line end or quote (one
-                    // append, not one per byte); columns count characters, not bytes
+                    // append, not one per byte, scanned eight plain ASCII bytes at a
+                    // time); columns count characters, not bytes
                     var j = i
+                    while j + 8 <= n {
+                        let w = UnsafeRawPointer(buf.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                        if Self.notPlain(w) || Self.has(w, d) || Self.has(w, 10) || Self.has(w, 13) || Self.has(w, 34) { break }
+                        j += 8
+                        col += 8
+                    }
                     while j < n {
                         let x = buf[j]
                         if x == d || x == 10 || x == 13 || x == 34 { break }
@@ -260,6 +283,15 @@ public final class CSVReader {
             if done { return true }
         }
     }
+
+    /// Whether any of the eight bytes of `w` is `byte` (SWAR: a byte of `w ^ byte…` is zero).
+    @inline(__always) static func has(_ w: UInt64, _ byte: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// Whether any of the eight bytes of `w` is not ASCII (part of a multi-byte character).
+    @inline(__always) static func notPlain(_ w: UInt64) -> Bool { w & 0x8080_8080_8080_8080 != 0 }
 
     private var pendingCR = false
     private var quoteAtEnd = false

@@ -106,48 +106,71 @@ enum ClickDays {
     /// every kind; `emit` gets each day's groups (memory: one day's distinct keys and
     /// visitors).
     static func fold(_ db: Database, days: ClosedRange<Int>, _ emit: (Int, [ClickDayFold.Group]) throws -> Void) throws {
+        var fold = ClickDayFold()
+        try scan(db, days: days) { day, link, visitor, employee in try fold.add(day: day, link: link, visitor: visitor, employee: employee, emit) }
+        try fold.finish(emit)
+    }
+
+    /// The human clicks of `days` in key order, as (day, link, visitor, employee) bytes valid
+    /// only inside `body`.
+    static func scan(_ db: Database, days: ClosedRange<Int>,
+                     _ body: (Int, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) throws -> Void) throws {
         let st = try db.raw("""
             SELECT day, link_code, visitor_hash, employee_id FROM clicks
             WHERE clicked_at >= ?1 AND clicked_at < ?2 AND is_bot = 0 AND day IS NOT NULL
             """)
         st.bind([.int(start(days.lowerBound)), .int(start(days.upperBound) + 86_400)])
-        var fold = ClickDayFold()
-        var current: Int?
         while try st.step() {
             let d = st.int(0)
-            if d != current {
-                if let c = current { try emit(c, fold.flush()) }
-                current = d
-            }
-            st.withText(1) { link in
-                st.withText(2) { visitor in
+            try st.withText(1) { link in
+                try st.withText(2) { visitor in
                     if sqlite3_column_type(st.handle, 3) == SQLITE_NULL {
-                        fold.add(link: link, visitor: visitor, employee: nil)
+                        try body(d, link, visitor, nil)
                     } else {
-                        st.withText(3) { fold.add(link: link, visitor: visitor, employee: $0) }
+                        try st.withText(3) { try body(d, link, visitor, $0) }
                     }
                 }
             }
         }
-        if let c = current { try emit(c, fold.flush()) }
+    }
+
+    /// The human clicks of `days`, copied out (`scan`) to be folded away from the database's
+    /// thread (`DayClicks.fold`), then stored with `store`.
+    static func copy(_ db: Database, days: ClosedRange<Int>) throws -> DayClicks {
+        var out = DayClicks(days: days)
+        try scan(db, days: days) { out.append(day: $0, link: $1, visitor: $2, employee: $3) }
+        return out
+    }
+
+    /// Replaces the click tables of `days` by `groups` (each day's, as a fold gives them);
+    /// the days are no longer dirty. Inside the caller's write transaction.
+    static func store(_ db: Database, days: ClosedRange<Int>, _ groups: [(day: Int, groups: [ClickDayFold.Group])]) throws {
+        try clear(db, days: days)
+        for (day, g) in groups { try insert(db, day: day, g) }
+    }
+
+    private static func clear(_ db: Database, days r: ClosedRange<Int>) throws {
+        let b: StatementArguments = [r.lowerBound, r.upperBound]
+        try db.execute(sql: "DELETE FROM link_days WHERE day BETWEEN ? AND ?", arguments: b)
+        try db.execute(sql: "DELETE FROM click_days WHERE kind IN (0, 1, 2) AND day BETWEEN ? AND ?", arguments: b)
+        try db.execute(sql: "DELETE FROM click_dirty_days WHERE day BETWEEN ? AND ?", arguments: b)
+    }
+
+    private static func insert(_ db: Database, day: Int, _ groups: [ClickDayFold.Group]) throws {
+        let link = try db.raw("INSERT INTO link_days (link_code, day, clicks) VALUES (?1, ?2, ?3)")
+        let group = try db.raw("INSERT INTO click_days (kind, day, key, clicks, visitors) VALUES (?1, ?2, ?3, ?4, ?5)")
+        for g in groups {
+            try group.runOnce([.int(g.kind.rawValue), .int(day), .text(g.key), .int(g.clicks), .int(g.visitors)])
+            if g.kind == .link { try link.runOnce([.text(g.key), .int(day), .int(g.clicks)]) }
+        }
     }
 
     /// Recounts `link_days` and `click_days` for `days` from the stored clicks; the days are
     /// no longer dirty. Inside the caller's write transaction.
     static func recount<S: Sequence<Int>>(_ db: Database, days: S) throws {
         for r in ranges(days) {
-            let b: StatementArguments = [r.lowerBound, r.upperBound]
-            try db.execute(sql: "DELETE FROM link_days WHERE day BETWEEN ? AND ?", arguments: b)
-            try db.execute(sql: "DELETE FROM click_days WHERE kind IN (0, 1, 2) AND day BETWEEN ? AND ?", arguments: b)
-            try db.execute(sql: "DELETE FROM click_dirty_days WHERE day BETWEEN ? AND ?", arguments: b)
-            try fold(db, days: r) { day, groups in
-                let link = try db.raw("INSERT INTO link_days (link_code, day, clicks) VALUES (?1, ?2, ?3)")
-                let group = try db.raw("INSERT INTO click_days (kind, day, key, clicks, visitors) VALUES (?1, ?2, ?3, ?4, ?5)")
-                for g in groups {
-                    try group.runOnce([.int(g.kind.rawValue), .int(day), .text(g.key), .int(g.clicks), .int(g.visitors)])
-                    if g.kind == .link { try link.runOnce([.text(g.key), .int(day), .int(g.clicks)]) }
-                }
-            }
+            try clear(db, days: r)
+            try fold(db, days: r) { day, groups in try insert(db, day: day, groups) }
         }
     }
 
@@ -223,6 +246,24 @@ struct ClickDayFold {
     private var visitors: [[Int]] = [[], [], []]
     /// (kind, group, visitor) seen this day.
     private var seen = IndexTable(capacity: 1024)
+    /// The day being folded (`add(day:…)`).
+    private var day: Int?
+
+    /// A click of `day`, the clicks given in day order: the day before it is emitted first.
+    mutating func add(day d: Int, link: UnsafeBufferPointer<UInt8>, visitor: UnsafeBufferPointer<UInt8>, employee: UnsafeBufferPointer<UInt8>?,
+                      _ emit: (Int, [Group]) throws -> Void) rethrows {
+        if d != day {
+            if let c = day { try emit(c, flush()) }
+            day = d
+        }
+        add(link: link, visitor: visitor, employee: employee)
+    }
+
+    /// Emits the last day's groups.
+    mutating func finish(_ emit: (Int, [Group]) throws -> Void) rethrows {
+        if let c = day { try emit(c, flush()) }
+        day = nil
+    }
 
     mutating func add(link: UnsafeBufferPointer<UInt8>, visitor: UnsafeBufferPointer<UInt8>, employee: UnsafeBufferPointer<UInt8>?) {
         let v: Int32 = visitor.isEmpty ? -1 : names.id(visitor)
@@ -260,74 +301,49 @@ struct ClickDayFold {
                 out.append(Group(kind: kind, key: key, clicks: clicks[k][g], visitors: visitors[k][g]))
             }
         }
-        let size = max(1024, seen.count)
+        let size = max(1024, seen.count), d = day
         self = ClickDayFold()
         seen = IndexTable(capacity: size)
+        day = d
         return out
     }
 }
 
-/// Distinct byte strings numbered 0, 1, 2… in the order first seen: open addressing over
-/// one arena, hashed with Swift's per-process seeded hasher (a crafted log cannot make the
-/// probes long), compared byte for byte (two strings never share a number).
-struct ByteInterner {
-    private var arena: [UInt8] = []
-    /// Where string `id` ends in the arena (it starts where `id - 1` ends).
-    private var ends: [Int] = []
-    private var hashes: [Int] = []
-    /// id + 1; 0 is an empty slot.
-    private var slots = [Int32](repeating: 0, count: 256)
+/// Human clicks of some days copied out of the database as bytes (`ClickDays.copy`), to be
+/// folded on another thread while the database goes on writing.
+struct DayClicks: Sendable {
+    let days: ClosedRange<Int>
+    private var bytes: [UInt8] = []
+    /// Per click: its day, and where its link, visitor and employee end in `bytes` (an
+    /// employee ending where the visitor does, with `hasEmployee` false, is none).
+    private var rows: [(day: Int, link: Int, visitor: Int, employee: Int, hasEmployee: Bool)] = []
 
-    var count: Int { ends.count }
+    init(days: ClosedRange<Int>) { self.days = days }
 
-    mutating func id(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if (ends.count + 1) * 2 > slots.count { grow() }
-        let h = Self.hash(bytes)
-        let mask = slots.count - 1
-        var i = h & mask
-        while true {
-            let s = slots[i]
-            if s == 0 {
-                precondition(ends.count < Int(Int32.max) - 1, "ByteInterner holds fewer than 2^31 strings")
-                let id = ends.count
-                arena.append(contentsOf: bytes)
-                ends.append(arena.count)
-                hashes.append(h)
-                slots[i] = Int32(id + 1)
-                return Int32(id)
+    mutating func append(day: Int, link: UnsafeBufferPointer<UInt8>, visitor: UnsafeBufferPointer<UInt8>, employee: UnsafeBufferPointer<UInt8>?) {
+        bytes.append(contentsOf: link)
+        let l = bytes.count
+        bytes.append(contentsOf: visitor)
+        let v = bytes.count
+        if let employee { bytes.append(contentsOf: employee) }
+        rows.append((day, l, v, bytes.count, employee != nil))
+    }
+
+    /// Each day's groups, as `ClickDays.fold` gives them from the database.
+    func fold() -> [(day: Int, groups: [ClickDayFold.Group])] {
+        var out: [(day: Int, groups: [ClickDayFold.Group])] = []
+        var fold = ClickDayFold()
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for r in rows {
+                let link = UnsafeBufferPointer(rebasing: b[start..<r.link])
+                let visitor = UnsafeBufferPointer(rebasing: b[r.link..<r.visitor])
+                let employee = r.hasEmployee ? UnsafeBufferPointer(rebasing: b[r.visitor..<r.employee]) : nil
+                fold.add(day: r.day, link: link, visitor: visitor, employee: employee) { out.append(($0, $1)) }
+                start = r.employee
             }
-            let id = Int(s) - 1
-            if hashes[id] == h && equal(id, bytes) { return Int32(id) }
-            i = (i + 1) & mask
+            fold.finish { out.append(($0, $1)) }
         }
-    }
-
-    func string(_ id: Int32) -> String {
-        let i = Int(id)
-        return String(decoding: arena[(i == 0 ? 0 : ends[i - 1])..<ends[i]], as: UTF8.self)
-    }
-
-    private func equal(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = id == 0 ? 0 : ends[id - 1]
-        guard ends[id] - start == bytes.count else { return false }
-        return arena.withUnsafeBufferPointer { a in
-            bytes.isEmpty || memcmp(a.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0
-        }
-    }
-
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var h = Hasher()
-        h.combine(bytes: UnsafeRawBufferPointer(bytes))
-        return h.finalize()
-    }
-
-    private mutating func grow() {
-        slots = [Int32](repeating: 0, count: slots.count * 2)
-        let mask = slots.count - 1
-        for id in hashes.indices {
-            var i = hashes[id] & mask
-            while slots[i] != 0 { i = (i + 1) & mask }
-            slots[i] = Int32(id + 1)
-        }
+        return out
     }
 }

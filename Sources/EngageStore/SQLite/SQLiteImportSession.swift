@@ -1,4 +1,5 @@
 import EngageCore
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -22,6 +23,13 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     /// a day written again is in `clickDays` again).
     private var recountedDays: Set<Int> = []
     private var clicksInOrder = true
+    /// Days recounted while the import runs: their clicks, copied out, are folded on another
+    /// thread while the next batch is written; the groups are stored at the next batch (or
+    /// at the end), in the order the days were copied.
+    private var folding: [(days: ClosedRange<Int>, groups: Task<[(day: Int, groups: [ClickDayFold.Group])], Never>)] = []
+    /// Where the folds run: a thread of their own, not one of Swift's few cooperative
+    /// threads, where a fold would keep the import's writes from going on.
+    private static let folds = DispatchQueue(label: "engage.click-days-fold")
 
     init(queue: DatabaseQueue, importID: Int) {
         self.queue = queue
@@ -45,17 +53,26 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     private func upsertAll<R: Sendable>(_ rows: [R], sql: String, bind: @escaping @Sendable (RawStatement, R) -> Void) async throws -> [Int] {
         let id = importID
         let dups: [Int] = try await queue.writeWithoutTransaction { db in
-            let st = try db.raw(sql)
-            var dups: [Int] = []
-            for (i, r) in rows.enumerated() {
-                st.reset()
+            try Self.upsertRows(db, rows, sql: sql) { st, r in
                 bind(st, r)
                 st.bind(1, id)
-                if try st.run() == 0 { dups.append(i) }
+                return try st.run()
             }
-            return dups
         }
         rowsWritten += rows.count - dups.count
+        return dups
+    }
+
+    /// The rows, each bound and run by `run` (which returns the rows it changed); returns the
+    /// indices of those that changed none (duplicates).
+    private static func upsertRows<R>(_ db: Database, _ rows: [R], sql: String, _ run: (RawStatement, R) throws -> Int) throws -> [Int] {
+        let st = try db.raw(sql)
+        var dups: [Int] = []
+        // by index: a row is bound where it lies, not copied out first
+        for i in rows.indices {
+            st.reset()
+            if try run(st, rows[i]) == 0 { dups.append(i) }
+        }
         return dups
     }
 
@@ -134,24 +151,105 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     }
 
     func upsert(table: String, key: [String], columns: [String], rows: [[StoreValue]]) async throws -> [Int] {
-        let days = table == "clicks" ? ClickDays.days(of: rows, key: key, columns: columns) : []
+        let sql = Self.upsertSQL(table, key: key, columns: columns)
+        let id = importID
+        // the import's id is ?1: the row's values are bound from ?2
+        let run: @Sendable (Database) throws -> [Int] = { db in
+            try Self.upsertRows(db, rows, sql: sql) { st, r in
+                st.bind(r, from: 2)
+                st.bind(1, id)
+                return try st.run()
+            }
+        }
+        let dups: [Int]
+        if table == "clicks" {
+            dups = try await writeClicks(days: ClickDays.days(of: rows, key: key, columns: columns), run)
+        } else {
+            dups = try await queue.writeWithoutTransaction(run)
+        }
+        rowsWritten += rows.count - dups.count
+        return dups
+    }
+
+    func upsert(clicks: [ImportedClick]) async throws -> [Int] {
+        try await storeAgents(clicks)
+        let sql = Self.upsertSQL("clicks", key: ImportedClick.key, columns: ImportedClick.columns)
+        let count = "SELECT COUNT(*) FROM clicks WHERE link_code = ?1 AND clicked_at = ?2 AND visitor_hash = ?3 AND import_id = ?4"
+        var days: Set<Int> = []
+        var last = Int.min
+        for c in clicks where c.day != last {
+            last = c.day
+            days.insert(last)
+        }
+        let id = importID, keys = clicks.continuedKeys
+        let dups = try await writeClicks(days: days) { db in
+            // the clicks numbered on from what this import stored: how many it stored
+            var stored: [ClickKey: Int] = [:]
+            if !keys.isEmpty {
+                let st = try db.raw(count)
+                for k in keys {
+                    st.reset()
+                    st.bind(k.values + [.int(id)])
+                    _ = try st.step()
+                    stored[k] = st.int(0)
+                }
+            }
+            return try Self.upsertRows(db, clicks, sql: sql) { st, c in
+                let agentClass = c.agentClass
+                st.bind(1, id); st.bind(3, c.at); st.bind(5, c.occurrence(after: stored)); st.bind(6, c.agent?.id)
+                st.bind(9, agentClass.isBot); st.bind(10, c.day)
+                // the texts are bound where they lie, not copied (a quarter of SQLite's
+                // time for a click went to copying and freeing them)
+                return try st.withText(2, c.code) {
+                    try st.withText(4, c.visitor) {
+                        try st.withText(7, c.referrer) {
+                            try st.withText(8, agentClass.rawValue) { try st.withText(11, c.employeeID) { try st.run() } }
+                        }
+                    }
+                }
+            }
+        }
+        rowsWritten += clicks.count - dups.count
+        return dups
+    }
+
+    /// Writes a batch of clicks of `days` (`write`) and keeps the per-day click tables, in
+    /// one visit to the database's thread: the days are recounted at the end of the import,
+    /// or, for a log in time order, the days before this batch's are copied out now, folded
+    /// on another thread while the next batch is read and written, and stored with it.
+    private func writeClicks(days: Set<Int>, _ write: @escaping @Sendable (Database) throws -> [Int]) async throws -> [Int] {
         // a day written again after it was recounted: the log is not in time order
         if !days.isDisjoint(with: recountedDays) { clicksInOrder = false }
         clickDays.formUnion(days)
-        let sql = Self.upsertSQL(table, key: key, columns: columns)
-        // the import's id is ?1: the row's values are bound from ?2
-        let dups = try await upsertAll(rows, sql: sql) { st, r in st.bind(r, from: 2) }
-        // a log in time order: the days before this batch's are complete, recounted now (on
-        // the writer's side, while the next batch is read) instead of all at the end
-        if clicksInOrder, let first = days.min() {
-            let done = clickDays.filter { $0 < first }
-            if !done.isEmpty {
-                try await queue.writeWithoutTransaction { db in try ClickDays.recount(db, days: done) }
-                clickDays.subtract(done)
-                recountedDays.formUnion(done)
-            }
+        var done: Set<Int> = []
+        if clicksInOrder, let first = days.min() { done = clickDays.filter { $0 < first } }
+        // the groups of the days folded since the last batch (normally ready by now)
+        var folded: [(days: ClosedRange<Int>, groups: [(day: Int, groups: [ClickDayFold.Group])])] = []
+        for f in folding { folded.append((f.days, await f.groups.value)) }
+        folding.removeAll()
+        let ranges = ClickDays.ranges(done), stored = folded
+        let (dups, copies) = try await queue.writeWithoutTransaction { db in
+            let dups = try write(db)
+            for f in stored { try ClickDays.store(db, days: f.days, f.groups) }
+            return (dups, try ranges.map { try ClickDays.copy(db, days: $0) })
         }
+        for c in copies {
+            folding.append((c.days, Task { await withCheckedContinuation { done in Self.folds.async { done.resume(returning: c.fold()) } } }))
+        }
+        clickDays.subtract(done)
+        recountedDays.formUnion(done)
         return dups
+    }
+
+    /// Stores the groups of the days folded so far (`folding`), before anything recounts
+    /// them again.
+    private func storeFolded() async throws {
+        let done = folding
+        folding.removeAll()
+        for f in done {
+            let groups = await f.groups.value
+            try await queue.writeWithoutTransaction { db in try ClickDays.store(db, days: f.days, groups) }
+        }
     }
 
     func increment(table: String, key: [String], column: String, rows: [[StoreValue]]) async throws {
@@ -295,6 +393,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         RollupUpkeep.merge(script, rollup.changes.filter { !retimed.contains($0.0.accountID) })
         for accountID in retimed.sorted() { RollupUpkeep.rebuild(script, accountID: accountID, recut: true) }
         try await run(script)
+        try await storeFolded()
         let days = clickDays
         if !days.isEmpty { try await queue.writeWithoutTransaction { db in try ClickDays.recount(db, days: days) } }
         rollup.removeAll()

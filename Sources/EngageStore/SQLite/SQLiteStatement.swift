@@ -42,6 +42,23 @@ struct RawStatement {
         }
     }
 
+    /// Binds `v` without copying it — SQLite reads the bytes where they are — and runs
+    /// `body`, which steps the statement: the bytes are valid only inside it.
+    func withText<T>(_ i: Int32, _ v: String?, _ body: () throws -> T) rethrows -> T {
+        guard var v else {
+            sqlite3_bind_null(handle, i)
+            return try body()
+        }
+        return try v.withUTF8 { buf in
+            if let p = buf.baseAddress, buf.count > 0 {
+                sqlite3_bind_text(handle, i, UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), Int32(buf.count), nil)  // SQLITE_STATIC
+            } else {
+                sqlite3_bind_text(handle, i, "", 0, RawStatement.transient)
+            }
+            return try body()
+        }
+    }
+
     /// Steps once; true when a row is available.
     func step() throws -> Bool {
         let rc = sqlite3_step(handle)
