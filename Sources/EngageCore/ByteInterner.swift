@@ -12,6 +12,8 @@ public struct ByteInterner: Sendable {
     private var slots = [Int32](repeating: 0, count: 256)
 
     public var count: Int { ends.count }
+    /// The bytes of all its strings.
+    public var byteCount: Int { arena.count }
 
     public init() {}
 

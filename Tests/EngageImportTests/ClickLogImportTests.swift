@@ -1,6 +1,6 @@
 import EngageCore
 @testable import EngageImport
-import EngageStore
+@testable import EngageStore
 import EngageTestSupport
 import Foundation
 import Testing
@@ -191,6 +191,14 @@ import Testing
             try await check("after a log that goes back to its first day")
             // by hand: v0 of the first log (after the prune), w0–w4 and w9 of these
             #expect(try await store.clickDays(.link, days: first...first, link: "abc").first?.distinct == 7)
+            if engine == .sqlite {
+                // days with more clicks than a fold copies out are recounted where they lie
+                SQLiteImportSession.foldLimit.store(1, ordering: .relaxed)
+                defer { SQLiteImportSession.foldLimit.store(1_000_000, ordering: .relaxed) }
+                let others = spread.map { (at: $0.at + 1, link: $0.link, visitor: "x" + $0.visitor, agent: $0.agent) }
+                _ = try await Self.importClicks(Self.csv(others), into: store, dir: dir)
+                try await check("after a log whose days have too many clicks to copy out")
+            }
         }
     }
 
@@ -261,6 +269,13 @@ import Testing
             #expect(v == word.uppercased())
         }
         #expect(made == ["a", "b", "c", "a", "b"], "made once until the memo starts over at two values")
+        // and at its bytes: long values (a field may hold 1 MiB) are not kept by the hundred thousand
+        var long = ByteMemo<Int>(byteLimit: 10)
+        var makes = 0
+        for (i, word) in ["aaaaaa", "bbbbbb", "aaaaaa", "cc", "cc"].enumerated() {
+            #expect(long.value(ArraySlice(word.utf8)) { makes += 1; return word.count } == word.count, "\(i)")
+        }
+        #expect(makes == 4, "aaaaaa again after bbbbbb took the memo past 10 bytes: made anew; cc once")
     }
 
     /// A user agent of any length is stored cut to 512 Unicode scalars, from a file and from

@@ -44,20 +44,24 @@ extension TableImport {
 }
 
 /// Values made from a field's bytes, kept by those bytes (`ByteInterner`): a repeated value
-/// costs one hash of its bytes instead of a decoded `String`. Keeps up to `limit` values;
-/// a new one past it starts it over: memory stays bounded however many distinct values a file has.
+/// costs one hash of its bytes instead of a decoded `String`. Keeps up to `limit` values and
+/// `byteLimit` bytes of keys; a new value past either starts it over: memory stays bounded
+/// however many distinct values a file has, and however long (a field may hold 1 MiB).
 struct ByteMemo<Value> {
     private var keys = ByteInterner()
     private var values: [Value] = []
-    let limit: Int
+    let limit: Int, byteLimit: Int
 
-    init(limit: Int = 100_000) { self.limit = limit }
+    init(limit: Int = 100_000, byteLimit: Int = 32 << 20) {
+        self.limit = limit
+        self.byteLimit = byteLimit
+    }
 
     mutating func value(_ bytes: ArraySlice<UInt8>, _ make: () -> Value) -> Value {
         var id = Int(bytes.withUnsafeBufferPointer { keys.id($0) })
         if id == values.count {
-            // a new value: past the limit, the memo starts over with it
-            if values.count >= limit {
+            // a new value: past a limit, the memo starts over with it
+            if values.count >= limit || keys.byteCount > byteLimit {
                 keys = ByteInterner()
                 values.removeAll()
                 id = Int(bytes.withUnsafeBufferPointer { keys.id($0) })

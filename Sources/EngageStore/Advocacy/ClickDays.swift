@@ -135,10 +135,19 @@ enum ClickDays {
     }
 
     /// The human clicks of `days`, copied out (`scan`) to be folded away from the database's
-    /// thread (`DayClicks.fold`), then stored with `store`.
-    static func copy(_ db: Database, days: ClosedRange<Int>) throws -> DayClicks {
+    /// thread (`DayClicks.fold`), then stored with `store`; nil when they are more than
+    /// `limit` (the copy's memory is bounded: such days are recounted where they lie).
+    static func copy(_ db: Database, days: ClosedRange<Int>, limit: Int) throws -> DayClicks? {
+        struct Full: Error {}
         var out = DayClicks(days: days)
-        try scan(db, days: days) { out.append(day: $0, link: $1, visitor: $2, employee: $3) }
+        do {
+            try scan(db, days: days) { day, link, visitor, employee in
+                if out.count >= limit { throw Full() }
+                out.append(day: day, link: link, visitor: visitor, employee: employee)
+            }
+        } catch is Full {
+            return nil
+        }
         return out
     }
 
@@ -319,6 +328,8 @@ struct DayClicks: Sendable {
     private var rows: [(day: Int, link: Int, visitor: Int, employee: Int, hasEmployee: Bool)] = []
 
     init(days: ClosedRange<Int>) { self.days = days }
+
+    var count: Int { rows.count }
 
     mutating func append(day: Int, link: UnsafeBufferPointer<UInt8>, visitor: UnsafeBufferPointer<UInt8>, employee: UnsafeBufferPointer<UInt8>?) {
         bytes.append(contentsOf: link)

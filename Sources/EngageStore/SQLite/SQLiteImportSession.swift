@@ -2,6 +2,7 @@ import EngageCore
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// One import's writes on the SQLite connection, inside the transaction `SQLiteStore`
 /// opened. Rows are upserted by id; a row whose id this import already wrote is reported
@@ -30,6 +31,9 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     /// Where the folds run: a thread of their own, not one of Swift's few cooperative
     /// threads, where a fold would keep the import's writes from going on.
     private static let folds = DispatchQueue(label: "engage.click-days-fold")
+    /// Most clicks copied out for one fold (~50 MB); days with more are recounted in place
+    /// (tests lower it to take that path).
+    static let foldLimit = Atomic<Int>(1_000_000)
 
     init(queue: DatabaseQueue, importID: Int) {
         self.queue = queue
@@ -231,7 +235,11 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         let (dups, copies) = try await queue.writeWithoutTransaction { db in
             let dups = try write(db)
             for f in stored { try ClickDays.store(db, days: f.days, f.groups) }
-            return (dups, try ranges.map { try ClickDays.copy(db, days: $0) })
+            var copies: [DayClicks] = []
+            for r in ranges {
+                if let c = try ClickDays.copy(db, days: r, limit: Self.foldLimit.load(ordering: .relaxed)) { copies.append(c) } else { try ClickDays.recount(db, days: r) }
+            }
+            return (dups, copies)
         }
         for c in copies {
             folding.append((c.days, Task { await withCheckedContinuation { done in Self.folds.async { done.resume(returning: c.fold()) } } }))
