@@ -13,7 +13,7 @@ struct RawStatement {
         self.db = db
     }
 
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     func reset() {
         sqlite3_reset(handle)
@@ -39,23 +39,6 @@ struct RawStatement {
         v.withUTF8 { buf in
             _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(buf.baseAddress!).assumingMemoryBound(to: CChar.self),
                                   Int32(buf.count), RawStatement.transient)
-        }
-    }
-
-    /// Binds `v` without copying it — SQLite reads the bytes where they are — and runs
-    /// `body`, which steps the statement: the bytes are valid only inside it.
-    func withText<T>(_ i: Int32, _ v: String?, _ body: () throws -> T) rethrows -> T {
-        guard var v else {
-            sqlite3_bind_null(handle, i)
-            return try body()
-        }
-        return try v.withUTF8 { buf in
-            if let p = buf.baseAddress, buf.count > 0 {
-                sqlite3_bind_text(handle, i, UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self), Int32(buf.count), nil)  // SQLITE_STATIC
-            } else {
-                sqlite3_bind_text(handle, i, "", 0, RawStatement.transient)
-            }
-            return try body()
         }
     }
 
@@ -183,5 +166,46 @@ extension Database {
         let raw = RawStatement(st, self)
         raw.reset()
         return raw
+    }
+}
+
+/// The texts of a statement's parameters, copied back to back into one buffer and bound
+/// where they lie there (`SQLITE_STATIC`): one copy into a reused buffer, not a `malloc`,
+/// copy and `free` inside SQLite per text.
+struct ClickTexts {
+    private var bytes: [UInt8] = []
+    /// Parameter, start and length in `bytes` (a length of -1 is NULL).
+    private var spans: [(param: Int32, start: Int, count: Int)] = []
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+    }
+
+    mutating func add(_ param: Int32, _ text: String?) {
+        guard let text else {
+            spans.append((param, 0, -1))
+            return
+        }
+        let start = bytes.count
+        bytes.append(contentsOf: text.utf8)
+        spans.append((param, start, bytes.count - start))
+    }
+
+    /// Binds the texts to `st` and runs `body` (which steps it) while their bytes stay put.
+    func bound<T>(to st: RawStatement, _ body: () throws -> T) rethrows -> T {
+        try bytes.withUnsafeBufferPointer { b in
+            for s in spans {
+                if s.count < 0 {
+                    sqlite3_bind_null(st.handle, s.param)
+                } else if s.count == 0 || b.baseAddress == nil {
+                    sqlite3_bind_text(st.handle, s.param, "", 0, RawStatement.transient)
+                } else {
+                    sqlite3_bind_text(st.handle, s.param, UnsafeRawPointer(b.baseAddress! + s.start).assumingMemoryBound(to: CChar.self),
+                                      Int32(s.count), nil)  // SQLITE_STATIC
+                }
+            }
+            return try body()
+        }
     }
 }
