@@ -11,12 +11,17 @@ public struct Importer: Sendable {
     public var now: Int64
     public var maxErrors: Int
     public var batchSize: Int
+    /// Most bytes of CSV fields in one batch, whatever its rows (three batches are in memory
+    /// at most: one read, two waiting to be written).
+    public var batchBytes: Int
 
-    public init(store: any Store, now: Int64 = Int64(Date().timeIntervalSince1970), maxErrors: Int = 100, batchSize: Int = 16384) {
+    public init(store: any Store, now: Int64 = Int64(Date().timeIntervalSince1970), maxErrors: Int = 100, batchSize: Int = 16384,
+                batchBytes: Int = 16 << 20) {
         self.store = store
         self.now = now
         self.maxErrors = maxErrors
         self.batchSize = batchSize
+        self.batchBytes = batchBytes
     }
 
     /// Files this version imports, in the order they are read (what is referred to first).
@@ -206,6 +211,7 @@ struct TableImport {
         var lines: [(line: Int, column: Int)] = []
         batch.reserveCapacity(importer.batchSize)
         var written = 0
+        var batchBytes = 0
         // batches handed over and not yet settled, oldest first: each is written after the
         // one before it (its task awaits that one's), up to `queued` ahead of the reading
         // side, so that a long write (one that recounts a day of clicks) does not stop the
@@ -247,7 +253,11 @@ struct TableImport {
                 if let row = parse(ctx), ctx.rowOK {
                     batch.append(consume row)
                     lines.append((ctx.reader.line, ctx.reader.column(idCol)))
-                    if batch.count >= importer.batchSize {
+                    batchBytes += ctx.reader.recordBytes
+                    // a batch is bounded by its bytes too: rows of 4 MiB (what a record may
+                    // hold) must not make a batch of thousands of them
+                    if batch.count >= importer.batchSize || batchBytes >= importer.batchBytes {
+                        batchBytes = 0
                         try await flush()
                         progress?.read(rows: max(0, ctx.reader.line - 1), bytes: ctx.reader.bytesRead)
                     }

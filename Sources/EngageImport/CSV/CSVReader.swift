@@ -298,6 +298,9 @@ public final class CSVReader {
 
     public var fieldCount: Int { starts.count }
 
+    /// The bytes of the current record's fields.
+    public var recordBytes: Int { record.count }
+
     /// Column (1-based, in characters) where field `i` starts.
     public func column(_ i: Int) -> Int { i < columns.count ? columns[i] : (columns.last ?? 1) }
 
