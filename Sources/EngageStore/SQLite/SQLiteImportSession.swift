@@ -214,13 +214,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
                 for start in stride(from: 0, to: whole, by: chunk) {
                     st.reset()
                     texts.removeAll()
-                    for j in 0..<chunk {
-                        let c = clicks[start + j], at = Int32(j * 11), agentClass = c.agentClass
-                        st.bind(at + 1, id); st.bind(at + 3, c.at); st.bind(at + 5, c.occurrence(after: stored)); st.bind(at + 6, c.agent?.id)
-                        st.bind(at + 9, agentClass.isBot); st.bind(at + 10, c.day)
-                        texts.add(at + 2, c.code); texts.add(at + 4, c.visitor); texts.add(at + 7, c.referrer)
-                        texts.add(at + 8, agentClass.rawValue); texts.add(at + 11, c.employeeID)
-                    }
+                    for j in 0..<chunk { Self.bind(clicks[start + j], row: j, st, &texts, importID: id, stored: stored) }
                     let written = try texts.bound(to: st) { try st.run() }
                     guard written == chunk else { throw StoreError("clicks.csv: \(chunk - written) clicks repeat a key this import wrote") }
                 }
@@ -228,15 +222,22 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             let rest = Array(clicks[whole...])
             return try Self.upsertRows(db, rest, sql: one) { st, c in
                 var texts = ClickTexts()
-                let agentClass = c.agentClass
-                st.bind(1, id); st.bind(3, c.at); st.bind(5, c.occurrence(after: stored)); st.bind(6, c.agent?.id)
-                st.bind(9, agentClass.isBot); st.bind(10, c.day)
-                texts.add(2, c.code); texts.add(4, c.visitor); texts.add(7, c.referrer); texts.add(8, agentClass.rawValue); texts.add(11, c.employeeID)
+                Self.bind(c, row: 0, st, &texts, importID: id, stored: stored)
                 return try texts.bound(to: st) { try st.run() }
             }.map { $0 + whole }
         }
         rowsWritten += clicks.count - dups.count
         return dups
+    }
+
+    /// Binds `c` as row `row` of an upsert of clicks (its 11 values from `?(row × 11 + 1)`),
+    /// its texts into `texts`.
+    private static func bind(_ c: ImportedClick, row: Int, _ st: RawStatement, _ texts: inout ClickTexts, importID: Int, stored: [ClickKey: Int]) {
+        let at = Int32(row * 11), agentClass = c.agentClass
+        st.bind(at + 1, importID); st.bind(at + 3, c.at); st.bind(at + 5, c.occurrence(after: stored)); st.bind(at + 6, c.agent?.id)
+        st.bind(at + 9, agentClass.isBot); st.bind(at + 10, c.day)
+        texts.add(at + 2, c.code); texts.add(at + 4, c.visitor); texts.add(at + 7, c.referrer)
+        texts.add(at + 8, agentClass.rawValue); texts.add(at + 11, c.employeeID)
     }
 
     /// Writes a batch of clicks of `days` (`write`) and keeps the per-day click tables, in
