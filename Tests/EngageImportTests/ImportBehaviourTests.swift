@@ -67,6 +67,59 @@ import Testing
         }
     }
 
+    /// Posts go to SQLite 64 to a statement when none is stored yet; a chunk holding a stored
+    /// post (or a repeat of this import) falls back to row by row. Over files of several
+    /// chunks: each post stored once with the file's latest values, the rollup kept exactly,
+    /// a repeated id refused at its line.
+    @Test(arguments: engines) func postsInChunksOfSixtyFourMixNewReplacedAndRepeated(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            let header = "post_id,account_id,published_at,type,likes,comments,shares,views,reach\n"
+            func row(_ i: Int, likes: Int, day: Int) -> String {
+                "q\(i),\(i % 3 == 0 ? "tg_comp" : "vk_main"),2026-03-\(String(format: "%02d", day))T1\(i % 10):00:00Z,photo,\(likes),\(i % 4),1,\(100 + i),\(50 + i)\n"
+            }
+            // 150 posts: two whole chunks and 22 more
+            let first = header + (0..<150).map { row($0, likes: $0, day: 1 + $0 % 20) }.joined()
+            guard case .success(let a) = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": first], into: store, dir: dir) else {
+                Issue.record("refused"); return
+            }
+            #expect(a.rows == 152)
+            // 200 posts: 40 new, then one stored post (changed) amid new ones, then all of
+            // the stored ones again — half of them changed (likes + 1000, another day)
+            var second = header + (150..<190).map { row($0, likes: $0, day: 3) }.joined()
+            second += row(7, likes: 7_000, day: 28)
+            second += (190..<200).map { row($0, likes: $0, day: 4) }.joined()
+            second += (0..<150).filter { $0 != 7 }.map { $0 % 2 == 0 ? row($0, likes: $0 + 1000, day: 21 + $0 % 7) : row($0, likes: $0, day: 1 + $0 % 20) }.joined()
+            guard case .success(let b) = try await importFiles(["posts.csv": second], into: store, dir: dir) else { Issue.record("refused"); return }
+            #expect(b.rows == 200)
+            #expect(try await store.counts()["posts"] == 200)
+            let march = Period(from: LocalDate(year: 2026, month: 3, day: 1), to: LocalDate(year: 2026, month: 3, day: 31))
+            var query = PostListQuery(period: march)
+            query.perPage = 500
+            let stored = Dictionary(uniqueKeysWithValues: try await Posts(store: store).page(query).posts.map { ($0.post.postID, $0.post) })
+            #expect(stored.count == 200)
+            for i in 0..<200 {
+                let likes = i == 7 ? 7_000 : i < 150 && i % 2 == 0 ? i + 1000 : i
+                #expect(stored["q\(i)"]?.likes == likes, "q\(i)")
+            }
+            #expect(stored["q7"]?.date == LocalDate(year: 2026, month: 3, day: 28))
+            #expect(stored["q4"]?.date == LocalDate(year: 2026, month: 3, day: 25))
+            let figures = try #require(try await store.accountFigures(period: march, accountIDs: nil)["vk_main"])
+            let vk = (0..<200).filter { $0 % 3 != 0 }
+            #expect(figures.posts == vk.count)
+            #expect(figures.likes == vk.reduce(0) { $0 + ($1 == 7 ? 7_000 : $1 < 150 && $1 % 2 == 0 ? $1 + 1000 : $1) })
+            let incremental = try await store.rollupSnapshot()
+            try await store.rebuildRollups()
+            #expect(try await store.rollupSnapshot() == incremental)
+            // a repeat of this import's own post inside a chunk of new ones: refused at its line
+            let repeated = header + (300..<340).map { row($0, likes: 1, day: 2) }.joined() + row(310, likes: 2, day: 2)
+                + (340..<400).map { row($0, likes: 1, day: 2) }.joined()
+            guard case .failure(let e) = try await importFiles(["posts.csv": repeated], into: store, dir: dir) else { Issue.record("accepted"); return }
+            #expect(e.errors.map(\.description) == ["posts.csv:42:1: post_id: duplicate 'q310': this import already has a row with it"])
+            #expect(try await store.counts()["posts"] == 200)
+            #expect(try await store.rollupSnapshot() == incremental)
+        }
+    }
+
     @Test(arguments: engines) func identicalCostRowsAreKeptOnceEachAndNotDuplicatedOnReimport(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             let costs = "date,amount,account_id,note\n2026-03-01,100,vk_main,ad\n2026-03-01,100,vk_main,ad\n"

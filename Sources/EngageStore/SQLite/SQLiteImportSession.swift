@@ -210,7 +210,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             let whole = clicks.count / chunk * chunk
             if whole > 0 {
                 let st = try db.raw(many)
-                var texts = ClickTexts()
+                var texts = TextBindings()
                 for start in stride(from: 0, to: whole, by: chunk) {
                     st.reset()
                     texts.removeAll()
@@ -221,7 +221,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
             }
             let rest = Array(clicks[whole...])
             return try Self.upsertRows(db, rest, sql: one) { st, c in
-                var texts = ClickTexts()
+                var texts = TextBindings()
                 Self.bind(c, row: 0, st, &texts, importID: id, stored: stored)
                 return try texts.bound(to: st) { try st.run() }
             }.map { $0 + whole }
@@ -232,7 +232,7 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
 
     /// Binds `c` as row `row` of an upsert of clicks (its 11 values from `?(row × 11 + 1)`),
     /// its texts into `texts`.
-    private static func bind(_ c: ImportedClick, row: Int, _ st: RawStatement, _ texts: inout ClickTexts, importID: Int, stored: [ClickKey: Int]) {
+    private static func bind(_ c: ImportedClick, row: Int, _ st: RawStatement, _ texts: inout TextBindings, importID: Int, stored: [ClickKey: Int]) {
         let at = Int32(row * 11), agentClass = c.agentClass
         st.bind(at + 1, importID); st.bind(at + 3, c.at); st.bind(at + 5, c.occurrence(after: stored)); st.bind(at + 6, c.agent?.id)
         st.bind(at + 9, agentClass.isBot); st.bind(at + 10, c.day)
@@ -348,22 +348,38 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
     static let postColumns = ["account_id", "published_at", "day", "hour", "type", "rubric", "url", "text", "likes",
                               "comments", "shares", "saves", "views", "reach", "clicks", "spend_cents", "as_of"]
 
+    /// Posts written by one statement when none of them is stored yet (the common case).
+    static let postChunk = 64
+
     /// Posts: every row is added to the rollup (while SQLite writes the batch on its own
     /// thread); a known id from an earlier import is read back, updated, and its old values
     /// are subtracted from the rollup.
+    ///
+    /// Posts go 64 to a statement (`INSERT … ON CONFLICT DO NOTHING`) inside a savepoint:
+    /// when all 64 are new they are written; when any is stored already the chunk is rolled
+    /// back and its posts take the row-by-row path, which tells the duplicate, the kept and
+    /// the replaced apart — and so do the next 15 chunks (a file imported again).
     func upsert(posts: [PostRow]) async throws -> [Int] {
         let id = importID
         let cols = Self.postColumns
-        let insertSQL = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES (\((1...(cols.count + 2)).map { "?\($0)" }.joined(separator: ", "))) ON CONFLICT (post_id) DO NOTHING"
+        let width = cols.count + 2
+        let marks = { (r: Int) in "(" + (1...width).map { "?\(r * width + $0)" }.joined(separator: ", ") + ")" }
+        let head = "INSERT INTO posts (import_id, post_id, \(cols.joined(separator: ", "))) VALUES "
+        let insertSQL = head + marks(0) + " ON CONFLICT (post_id) DO NOTHING"
+        let chunk = Self.postChunk
+        let manySQL = head + (0..<chunk).map(marks).joined(separator: ", ") + " ON CONFLICT (post_id) DO NOTHING"
         let updateSQL = "UPDATE posts SET import_id = ?1, \(cols.enumerated().map { "\($1) = ?\($0 + 3)" }.joined(separator: ", ")) WHERE post_id = ?2"
         let selectSQL = "\(RollupUpkeep.selectStoredPost) WHERE post_id = ?1"
         async let written: ([Int], [PostRow], [Int]) = queue.writeWithoutTransaction { db in
             let ins = try db.raw(insertSQL)
             var dups: [Int] = [], olds: [PostRow] = [], kept: [Int] = []
-            for (i, p) in posts.enumerated() {
+            var texts = TextBindings()
+            func one(_ i: Int) throws {
+                let p = posts[i]
                 ins.reset()
-                Self.bindPost(ins, p, importID: id)
-                if try ins.run() == 1 { continue }
+                texts.removeAll()
+                Self.bind(p, row: 0, ins, &texts, importID: id)
+                if try texts.bound(to: ins, { try ins.run() }) == 1 { return }
                 let sel = try db.raw(selectSQL)
                 sel.bind(1, p.postID)
                 guard try sel.step() else { throw StoreError("post \(p.postID) vanished during import") }
@@ -371,17 +387,44 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
                 sel.reset()
                 if old.importID == id {
                     dups.append(i)
-                    continue
+                    return
                 }
                 if RollupUpkeep.keepsStored(old.post, over: p) {
                     kept.append(i)
-                    continue
+                    return
                 }
                 olds.append(old.post)
                 let upd = try db.raw(updateSQL)
-                Self.bindPost(upd, p, importID: id)
-                try upd.run()
+                texts.removeAll()
+                Self.bind(p, row: 0, upd, &texts, importID: id)
+                try texts.bound(to: upd) { try upd.run() }
             }
+            let whole = posts.count / chunk * chunk
+            if whole > 0 {
+                let many = try db.raw(manySQL)
+                let save = try db.raw("SAVEPOINT engage_posts"), undo = try db.raw("ROLLBACK TO engage_posts"),
+                    release = try db.raw("RELEASE engage_posts")
+                var rowByRow = 0
+                for start in stride(from: 0, to: whole, by: chunk) {
+                    if rowByRow > 0 {
+                        rowByRow -= 1
+                        for i in start..<(start + chunk) { try one(i) }
+                        continue
+                    }
+                    save.reset(); try save.run()
+                    many.reset()
+                    texts.removeAll()
+                    for j in 0..<chunk { Self.bind(posts[start + j], row: j, many, &texts, importID: id) }
+                    let n = try texts.bound(to: many) { try many.run() }
+                    if n != chunk { undo.reset(); try undo.run() }
+                    release.reset(); try release.run()
+                    if n != chunk {
+                        rowByRow = 15
+                        for i in start..<(start + chunk) { try one(i) }
+                    }
+                }
+            }
+            for i in whole..<posts.count { try one(i) }
             return (dups, olds, kept)
         }
         for p in posts { rollup.add(p) }
@@ -393,12 +436,15 @@ final class SQLiteImportSession: ImportSession, @unchecked Sendable {
         return dups
     }
 
-    private static func bindPost(_ st: RawStatement, _ p: PostRow, importID: Int) {
-        st.bind(1, importID); st.bind(2, p.postID); st.bind(3, p.accountID); st.bind(4, p.publishedAt)
-        st.bind(5, p.date.dayNumber); st.bind(6, p.hour); st.bind(7, p.type); st.bind(8, p.rubric); st.bind(9, p.url)
-        st.bind(10, p.text); st.bind(11, p.likes); st.bind(12, p.comments); st.bind(13, p.shares); st.bind(14, p.saves)
-        st.bind(15, p.views); st.bind(16, p.reach); st.bind(17, p.clicks); st.bind(18, p.spendCents)
-        st.bind(19, p.asOf?.dayNumber)
+    /// Binds `p` as row `row` of an insert of posts (its 19 values from `?(row × 19 + 1)`:
+    /// import, post id, then `postColumns`), its texts into `texts`.
+    private static func bind(_ p: PostRow, row: Int, _ st: RawStatement, _ texts: inout TextBindings, importID: Int) {
+        let at = Int32(row * (postColumns.count + 2))
+        st.bind(at + 1, importID); texts.add(at + 2, p.postID); texts.add(at + 3, p.accountID); st.bind(at + 4, p.publishedAt)
+        st.bind(at + 5, p.date.dayNumber); st.bind(at + 6, p.hour); texts.add(at + 7, p.type); texts.add(at + 8, p.rubric)
+        texts.add(at + 9, p.url); texts.add(at + 10, p.text); st.bind(at + 11, p.likes); st.bind(at + 12, p.comments)
+        st.bind(at + 13, p.shares); st.bind(at + 14, p.saves); st.bind(at + 15, p.views); st.bind(at + 16, p.reach)
+        st.bind(at + 17, p.clicks); st.bind(at + 18, p.spendCents); st.bind(at + 19, p.asOf?.dayNumber)
     }
 
     func merge(daily: [DailyPatch]) async throws {

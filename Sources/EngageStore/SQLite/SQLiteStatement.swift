@@ -172,7 +172,7 @@ extension Database {
 /// The texts of a statement's parameters, copied back to back into one buffer and bound
 /// where they lie there (`SQLITE_STATIC`): one copy into a reused buffer, not a `malloc`,
 /// copy and `free` inside SQLite per text.
-struct ClickTexts {
+struct TextBindings {
     private var bytes: [UInt8] = []
     /// Parameter, start and length in `bytes` (a length of -1 is NULL).
     private var spans: [(param: Int32, start: Int, count: Int)] = []
