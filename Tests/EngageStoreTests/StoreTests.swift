@@ -123,3 +123,28 @@ import Testing
         #expect(!text.contains("\n"))
     }
 }
+
+@Suite struct RollupSliceTextTests {
+    /// The stored text of a day's slices, as it was first written (strings joined): the
+    /// byte-level encoder must write the same text, and decoding it gives the slices back.
+    @Test func slicesEncodeAsBeforeAndDecodeBack() {
+        var rng = SystemRandomNumberGenerator()
+        let values = ["", "0", "9", "10", "23", "photo", "Новости", "50% off", "tab\there", "line\nbreak", "cr\rlf", "%25", "émoji 🎉", "a\tb%c\nd"]
+        let numbers = [0, 1, -1, 9, 10, 99, 100, -12_345, Int.max / 3, -(Int.max / 3), Int.max, Int.min + 1]
+        for _ in 0..<300 {
+            var day = RollupDay()
+            for _ in 0..<Int.random(in: 0...12, using: &rng) {
+                let key = RollupDay.SliceKey(dimension: SliceDimension.allCases.randomElement(using: &rng)!, value: values.randomElement(using: &rng)!)
+                day.slices[key] = RollupDay.SliceSums(posts: numbers.randomElement(using: &rng)!, engagements: numbers.randomElement(using: &rng)!)
+            }
+            let reference: String = day.slices.sorted { $0.key < $1.key }.map { k, v in
+                let escaped = k.value.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09")
+                    .replacingOccurrences(of: "\n", with: "%0A").replacingOccurrences(of: "\r", with: "%0D")
+                return "\(k.dimension.rawValue)\t\(escaped)\t\(v.posts)\t\(v.engagements)" as String
+            }.joined(separator: "\n")
+            let text = day.encodeSlices()
+            #expect(text == reference)
+            #expect(RollupDay.decodeSlices(text) == day.slices)
+        }
+    }
+}

@@ -14,11 +14,19 @@ public struct RollupDay: Sendable, Equatable {
         public var dimension: SliceDimension
         public var value: String
         public static func < (a: Self, b: Self) -> Bool { (a.dimension.rawValue, a.value) < (b.dimension.rawValue, b.value) }
+        package init(dimension: SliceDimension, value: String) {
+            self.dimension = dimension
+            self.value = value
+        }
     }
 
     public struct SliceSums: Sendable, Equatable {
         public var posts = 0
         public var engagements = 0
+        package init(posts: Int = 0, engagements: Int = 0) {
+            self.posts = posts
+            self.engagements = engagements
+        }
     }
 
     public init() {}
@@ -56,6 +64,18 @@ public struct RollupDay: Sendable, Equatable {
         }
     }
 
+    /// This delta as a day of its own (what `merge` makes of it on an empty day): the
+    /// slices it leaves at zero are dropped.
+    func merged() -> RollupDay {
+        var d = self
+        d.erView = ERViewAccumulator()
+        d.erView.merge(erView)  // 0 + sum, as `merge` adds it
+        if d.slices.values.contains(where: { $0.posts == 0 && $0.engagements == 0 }) {
+            d.slices = d.slices.filter { $0.value.posts != 0 || $0.value.engagements != 0 }
+        }
+        return d
+    }
+
     /// What of this day passes `Limits.maxDayTotal` (nil when nothing does).
     public var limitProblem: String? {
         let totals: [(String, Int)] = [("engagements (likes + comments + shares)", Checked.saturating(Checked.saturating(likes, comments), shares)),
@@ -67,9 +87,31 @@ public struct RollupDay: Sendable, Equatable {
     /// `dim \t value \t posts \t engagements` lines, sorted; `%`, tab and newline in values
     /// are percent-escaped. Plain text, so both engines store it as TEXT.
     public func encodeSlices() -> String {
-        slices.sorted { $0.key < $1.key }.map { k, v in
-            "\(k.dimension.rawValue)\t\(Self.escape(k.value))\t\(v.posts)\t\(v.engagements)"
-        }.joined(separator: "\n")
+        // bytes appended in place: a day has a few dozen slices and a year of 100 accounts
+        // 36,500 days, each encoded at every import that touches it
+        var out: [UInt8] = []
+        out.reserveCapacity(slices.count * 16)
+        func number(_ v: Int) {
+            if v < 0 { out.append(45) }
+            var m = v.magnitude, digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                                           UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var n = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat { d[n] = 48 + UInt8(m % 10); m /= 10; n += 1 } while m > 0
+                while n > 0 { n -= 1; out.append(d[n]) }
+            }
+        }
+        for (k, v) in slices.sorted(by: { $0.key < $1.key }) {
+            if !out.isEmpty { out.append(10) }
+            number(k.dimension.rawValue)
+            out.append(9)
+            out.append(contentsOf: Self.escape(k.value).utf8)
+            out.append(9)
+            number(v.posts)
+            out.append(9)
+            number(v.engagements)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func decodeSlices(_ text: String) -> [SliceKey: SliceSums] {
@@ -260,6 +302,9 @@ public struct PostRollup: Sendable {
     /// The changes per account-day, in primary-key order (fast B-tree merges).
     public var changes: [(DayKey, RollupDay)] {
         var out = days
+        var counts = [Int](repeating: 0, count: days.count)
+        for k in sliceKeys { counts[Int(k >> 32)] += 1 }
+        for i in out.indices { out[i].slices.reserveCapacity(counts[i]) }
         for (i, k) in sliceKeys.enumerated() {
             let dim = SliceDimension(rawValue: Int(k >> 30 & 3))!
             let slot = Int(k & 0x3FFF_FFFF)

@@ -46,7 +46,7 @@ enum RollupUpkeep {
                 row: { r in stored[PostRollup.DayKey(day: try r.int(0), accountID: try r.text(1))] = try RollupDay(r, from: 2) },
                 then: {
                     try write(script, part.map { k, delta in
-                        var d = stored[k] ?? RollupDay()
+                        guard var d = stored[k] else { return (k, delta.merged()) }
                         d.merge(delta)
                         return (k, d)
                     })
