@@ -150,6 +150,41 @@ import Testing
         }
     }
 
+    /// A first import into empty tables (PostgreSQL then looks up only ids whose hash it
+    /// wrote before): a post repeated two batches later is still refused at its line, and one
+    /// repeated within a batch too; nothing is written.
+    @Test(arguments: engines) func aFirstImportStillFindsRepeatedPostsAcrossBatches(engine: Engine) async throws {
+        try await withStore(engine) { store, dir in
+            var posts = "post_id,account_id,published_at,likes\n"
+            for i in 0..<7 { posts += "p\(i),vk_main,2026-03-01T10:00:00Z,\(i)\n" }
+            posts += "p1,vk_main,2026-03-02T10:00:00Z,9\n"   // line 9: p1 was in the first batch
+            posts += "p8,vk_main,2026-03-02T10:00:00Z,9\np8,vk_main,2026-03-02T10:00:00Z,9\n"  // lines 10, 11: one batch
+            try write(["accounts.csv": accountsCSV, "posts.csv": posts], to: dir)
+            do {
+                _ = try await Importer(store: store, now: testNow, batchSize: 3).importFolder(dir)
+                Issue.record("accepted")
+            } catch let e as ImportFailed {
+                #expect(e.errors.map(\.description) == [
+                    "posts.csv:9:1: post_id: duplicate 'p1': this import already has a row with it",
+                    "posts.csv:11:1: post_id: duplicate 'p8': this import already has a row with it",
+                ])
+            }
+            let counts = try await store.counts()
+            #expect(counts["posts"] == 0)
+            #expect(counts["post_rollup"] == 0)
+            // the same file without the repeats: every post stored once, the rollup exact
+            let clean = posts.split(separator: "\n").enumerated().filter { ![8, 10].contains($0.offset) }.map { $0.element + "\n" }.joined()
+            guard case .success(let r) = try await importFiles(["accounts.csv": accountsCSV, "posts.csv": clean], into: store, dir: dir) else {
+                Issue.record("refused"); return
+            }
+            #expect(r.rows == 2 + 8)
+            #expect(try await store.counts()["posts"] == 8)
+            let incremental = try await store.rollupSnapshot()
+            try await store.rebuildRollups()
+            #expect(try await store.rollupSnapshot() == incremental)
+        }
+    }
+
     @Test(arguments: engines) func slicesWithAwkwardRubricsSurviveTheRollup(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             var posts = "post_id,account_id,published_at,rubric,likes\n"

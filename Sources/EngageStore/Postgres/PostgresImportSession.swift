@@ -290,6 +290,33 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         lockedAccounts.formUnion(found)
     }
 
+    /// Whether `posts` was empty when this import first wrote to it (nil: not asked yet).
+    /// Then every stored post is this import's, and a batch's ids need a look-up only where
+    /// they may repeat one it wrote: `postHashes` holds the hashes of the ids written so far
+    /// (at most `maxPostHashes`; past that, every batch is looked up again).
+    private var postsWereEmpty: Bool?
+    private var postHashes: Set<Int> = []
+    static let maxPostHashes = 2_000_000
+
+    /// The ids of `posts` that may be stored already: all of them, or (into an empty table)
+    /// those whose hash this import wrote before or that repeat within the batch.
+    private func idsToLookUp(_ posts: [PostRow]) async throws -> [String] {
+        if postsWereEmpty == nil {
+            postsWereEmpty = true
+            for try await empty in try await store.rows("SELECT NOT EXISTS (SELECT 1 FROM posts)", on: conn).decode(Bool.self) {
+                postsWereEmpty = empty
+            }
+        }
+        guard postsWereEmpty == true, postHashes.count + posts.count <= Self.maxPostHashes else {
+            postsWereEmpty = false
+            postHashes = []
+            return posts.map(\.postID)
+        }
+        var suspects: [String] = []
+        for p in posts where !postHashes.insert(p.postID.hashValue).inserted { suspects.append(p.postID) }
+        return suspects
+    }
+
     /// Posts: the batch's ids already stored are read first; those this import wrote are
     /// duplicates, the others are subtracted from the rollup; then every row is upserted.
     /// The COPY payload is built while the server looks the ids up.
@@ -299,16 +326,19 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             async let wholeBatch = Self.postsPayload(posts, count: posts.count, importID: id)
             try await lockAccounts(of: posts)
             var olds: [String: (PostRow, Int)] = [:]
-            // The ids are looked up in the primary key's index. For a table that grows inside
-            // this transaction the planner's estimate prefers scanning the whole table with a
-            // hashed `= ANY(…)`, and the import slowed quadratically: seq scans are off for
-            // this one statement (an index scan over the sorted array: ~0.5 µs an id).
-            try await store.rows("SET LOCAL enable_seqscan = off", on: conn)
-            for try await row in try await store.rows("\(RollupUpkeep.selectStoredPost) WHERE post_id = ANY(?1)", [.texts(posts.map(\.postID))], on: conn) {
-                let old = try RollupUpkeep.stored(PostgresSQLRow(r: row.makeRandomAccess()))
-                olds[old.post.postID] = old
+            let lookUp = try await idsToLookUp(posts)
+            if !lookUp.isEmpty {
+                // The ids are looked up in the primary key's index. For a table that grows inside
+                // this transaction the planner's estimate prefers scanning the whole table with a
+                // hashed `= ANY(…)`, and the import slowed quadratically: seq scans are off for
+                // this one statement (an index scan over the sorted array: ~0.5 µs an id).
+                try await store.rows("SET LOCAL enable_seqscan = off", on: conn)
+                for try await row in try await store.rows("\(RollupUpkeep.selectStoredPost) WHERE post_id = ANY(?1)", [.texts(lookUp)], on: conn) {
+                    let old = try RollupUpkeep.stored(PostgresSQLRow(r: row.makeRandomAccess()))
+                    olds[old.post.postID] = old
+                }
+                try await store.rows("SET LOCAL enable_seqscan = on", on: conn)
             }
-            try await store.rows("SET LOCAL enable_seqscan = on", on: conn)
             var dupIDs: Set<String> = []
             for (id, old) in olds where old.1 == importID { dupIDs.insert(id) }
             var seen: Set<String> = []
@@ -316,28 +346,32 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
             var keep: [Int] = []
             var dups: [Int] = []
             var replaced: [String] = []
+            var olderOf: [Int: PostRow] = [:]
             for (i, p) in posts.enumerated() {
                 if dupIDs.contains(p.postID) || !seen.insert(p.postID).inserted { dups.append(i); continue }
                 if let old = olds[p.postID] {
                     if RollupUpkeep.keepsStored(old.0, over: p) { keptNewer += 1; continue }
-                    rollup.add(old.0, sign: -1)
+                    olderOf[i] = old.0
                     replaced.append(p.postID)
                 }
                 keep.append(i)
-                rollup.add(p)
             }
             // The batch's stored ids are known (read above, and imports are serialised), so no
             // upsert is needed: earlier imports' rows are deleted and the batch is COPied
-            // straight into posts.
+            // straight into posts — while the rollup takes the batch in here.
             if !replaced.isEmpty {
                 _ = try await store.rows("DELETE FROM posts WHERE post_id = ANY(?1)", [.texts(replaced)], on: conn)
             }
             let payload = keep.count == posts.count ? await wholeBatch
                 : Self.postsPayload(keep.lazy.map { posts[$0] }, count: keep.count, importID: id)
-            if !keep.isEmpty {
-                try await conn.liveCopy(table: "posts", columns: ["import_id", "post_id"] + SQLiteImportSession.postColumns,
-                                        payload: payload, logger: store.logger)
+            let (conn, logger) = (conn, store.logger)
+            async let copied: Void = keep.isEmpty ? () : conn.liveCopy(table: "posts", columns: ["import_id", "post_id"] + SQLiteImportSession.postColumns,
+                                                                        payload: payload, logger: logger)
+            for i in keep {
+                if let old = olderOf[i] { rollup.add(old, sign: -1) }
+                rollup.add(posts[i])
             }
+            try await copied
             rowsWritten += keep.count
             writtenPerTable["posts", default: 0] += keep.count
             return dups
