@@ -182,6 +182,56 @@ import Testing
         }
     }
 
+    /// The connection's one timer is moved by each answer, not re-armed per request: a client
+    /// that keeps asking (past the timeout in all) is answered throughout; once it stops
+    /// half-way through a head, it is cut off a timeout after its last answer.
+    @Test func aKeptAliveClientIsServedAndCutOffOnceItStalls() async throws {
+        try await withStore { store, dir in
+            let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = 1 }
+            try await f.app.test(.live) { client in
+                let port = try #require(client.port)
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var addr = sockaddr_in()
+                addr.sin_family = sa_family_t(AF_INET)
+                addr.sin_port = in_port_t(UInt16(port).bigEndian)
+                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+                #expect(connected == 0)
+                var tv = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                /// One whole response (its head, then as many body bytes as it announces).
+                func response() -> String {
+                    var got: [UInt8] = []
+                    while true {
+                        let text = String(decoding: got, as: UTF8.self)
+                        if let end = text.range(of: "\r\n\r\n") {
+                            let length = text[..<end.lowerBound].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                            if got.count - text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound) >= length { return text }
+                        }
+                        let n = recv(fd, &buffer, buffer.count, 0)
+                        if n <= 0 { return text }
+                        got += buffer.prefix(n)
+                    }
+                }
+                for i in 0..<5 {
+                    _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
+                    let answer = response()
+                    #expect(answer.hasPrefix("HTTP/1.1 200"), "answer \(i): \(answer)")
+                    try await Task.sleep(for: .milliseconds(600))
+                }
+                let answered = ContinuousClock.now - .milliseconds(600)
+                _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
+                let n = recv(fd, &buffer, buffer.count, 0)
+                #expect(n == 0, "the server closed the connection")
+                let after = ContinuousClock.now - answered
+                #expect(after >= .milliseconds(900) && after < .seconds(3), "closed \(after) after the last answer")
+            }
+        }
+    }
+
     /// Before the fix a report built during an import saw its uncommitted rows and was
     /// cached under its import id; the import was refused, the next one got the same id,
     /// and the cached report served the refused data instead of the new.

@@ -16,7 +16,13 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     let header: TimeAmount
     let body: TimeAmount
+    /// When the connection is closed unless it gets on (nil: a request is being answered).
+    private var deadline: NIODeadline?
+    /// The one timer of the connection and when it fires. Requests only move `deadline`:
+    /// the timer, when it fires, closes the connection or waits for the deadline then
+    /// (scheduling and cancelling a timer per request was a tenth of a redirect's time).
     private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
 
     init(header: TimeAmount, body: TimeAmount) {
         self.header = header
@@ -24,39 +30,59 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context, header) }
+        if context.channel.isActive { expect(context, within: header) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context, header)
+        expect(context, within: header)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        timerAt = nil
+        deadline = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: arm(context, body)
+        case .head: expect(context, within: body)
         case .body: break
-        case .end:
-            timer?.cancel()
-            timer = nil
+        case .end: deadline = nil
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context, header) }
+        if case .end = unwrapOutboundIn(data) { expect(context, within: header) }
         context.write(data, promise: promise)
     }
 
-    private func arm(_ context: ChannelHandlerContext, _ after: TimeAmount) {
+    /// The next step (a request head, or its body) must come within `after` from now.
+    private func expect(_ context: ChannelHandlerContext, within after: TimeAmount) {
+        let d = NIODeadline.now() + after
+        deadline = d
+        // a timer firing no later than `d` looks again then; one firing later is moved up
+        if let at = timerAt, at <= d { return }
+        schedule(context, at: d)
+    }
+
+    private func schedule(_ context: ChannelHandlerContext, at: NIODeadline) {
         timer?.cancel()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: after) { channel.close(promise: nil) }
+        timerAt = at
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: at) {
+            let (handler, context) = bound.value
+            handler.fired(context)
+        }
+    }
+
+    private func fired(_ context: ChannelHandlerContext) {
+        timer = nil
+        timerAt = nil
+        guard let d = deadline else { return }  // a request is being answered: armed again by its answer
+        if NIODeadline.now() >= d { context.channel.close(promise: nil) } else { schedule(context, at: d) }
     }
 }
 
