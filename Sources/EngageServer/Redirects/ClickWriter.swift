@@ -18,21 +18,49 @@ import HTTPTypes
 final class ClickWriter: @unchecked Sendable {
     let store: any Store
     private let lock = NSLock()
-    private var pending: [(ClickRow, @Sendable ((any Error)?) -> Void)] = []
+    typealias Done = @Sendable ((any Error)?) -> Void
+    /// Who hears of a click: a closure called on some thread, or one run on an event loop
+    /// (a batch's answers on one loop go there as one task, not a task and a wake-up each).
+    private enum Waiter {
+        case anywhere(Done)
+        case on(any EventLoop, Done)
+    }
+    private var pending: [(ClickRow, Waiter)] = []
     private var flushing = false
 
     init(store: any Store) { self.store = store }
 
     /// Calls `done` (on some thread) once `click` is committed, or with the error that kept
     /// it from being stored.
-    func enqueue(_ click: ClickRow, done: @escaping @Sendable ((any Error)?) -> Void) {
+    func enqueue(_ click: ClickRow, done: @escaping Done) { enqueue(click, .anywhere(done)) }
+
+    /// Runs `done` on `loop` once `click` is committed (or with the error that kept it from
+    /// being stored).
+    func enqueue(_ click: ClickRow, on loop: any EventLoop, done: @escaping Done) { enqueue(click, .on(loop, done)) }
+
+    private func enqueue(_ click: ClickRow, _ waiter: Waiter) {
         let start = lock.withLock { () -> Bool in
-            pending.append((click, done))
+            pending.append((click, waiter))
             if flushing { return false }
             flushing = true
             return true
         }
         if start { Task { await self.flushLoop() } }
+    }
+
+    /// Tells a batch's waiters how it went: those of one event loop in one task there.
+    private static func tell(_ batch: [(ClickRow, Waiter)], _ error: (any Error)?) {
+        var loops: [ObjectIdentifier: (loop: any EventLoop, done: [Done])] = [:]
+        for (_, w) in batch {
+            switch w {
+            case .anywhere(let done): done(error)
+            case .on(let loop, let done): loops[ObjectIdentifier(loop), default: (loop, [])].done.append(done)
+            }
+        }
+        for (_, l) in loops {
+            let done = l.done
+            l.loop.execute { for d in done { d(error) } }
+        }
     }
 
     /// Waits until every click handed over has been written (or failed): on a graceful
@@ -57,7 +85,7 @@ final class ClickWriter: @unchecked Sendable {
     /// batch commits form the next one.
     private func flushLoop() async {
         while true {
-            let batch = lock.withLock { () -> [(ClickRow, @Sendable ((any Error)?) -> Void)] in
+            let batch = lock.withLock { () -> [(ClickRow, Waiter)] in
                 let b = pending
                 pending = []
                 if b.isEmpty { flushing = false }
@@ -66,9 +94,9 @@ final class ClickWriter: @unchecked Sendable {
             if batch.isEmpty { return }
             do {
                 try await write(batch.map(\.0))
-                for (_, done) in batch { done(nil) }
+                Self.tell(batch, nil)
             } catch {
-                for (_, done) in batch { done(error) }
+                Self.tell(batch, error)
             }
         }
     }

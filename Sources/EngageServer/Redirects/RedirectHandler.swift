@@ -83,11 +83,9 @@ final class RedirectHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let close = head.headerFields[.connection]?.lowercased().contains("close") ?? false
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
-        app.clicks.enqueue(app.click(code: code, at: now, visitor: visitor, headers: head.headerFields)) { error in
-            loop.execute {
-                let (handler, context) = bound.value
-                handler.respond(context: context, error == nil ? .redirect(target: target) : .notRecorded, close: close)
-            }
+        app.clicks.enqueue(app.click(code: code, at: now, visitor: visitor, headers: head.headerFields), on: loop) { error in
+            let (handler, context) = bound.value
+            handler.respond(context: context, error == nil ? .redirect(target: target) : .notRecorded, close: close)
         }
     }
 
