@@ -155,6 +155,23 @@ import Testing
         #expect(took < .seconds(2))
     }
 
+    /// A plain TCP connection to the test server on loopback (receives wait at most 5 s).
+    private func rawConnection(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard connected == 0 else {
+            close(fd)
+            throw StoreError("cannot connect to 127.0.0.1:\(port)")
+        }
+        var tv = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        return fd
+    }
+
     /// Before the fix a client could hold a connection open for ever by sending a request
     /// head a byte at a time (no header timeout), and 900 such connections were held.
     @Test func aSlowClientIsCutOff() async throws {
@@ -162,17 +179,9 @@ import Testing
             let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = 1 }
             try await f.app.test(.live) { client in
                 let port = try #require(client.port)
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                let fd = try rawConnection(port: port)
                 defer { close(fd) }
-                var addr = sockaddr_in()
-                addr.sin_family = sa_family_t(AF_INET)
-                addr.sin_port = in_port_t(UInt16(port).bigEndian)
-                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-                #expect(connected == 0)
                 _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
-                var tv = timeval(tv_sec: 5, tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
                 let started = ContinuousClock.now
                 var buffer = [UInt8](repeating: 0, count: 256)
                 let n = recv(fd, &buffer, buffer.count, 0)
@@ -190,16 +199,8 @@ import Testing
             let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = 1 }
             try await f.app.test(.live) { client in
                 let port = try #require(client.port)
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                let fd = try rawConnection(port: port)
                 defer { close(fd) }
-                var addr = sockaddr_in()
-                addr.sin_family = sa_family_t(AF_INET)
-                addr.sin_port = in_port_t(UInt16(port).bigEndian)
-                addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-                #expect(connected == 0)
-                var tv = timeval(tv_sec: 5, tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 /// One whole response (its head, then as many body bytes as it announces).
                 func response() -> String {
