@@ -155,6 +155,18 @@ import Testing
         #expect(took < .seconds(2))
     }
 
+    /// A live test server with the given header timeout, and a plain TCP connection to it.
+    private func withRawConnection(headerTimeoutSeconds: Int64, _ body: @escaping @Sendable (Int32) async throws -> Void) async throws {
+        try await withStore { store, dir in
+            let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = headerTimeoutSeconds }
+            try await f.app.test(.live) { client in
+                let fd = try rawConnection(port: try #require(client.port))
+                defer { close(fd) }
+                try await body(fd)
+            }
+        }
+    }
+
     /// A plain TCP connection to the test server on loopback (receives wait at most 5 s).
     private func rawConnection(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -175,19 +187,13 @@ import Testing
     /// Before the fix a client could hold a connection open for ever by sending a request
     /// head a byte at a time (no header timeout), and 900 such connections were held.
     @Test func aSlowClientIsCutOff() async throws {
-        try await withStore { store, dir in
-            let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = 1 }
-            try await f.app.test(.live) { client in
-                let port = try #require(client.port)
-                let fd = try rawConnection(port: port)
-                defer { close(fd) }
+        try await withRawConnection(headerTimeoutSeconds: 1) { fd in
                 _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
                 let started = ContinuousClock.now
                 var buffer = [UInt8](repeating: 0, count: 256)
                 let n = recv(fd, &buffer, buffer.count, 0)
                 #expect(n == 0, "the server closed the connection")
                 #expect(ContinuousClock.now - started < .seconds(4))
-            }
         }
     }
 
@@ -195,12 +201,7 @@ import Testing
     /// that keeps asking (past the timeout in all) is answered throughout; once it stops
     /// half-way through a head, it is cut off a timeout after its last answer.
     @Test func aKeptAliveClientIsServedAndCutOffOnceItStalls() async throws {
-        try await withStore { store, dir in
-            let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = 1 }
-            try await f.app.test(.live) { client in
-                let port = try #require(client.port)
-                let fd = try rawConnection(port: port)
-                defer { close(fd) }
+        try await withRawConnection(headerTimeoutSeconds: 1) { fd in
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 /// One whole response (its head, then as many body bytes as it announces).
                 func response() -> String {
@@ -229,7 +230,6 @@ import Testing
                 #expect(n == 0, "the server closed the connection")
                 let after = ContinuousClock.now - answered
                 #expect(after >= .milliseconds(900) && after < .seconds(3), "closed \(after) after the last answer")
-            }
         }
     }
 
