@@ -91,16 +91,7 @@ public struct RollupDay: Sendable, Equatable {
         // 36,500 days, each encoded at every import that touches it
         var out: [UInt8] = []
         out.reserveCapacity(slices.count * 16)
-        func number(_ v: Int) {
-            if v < 0 { out.append(45) }
-            var m = v.magnitude, digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                                           UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-            var n = 0
-            withUnsafeMutableBytes(of: &digits) { d in
-                repeat { d[n] = 48 + UInt8(m % 10); m /= 10; n += 1 } while m > 0
-                while n > 0 { n -= 1; out.append(d[n]) }
-            }
-        }
+        func number(_ v: Int) { out.append(contentsOf: String(v).utf8) }
         for (k, v) in slices.sorted(by: { $0.key < $1.key }) {
             if !out.isEmpty { out.append(10) }
             number(k.dimension.rawValue)
