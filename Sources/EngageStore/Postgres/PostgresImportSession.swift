@@ -317,9 +317,9 @@ final class PostgresImportSession: ImportSession, @unchecked Sendable {
         return suspects
     }
 
-    /// Posts: the batch's ids already stored are read first; those this import wrote are
-    /// duplicates, the others are subtracted from the rollup; then every row is upserted.
-    /// The COPY payload is built while the server looks the ids up.
+    /// Posts: the batch's ids that may be stored are read first (`idsToLookUp`); those this
+    /// import wrote are duplicates, the others are deleted and subtracted from the rollup;
+    /// then the batch is COPied in. The payload is built while the server looks the ids up.
     func upsert(posts: [PostRow]) async throws -> [Int] {
         try await guarded {
             let id = importID
