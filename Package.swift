@@ -55,6 +55,7 @@ let package = Package(
         .target(name: "EngageServer", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +91,9 @@ let package = Package(
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageServer", "EngageCLI", "EngageTestSupport",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "EngageReportsTests", dependencies: [
             "EngageCore", "EngageStore", "EngageImport", "EngageReports", "EngageCLI", "EngageTestSupport",

@@ -3,6 +3,7 @@ import EngageReports
 import EngageStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import Prometheus
@@ -89,10 +90,14 @@ public enum EngageServerApp {
         let c = state.config
         return Application(
             router: router(state: state),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [RequestTimeoutHandler(header: .seconds(c.headerTimeoutSeconds), body: .seconds(c.bodyTimeoutSeconds)),
-                                            RedirectHandler(app: state)],
-                idleTimeout: .seconds(c.idleTimeoutSeconds))),
+            // silence between requests is RequestTimeoutHandler's to cut (it also sees the
+            // redirects answered ahead of the HTTP/1 parser, which Hummingbird's idle timer does not)
+            server: HTTPServerBuilder { responder in
+                EngageHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: .init(
+                    additionalChannelHandlers: [RequestTimeoutHandler(header: .seconds(c.headerTimeoutSeconds), body: .seconds(c.bodyTimeoutSeconds),
+                                                                      idle: .seconds(c.idleTimeoutSeconds))])),
+                                   app: state)
+            },
             configuration: .init(address: .hostname(c.host, port: c.port), serverName: "engage",
                                  availableConnectionsDelegate: .maximum(c.maxConnections, logger: logger)),
             logger: logger)

@@ -19,18 +19,32 @@ struct Security: Sendable {
 
     /// Base64 with the URL-safe alphabet and no padding (one pass over the bytes: this is on
     /// the redirect path).
-    static func base64url(_ d: Data) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((d.count * 4 + 2) / 3)
-        for b in d.base64EncodedData() {
-            switch b {
-            case UInt8(ascii: "+"): out.append(UInt8(ascii: "-"))
-            case UInt8(ascii: "/"): out.append(UInt8(ascii: "_"))
-            case UInt8(ascii: "="): continue
-            default: out.append(b)
+    static func base64url(_ d: Data) -> String { d.withUnsafeBytes { base64url($0) } }
+
+    static func base64url(_ bytes: UnsafeRawBufferPointer) -> String {
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        let a = alphabet.utf8Start
+        return String(unsafeUninitializedCapacity: (bytes.count * 4 + 2) / 3) { out in
+            var n = 0, i = 0
+            while i + 3 <= bytes.count {
+                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]; out[n + 2] = a[Int(v >> 6 & 63)]; out[n + 3] = a[Int(v & 63)]
+                n += 4
+                i += 3
             }
+            switch bytes.count - i {
+            case 1:
+                let v = UInt32(bytes[i]) << 16
+                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]
+                n += 2
+            case 2:
+                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]; out[n + 2] = a[Int(v >> 6 & 63)]
+                n += 3
+            default: break
+            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     func mac(_ text: String) -> String {

@@ -156,43 +156,24 @@ import Testing
     }
 
     /// A live test server with the given header timeout, and a plain TCP connection to it.
-    private func withRawConnection(headerTimeoutSeconds: Int64, _ body: @escaping @Sendable (Int32) async throws -> Void) async throws {
+    private func withRawConnection(headerTimeoutSeconds: Int64, _ body: @escaping @Sendable (RawSocket) async throws -> Void) async throws {
         try await withStore { store, dir in
             let f = try await Fixture.make(store, dir: dir) { $0.headerTimeoutSeconds = headerTimeoutSeconds }
             try await f.app.test(.live) { client in
-                let fd = try rawConnection(port: try #require(client.port))
-                defer { close(fd) }
-                try await body(fd)
+                let socket = try RawSocket(port: try #require(client.port))
+                defer { socket.close() }
+                try await body(socket)
             }
         }
-    }
-
-    /// A plain TCP connection to the test server on loopback (receives wait at most 10 s).
-    private func rawConnection(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else {
-            close(fd)
-            throw StoreError("cannot connect to 127.0.0.1:\(port)")
-        }
-        var tv = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        return fd
     }
 
     /// Before the fix a client could hold a connection open for ever by sending a request
     /// head a byte at a time (no header timeout), and 900 such connections were held.
     @Test func aSlowClientIsCutOff() async throws {
-        try await withRawConnection(headerTimeoutSeconds: 1) { fd in
-                _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
+        try await withRawConnection(headerTimeoutSeconds: 1) { socket in
+                socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
                 let started = ContinuousClock.now
-                var buffer = [UInt8](repeating: 0, count: 256)
-                let n = recv(fd, &buffer, buffer.count, 0)
-                #expect(n == 0, "the server closed the connection")
+                #expect(await socket.closedByServer(), "the server closed the connection")
                 #expect(ContinuousClock.now - started < .seconds(4))
         }
     }
@@ -202,34 +183,17 @@ import Testing
     /// half-way through a head, it is cut off a timeout after its last answer. (A timeout of
     /// 3 s and answers 1 s apart: a loaded test machine may pause a second without a cut.)
     @Test func aKeptAliveClientIsServedAndCutOffOnceItStalls() async throws {
-        try await withRawConnection(headerTimeoutSeconds: 3) { fd in
-                var buffer = [UInt8](repeating: 0, count: 4096)
-                /// One whole response (its head, then as many body bytes as it announces).
-                func response() -> String {
-                    var got: [UInt8] = []
-                    while true {
-                        let text = String(decoding: got, as: UTF8.self)
-                        if let end = text.range(of: "\r\n\r\n") {
-                            let length = text[..<end.lowerBound].split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-                            if got.count - text.utf8.distance(from: text.utf8.startIndex, to: end.upperBound) >= length { return text }
-                        }
-                        let n = recv(fd, &buffer, buffer.count, 0)
-                        if n <= 0 { return text }
-                        got += buffer.prefix(n)
-                    }
-                }
+        try await withRawConnection(headerTimeoutSeconds: 3) { socket in
                 var answered = ContinuousClock.now
                 for i in 0..<5 {
-                    _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".withCString { send(fd, $0, strlen($0), 0) }
-                    let answer = response()
+                    socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    let answer = await socket.response()
                     answered = ContinuousClock.now
                     #expect(answer.hasPrefix("HTTP/1.1 200"), "answer \(i): \(answer)")
                     try await Task.sleep(for: .seconds(1))
                 }
-                _ = "GET /healthz HTTP/1.1\r\nHost: x\r\n".withCString { send(fd, $0, strlen($0), 0) }
-                let n = recv(fd, &buffer, buffer.count, 0)
-                #expect(n == 0, "the server closed the connection")
+                socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                #expect(await socket.closedByServer(), "the server closed the connection")
                 let after = ContinuousClock.now - answered
                 // the deadline is set when the answer is written, a moment before it is read here
                 #expect(after >= .seconds(2) && after < .seconds(9), "closed \(after) after the last answer")

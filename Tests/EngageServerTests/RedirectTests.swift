@@ -79,9 +79,10 @@ import Testing
         }
     }
 
-    /// Over a real socket: the first request for a link goes through the router (and fills
-    /// the caches), the next ones are answered in the channel pipeline (RedirectHandler);
-    /// both store their click before answering, alike.
+    /// Over a real socket: plain redirects are answered ahead of the HTTP/1 parser
+    /// (RedirectFrontHandler: the first for a link reads it from the database, the next from
+    /// memory), other methods and paths reach the router; each stores its click before
+    /// answering.
     @Test(arguments: engines) func redirectsOverASocketAreAnsweredAheadOfTheRouterAlike(engine: Engine) async throws {
         try await withStore(engine) { store, dir in
             let f = try await Fixture.make(store, dir: dir, configure: { $0.port = 0 })

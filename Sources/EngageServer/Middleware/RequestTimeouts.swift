@@ -6,8 +6,11 @@ import NIOHTTPTypes
 /// Closes a connection that is too slow to be a client: no complete request head within
 /// `header` of the connection opening (or of the last answer), or no complete body within
 /// `body` of its head — a slow-loris client that trickles bytes would otherwise hold a
-/// connection for ever (the idle timeout only fires on silence). The number of open
-/// connections is limited separately (`ServerConfig.maxConnections`).
+/// connection for ever. Between requests a kept-alive connection may stay silent `idle` at
+/// most (and `header` at most). Redirects answered ahead of the HTTP/1 parser
+/// (`RedirectFrontHandler`) tell it of their requests directly (`fastRequestBegan`,
+/// `fastRequestAnswered`). The number of open connections is limited separately
+/// (`ServerConfig.maxConnections`).
 final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -16,6 +19,9 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     let header: TimeAmount
     let body: TimeAmount
+    /// The wait for the next request after an answer.
+    let between: TimeAmount
+    private var context: ChannelHandlerContext?
     /// When the connection is closed unless it gets on (nil: a request is being answered).
     private var deadline: NIODeadline?
     /// The one timer of the connection and when it fires. Requests only move `deadline`:
@@ -24,12 +30,14 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var timer: Scheduled<Void>?
     private var timerAt: NIODeadline?
 
-    init(header: TimeAmount, body: TimeAmount) {
+    init(header: TimeAmount, body: TimeAmount, idle: TimeAmount) {
         self.header = header
         self.body = body
+        between = min(header, idle)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { expect(context, within: header) }
     }
 
@@ -43,6 +51,15 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
         timer = nil
         timerAt = nil
         deadline = nil
+        self.context = nil
+    }
+
+    /// A request taken whole by the fast path is being answered: no deadline meanwhile.
+    func fastRequestBegan() { deadline = nil }
+
+    /// The fast path has answered: the next request must come within the wait between.
+    func fastRequestAnswered() {
+        if let context { expect(context, within: between) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -55,7 +72,7 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { expect(context, within: header) }
+        if case .end = unwrapOutboundIn(data) { expect(context, within: between) }
         context.write(data, promise: promise)
     }
 

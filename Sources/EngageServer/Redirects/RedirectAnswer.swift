@@ -3,6 +3,8 @@ import EngageStore
 import Foundation
 import HTTPTypes
 import Metrics
+import NIOCore
+import Synchronization
 
 /// What a `GET /r/{code}` comes to: the steps of a redirect (find the link, hash the
 /// visitor, build the click, commit it) and their typed outcomes, shared by the router's
@@ -34,20 +36,49 @@ enum RedirectAnswer: Equatable {
         }
     }
 
-    /// The answer's header fields (without the body's), counting redirects.
-    func fields() -> HTTPFields {
-        var f = HTTPFields()
-        f[.cacheControl] = "no-store"
+    /// The answer's header lines (Date and Server aside), counting redirects: the one list
+    /// both the router's route and the fast path send.
+    func headerLines() -> [(name: String, value: String)] {
+        var lines = [("Cache-Control", "no-store")]
         switch self {
         case .redirect(let target):
-            f[.location] = target
-            f[.contentLength] = "0"
+            lines.append(("Location", Self.headerSafe(target)))
+            lines.append(("Content-Length", "0"))
             Self.redirects.increment()
         default:
-            f[.contentType] = "text/html; charset=utf-8"
-            f[.contentLength] = String(page?.utf8.count ?? 0)
+            lines.append(("Content-Type", "text/html; charset=utf-8"))
+            lines.append(("Content-Length", String(page?.utf8.count ?? 0)))
+            lines.append(("Content-Security-Policy", "default-src 'none'"))
         }
+        return lines
+    }
+
+    /// The answer's header fields (without Date and Server), counting redirects.
+    func fields() -> HTTPFields {
+        var f = HTTPFields()
+        for (name, value) in headerLines() { f.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
         return f
+    }
+
+    /// The whole answer as it goes on the wire (HTTP/1.1), for the fast path.
+    func wire(close: Bool, now: Int64, into buffer: inout ByteBuffer) {
+        buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+        for (name, value) in headerLines() { buffer.writeString("\(name): \(value)\r\n") }
+        buffer.writeString("Date: \(HTTPDate.string(now))\r\nServer: engage\r\n")
+        if close { buffer.writeString("Connection: close\r\n") }
+        buffer.writeString("\r\n")
+        if let page { buffer.writeString(page) }
+    }
+
+    /// A header value as sent: bytes outside printable ASCII percent-escaped (a stored
+    /// target is ASCII already; this keeps a control character from ever ending the line).
+    static func headerSafe(_ s: String) -> String {
+        guard !s.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return s }
+        var out = ""
+        for b in s.utf8 {
+            if b > 0x20 && b < 0x7F { out.unicodeScalars.append(Unicode.Scalar(b)) } else { out += String(format: "%%%02X", b) }
+        }
+        return out
     }
 
     /// A link code as the path carries it: 1 to 64 characters, no `/`, `?` or `%`.
@@ -62,9 +93,34 @@ enum RedirectAnswer: Equatable {
 extension ServerState {
     /// The click of a redirect: the one place one is built.
     func click(code: String, at now: Int64, visitor: String, headers: HTTPFields) -> ClickRow {
-        let ua = headers[.userAgent]
+        click(code: code, at: now, visitor: visitor, userAgent: headers[.userAgent], referrer: headers[.referer])
+    }
+
+    func click(code: String, at now: Int64, visitor: String, userAgent ua: String?, referrer: String?) -> ClickRow {
         let agent = AgentClass.of(ua)
-        return ClickRow(code: code, at: now, visitor: visitor, userAgent: ua, agentClass: agent.rawValue, referrer: headers[.referer],
+        return ClickRow(code: code, at: now, visitor: visitor, userAgent: ua, agentClass: agent.rawValue, referrer: referrer,
                         isBot: agent.isBot, occurrence: nextOccurrence())
+    }
+}
+
+/// The `Date` header's text (RFC 9110 IMF-fixdate), made once a second.
+enum HTTPDate {
+    private static let cache = Mutex<(second: Int64, text: String)>((-1, ""))
+    private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static func string(_ second: Int64) -> String {
+        cache.withLock { c in
+            if c.second != second { c = (second, format(second)) }
+            return c.text
+        }
+    }
+
+    static func format(_ second: Int64) -> String {
+        let day = LocalDate(utcInstant: second)
+        let (y, m, d) = day.components
+        let t = second - day.startUTC
+        func two(_ n: some BinaryInteger) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(weekdays[day.weekday - 1]), \(two(d)) \(months[m - 1]) \(y) \(two(t / 3600)):\(two(t / 60 % 60)):\(two(t % 60)) GMT"
     }
 }

@@ -26,11 +26,16 @@ final class VisitorSalt: @unchecked Sendable {
         return cachedHash(address: address, userAgent: userAgent, now: now)!
     }
 
-    /// The hash when today's salt is already known here (no database needed), else nil.
+    /// The hash when today's salt is already known here (no database needed), else nil:
+    /// HMAC-SHA256 of `address`, a line feed and `userAgent`, its first 16 bytes in base64url.
     func cachedHash(address: String, userAgent: String, now: Int64) -> String? {
         guard var h = lock.withLock({ current?.day == LocalDate(utcInstant: now).dayNumber ? current?.hmac : nil }) else { return nil }
-        h.update(data: Data((address + "\n" + userAgent).utf8))
-        return Security.base64url(Data(h.finalize()).prefix(16))
+        var address = address, userAgent = userAgent
+        address.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
+        h.update(data: Self.lineFeed)
+        userAgent.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
+        return h.finalize().withUnsafeBytes { Security.base64url(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
     }
-}
 
+    private static let lineFeed: [UInt8] = [0x0A]
+}
