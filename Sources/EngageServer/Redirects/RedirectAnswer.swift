@@ -62,11 +62,19 @@ enum RedirectAnswer: Equatable {
 
     /// The whole answer as it goes on the wire (HTTP/1.1), for the fast path.
     func wire(close: Bool, now: Int64, into buffer: inout ByteBuffer) {
-        buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
-        for (name, value) in headerLines() { buffer.writeString("\(name): \(value)\r\n") }
-        buffer.writeString("Date: \(HTTPDate.string(now))\r\nServer: engage\r\n")
-        if close { buffer.writeString("Connection: close\r\n") }
-        buffer.writeString("\r\n")
+        if case .redirect(let target) = self {
+            // the common answer written without the line list (tests hold it to `headerLines`)
+            Self.redirects.increment()
+            buffer.writeStaticString("HTTP/1.1 302 Found\r\nCache-Control: no-store\r\nLocation: ")
+            buffer.writeString(Self.headerSafe(target))
+            buffer.writeStaticString("\r\nContent-Length: 0\r\n")
+        } else {
+            buffer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n")
+            for (name, value) in headerLines() { buffer.writeString("\(name): \(value)\r\n") }
+        }
+        buffer.writeStaticString("Date: ")
+        buffer.writeString(HTTPDate.string(now))
+        buffer.writeStaticString(close ? "\r\nServer: engage\r\nConnection: close\r\n\r\n" : "\r\nServer: engage\r\n\r\n")
         if let page { buffer.writeString(page) }
     }
 
