@@ -109,8 +109,8 @@ def grow(a, small, base, schema, db):
     """Grows the PostgreSQL clicks table to a.grow_to rows by COPY; times the click tables on it."""
     n0 = int(psql(base, f"SELECT count(*) FROM {schema}.clicks"))
     copies = a.grow_to // n0 - 1
-    cols = "link_code, clicked_at, visitor_hash, user_agent, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id"
-    select = (f"SELECT link_code, clicked_at, visitor_hash || '.' || r, user_agent, agent_class, referrer, is_bot, occurrence, "
+    cols = "link_code, clicked_at, visitor_hash, agent_id, agent_class, referrer, is_bot, occurrence, import_id, day, employee_id"
+    select = (f"SELECT link_code, clicked_at, visitor_hash || '.' || r, agent_id, agent_class, referrer, is_bot, occurrence, "
               f"import_id, day, employee_id FROM {schema}.clicks, generate_series(1, {copies}) r")
     start = time.perf_counter()
     out = subprocess.Popen(["psql", base, "-qAt", "-c", f"COPY ({select}) TO STDOUT"], stdout=subprocess.PIPE)

@@ -17,7 +17,8 @@ public struct ServerConfig: Sendable {
     public var maxConcurrentUploads = 2
     /// Open connections at most; past it, new ones wait in the listen queue.
     public var maxConnections = 1_000
-    /// A connection silent this long is closed.
+    /// A kept-alive connection silent this long after an answer is closed (and never later
+    /// than `headerTimeoutSeconds`: `RequestTimeoutHandler` keeps both).
     public var idleTimeoutSeconds: Int64 = 75
     /// A request head must arrive this soon after the connection opens (or the last answer).
     public var headerTimeoutSeconds: Int64 = 30
