@@ -48,7 +48,13 @@ final class RedirectFrontHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        if held == nil { held = bytes } else { held!.writeBuffer(&bytes) }
+        if held == nil {
+            held = bytes
+        } else {
+            // what was answered goes before more is added (only a part of a head remains)
+            held!.discardReadBytes()
+            held!.writeBuffer(&bytes)
+        }
         if !answering { next(context) }
     }
 
