@@ -1,4 +1,5 @@
 import Crypto
+import ExtrasBase64
 import EngageStore
 import Foundation
 import HummingbirdBcrypt
@@ -17,34 +18,11 @@ struct Security: Sendable {
         return base64url(Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &g) }))
     }
 
-    /// Base64 with the URL-safe alphabet and no padding (one pass over the bytes: this is on
-    /// the redirect path).
-    static func base64url(_ d: Data) -> String { d.withUnsafeBytes { base64url($0) } }
+    /// Base64 with the URL-safe alphabet and no padding.
+    static func base64url(_ d: Data) -> String { base64url(bytes: d) }
 
-    static func base64url(_ bytes: UnsafeRawBufferPointer) -> String {
-        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-        let a = alphabet.utf8Start
-        return String(unsafeUninitializedCapacity: (bytes.count * 4 + 2) / 3) { out in
-            var n = 0, i = 0
-            while i + 3 <= bytes.count {
-                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]; out[n + 2] = a[Int(v >> 6 & 63)]; out[n + 3] = a[Int(v & 63)]
-                n += 4
-                i += 3
-            }
-            switch bytes.count - i {
-            case 1:
-                let v = UInt32(bytes[i]) << 16
-                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]
-                n += 2
-            case 2:
-                let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-                out[n] = a[Int(v >> 18)]; out[n + 1] = a[Int(v >> 12 & 63)]; out[n + 2] = a[Int(v >> 6 & 63)]
-                n += 3
-            default: break
-            }
-            return n
-        }
+    static func base64url(bytes: some Collection<UInt8>) -> String {
+        Base64.encodeToString(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
     func mac(_ text: String) -> String {

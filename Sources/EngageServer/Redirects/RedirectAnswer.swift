@@ -88,14 +88,6 @@ enum RedirectAnswer: Equatable {
         }
         return out
     }
-
-    /// A link code as the path carries it: 1 to 64 characters, no `/`, `?` or `%`.
-    static func code(fromPath path: String) -> String? {
-        guard path.hasPrefix("/r/") else { return nil }
-        let code = String(path.dropFirst(3))
-        guard (1...64).contains(code.count), !code.contains(where: { $0 == "/" || $0 == "?" || $0 == "%" }) else { return nil }
-        return code
-    }
 }
 
 extension ServerState {

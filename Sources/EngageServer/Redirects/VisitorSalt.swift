@@ -34,7 +34,7 @@ final class VisitorSalt: @unchecked Sendable {
         address.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
         h.update(data: Self.lineFeed)
         userAgent.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
-        return h.finalize().withUnsafeBytes { Security.base64url(UnsafeRawBufferPointer(rebasing: $0.prefix(16))) }
+        return h.finalize().withUnsafeBytes { Security.base64url(bytes: $0.prefix(16)) }
     }
 
     private static let lineFeed: [UInt8] = [0x0A]
