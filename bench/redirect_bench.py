@@ -3,6 +3,7 @@
 
     python3 bench/redirect_bench.py [--engage .build/release/engage] [--duration 10] [--repeats 3]
                                     [--postgres-url postgres://user@127.0.0.1:5432/db?sslmode=disable]
+                                    [--connections 64,256]
 
 1. Runs ../shared/bench/anchor_redirect.sh (nginx: plain 302, 302 + access log, buffered log).
 2. Creates a tracked link in a fresh SQLite file, starts `engage serve` (release build), and
@@ -12,6 +13,10 @@
 3. With --postgres-url: two `engage serve` instances on a fresh schema of that server behind
    nginx running the configuration of docs/deployment.md ("Several instances"), and wrk
    on nginx's /r/CODE the same way.
+4. With --connections 64,256: steps 1–3 once per number of open connections (wrk -c), each
+   table with its own nginx figures; the default is 64 alone. Both servers answer more at
+   higher concurrency, Engage more so (its answers wait for a group commit), so the ratio
+   is reported at each.
 """
 import argparse, json, os, re, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -40,8 +45,8 @@ def wait_healthy(port, tries=400):
             time.sleep(0.05)
 
 
-def wrk(url, duration):
-    out = subprocess.run(["wrk", "-t2", "-c64", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True).stdout
+def wrk(url, duration, conns=64):
+    out = subprocess.run(["wrk", "-t2", f"-c{conns}", f"-d{duration}s", "--latency", url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     pct = {m.group(1): m.group(2) for m in re.finditer(r"^\s+(50|99)%\s+(\S+)", out, re.M)}
     total = int(re.search(r"(\d+) requests in", out).group(1))
@@ -55,10 +60,17 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--postgres-url", default=None, help="also two instances on this PostgreSQL server behind nginx")
+    ap.add_argument("--connections", default="64", help="comma-separated wrk -c values, one table each (default 64)")
     a = ap.parse_args()
+    for conns in [int(c) for c in a.connections.split(",")]:
+        run_at(a, conns)
+
+
+def run_at(a, conns):
+    """Steps 1–3 with `conns` open connections; prints one table."""
     result = tempfile.mktemp(prefix="nginx-anchor-")
     subprocess.run(["bash", os.path.join(SHARED, "bench", "anchor_redirect.sh"), str(free_port()), str(a.duration), str(a.repeats)],
-                   env={**os.environ, "RESULT": result}, check=True, capture_output=True)
+                   env={**os.environ, "RESULT": result, "CONNS": str(conns)}, check=True, capture_output=True)
     anchors = [json.loads(l) for l in open(result)]
     work = tempfile.mkdtemp(prefix="engage-redirect-bench-")
     db = os.path.join(work, "engage.sqlite")
@@ -69,16 +81,16 @@ def main():
     server = subprocess.Popen([a.engage, "serve", "--db", db, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_healthy(port)
-        runs = [wrk(f"http://127.0.0.1:{port}/r/{code}", a.duration) for _ in range(a.repeats)]
+        runs = [wrk(f"http://127.0.0.1:{port}/r/{code}", a.duration, conns) for _ in range(a.repeats)]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
     import sqlite3
     stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clicks").fetchone()[0]
-    pg = two_instances(a, code_args=["--utm-source", "vk", "--utm-medium", "advocacy"]) if a.postgres_url else None
+    pg = two_instances(a, conns, code_args=["--utm-source", "vk", "--utm-medium", "advocacy"]) if a.postgres_url else None
     answered = sum(r[2] for r in runs)
     rps = statistics.median(r[0] for r in runs)
-    print(f"wrk -t2 -c64 -d{a.duration}s --latency on loopback, median of {a.repeats}, {os.cpu_count()} cores\n")
+    print(f"wrk -t2 -c{conns} -d{a.duration}s --latency on loopback, median of {a.repeats}, {os.cpu_count()} cores\n")
     print("| server | requests/s | p50 | p99 |")
     print("|---|---:|---:|---:|")
     plain = None
@@ -97,9 +109,10 @@ def main():
     if plain:
         print(f"engage / nginx plain 302 = {rps / plain:.2f}" + (f"; two PostgreSQL instances behind nginx / nginx plain 302 = {pg['rps'] / plain:.2f}" if pg else ""))
     print("raw anchor lines:", json.dumps(anchors))
+    print()
 
 
-def two_instances(a, code_args):
+def two_instances(a, conns, code_args):
     """wrk through nginx on two engage serve instances sharing a fresh PostgreSQL schema."""
     schema = f"redirect_bench_{os.getpid()}"
     db = a.postgres_url + ("&" if "?" in a.postgres_url else "?") + f"schema={schema}"
@@ -117,7 +130,7 @@ def two_instances(a, code_args):
     try:
         for p in ports + [lb]:
             wait_healthy(p)
-        runs = [wrk(f"http://127.0.0.1:{lb}/r/{code}", a.duration) for _ in range(a.repeats)]
+        runs = [wrk(f"http://127.0.0.1:{lb}/r/{code}", a.duration, conns) for _ in range(a.repeats)]
     finally:
         for s in servers:
             s.send_signal(signal.SIGTERM)

@@ -110,12 +110,15 @@ import Testing
             let day2 = Self.base + 86_400
             let server = [ClickRow(code: "abc", at: day2, visitor: "s1", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 1),
                           ClickRow(code: "abc", at: Self.base + 3, visitor: "s2", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 1),
-                          ClickRow(code: "brand1", at: day2, visitor: "", userAgent: "Googlebot/2.1", agentClass: "bot", referrer: nil, isBot: true, occurrence: 1)]
+                          ClickRow(code: "brand1", at: day2, visitor: "", userAgent: "Googlebot/2.1", agentClass: "bot", referrer: nil, isBot: true, occurrence: 1),
+                          // a batch's clicks of one link and day are counted together: three here
+                          ClickRow(code: "abc", at: day2 + 7, visitor: "s3", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 1),
+                          ClickRow(code: "abc", at: day2 + 7, visitor: "s3", userAgent: "Mozilla/5.0", agentClass: "desktop", referrer: nil, isBot: false, occurrence: 2)]
             try await store.recordClicks(server)
             try await store.recordClicks([server[0]])  // stored already: not counted twice
             try await check("after server clicks")
             #expect(try await ContentData(store: store).linkRecord(code: "abc")?.clicks
-                    == rows.filter { $0.link == "abc" && $0.visitor != "v1" }.count + 2)
+                    == rows.filter { $0.link == "abc" && $0.visitor != "v1" }.count + 4)
             _ = try await store.pruneClicks(before: Self.base + 20, dryRun: false)
             try await check("after a prune")
         }

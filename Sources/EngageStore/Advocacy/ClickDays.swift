@@ -25,32 +25,39 @@ import GRDBSQLite
 ///   prune drops the days before its cut and recounts the day it cuts into.
 /// SQLite has one writer: nothing races.
 enum ClickDays {
-    /// One click stored by the server: `?1` link, `?2` day.
+    /// Clicks stored by the server: `?1` link, `?2` day, `?3` how many (one batch's).
     static let addSQL = """
-        INSERT INTO link_days (link_code, day, clicks) VALUES (?1, ?2, 1)
-        ON CONFLICT (link_code, day) DO UPDATE SET clicks = link_days.clicks + 1
+        INSERT INTO link_days (link_code, day, clicks) VALUES (?1, ?2, ?3)
+        ON CONFLICT (link_code, day) DO UPDATE SET clicks = link_days.clicks + excluded.clicks
         """
 
     /// A day with human clicks from the server since it was last counted: `?1` day.
     static let dirtySQL = "INSERT OR IGNORE INTO click_dirty_days (day) VALUES (?1)"
 
-    /// What the server's stored clicks add, inside their transaction: one to their link and
-    /// day in `link_days` each, and their days marked dirty once per batch (`finish`).
+    /// What the server's stored clicks add, inside their transaction: their count to their
+    /// link and day in `link_days`, and their days marked dirty — once per link and day of a
+    /// batch (`finish`), not once per click (a busy link's batch is one upsert).
     struct ServerClicks {
-        private let add: RawStatement
-        private var days: Set<Int> = []
+        private struct LinkDay: Hashable { let link: StoreValue; let day: Int }
+        private var counts: [LinkDay: Int] = [:]
 
-        init(_ db: Database) throws { add = try db.raw(ClickDays.addSQL) }
+        init() {}
 
         /// A human click that was new (a click already stored is not counted again).
-        mutating func stored(link: StoreValue, day: Int) throws {
-            try add.runOnce([link, .int(day)])
-            days.insert(day)
+        mutating func stored(link: StoreValue, day: Int) {
+            // a batch holds at most a few thousand clicks: no count comes near Int.max
+            counts[LinkDay(link: link, day: day), default: 0] += 1
         }
 
         func finish(_ db: Database) throws {
+            guard !counts.isEmpty else { return }
+            let add = try db.raw(ClickDays.addSQL)
+            // in key order: the same batch writes the same pages in the same order
+            for (k, n) in counts.sorted(by: { ($0.key.link.text ?? "", $0.key.day) < ($1.key.link.text ?? "", $1.key.day) }) {
+                try add.runOnce([k.link, .int(k.day), .int(n)])
+            }
             let dirty = try db.raw(ClickDays.dirtySQL)
-            for d in days { try dirty.runOnce([.int(d)]) }
+            for d in Set(counts.keys.map(\.day)).sorted() { try dirty.runOnce([.int(d)]) }
         }
     }
 

@@ -87,11 +87,11 @@ actor SQLiteClickSpool {
                     let agent = try db.raw(ClickRow.agentSQL)
                     for a in ClickRow.agents(clicks) { try agent.runOnce(a) }
                     let st = try db.raw(ClickRow.insertSQL)
-                    var counted = try ClickDays.ServerClicks(db)
+                    var counted = ClickDays.ServerClicks()
                     for c in clicks {
                         st.reset()
                         st.bind(c.values)
-                        if try st.run() == 1, !c.isBot { try counted.stored(link: .text(c.code), day: LocalDate(utcInstant: c.at).dayNumber) }
+                        if try st.run() == 1, !c.isBot { counted.stored(link: .text(c.code), day: LocalDate(utcInstant: c.at).dayNumber) }
                     }
                     try counted.finish(db)
                     return .commit
@@ -140,12 +140,12 @@ actor SQLiteClickSpool {
                         VALUES (?1, ?2, ?3, (SELECT a.agent_id FROM user_agents a WHERE a.user_agent = ?4), ?5, ?6, ?7, ?8, ?9, ?10, 0)
                         ON CONFLICT (link_code, clicked_at, visitor_hash, occurrence) DO NOTHING
                         """)
-                    var counted = try ClickDays.ServerClicks(db)
+                    var counted = ClickDays.ServerClicks()
                     for r in rows {
                         st.reset()
                         st.bind(Array(r.prefix(10)))
                         // moved in once: a click already there (an interrupted move) is not counted again
-                        if try st.run() == 1, r[6].int == 0, let day = r[8].int { try counted.stored(link: r[0], day: day) }
+                        if try st.run() == 1, r[6].int == 0, let day = r[8].int { counted.stored(link: r[0], day: day) }
                     }
                     try counted.finish(db)
                 }
