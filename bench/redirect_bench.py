@@ -3,7 +3,7 @@
 
     python3 bench/redirect_bench.py [--engage .build/release/engage] [--duration 10] [--repeats 3]
                                     [--postgres-url postgres://user@127.0.0.1:5432/db?sslmode=disable]
-                                    [--connections 64,256]
+                                    [--connections 64,256] [--instances 2,4]
 
 1. Runs ../shared/bench/anchor_redirect.sh (nginx: plain 302, 302 + access log, buffered log).
 2. Creates a tracked link in a fresh SQLite file, starts `engage serve` (release build), and
@@ -12,7 +12,8 @@
    the ratio to nginx's plain 302.
 3. With --postgres-url: two `engage serve` instances on a fresh schema of that server behind
    nginx running the configuration of docs/deployment.md ("Several instances"), and wrk
-   on nginx's /r/CODE the same way.
+   on nginx's /r/CODE the same way; --instances 2,4 runs it with two, then four instances
+   (each on a fresh schema).
 4. With --connections 64,256: steps 1–3 once per number of open connections (wrk -c), each
    table with its own nginx figures; the default is 64 alone. Both servers answer more at
    higher concurrency, Engage more so (its answers wait for a group commit), so the ratio
@@ -60,6 +61,7 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--postgres-url", default=None, help="also two instances on this PostgreSQL server behind nginx")
+    ap.add_argument("--instances", default="2", help="with --postgres-url: comma-separated numbers of instances behind nginx, one row each (default 2)")
     ap.add_argument("--connections", default="64", help="comma-separated wrk -c values, one table each (default 64)")
     a = ap.parse_args()
     for conns in [int(c) for c in a.connections.split(",")]:
@@ -87,7 +89,8 @@ def run_at(a, conns):
         server.wait(timeout=60)
     import sqlite3
     stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clicks").fetchone()[0]
-    pg = two_instances(a, conns, code_args=["--utm-source", "vk", "--utm-medium", "advocacy"]) if a.postgres_url else None
+    pgs = [instances_behind_nginx(a, conns, int(n), code_args=["--utm-source", "vk", "--utm-medium", "advocacy"])
+           for n in a.instances.split(",")] if a.postgres_url else []
     answered = sum(r[2] for r in runs)
     rps = statistics.median(r[0] for r in runs)
     print(f"wrk -t2 -c{conns} -d{a.duration}s --latency on loopback, median of {a.repeats}, {os.cpu_count()} cores\n")
@@ -100,32 +103,32 @@ def run_at(a, conns):
             plain = r["rps_median"]
     mid = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
     print(f"| engage /r/CODE (SQLite, click committed before the answer) | {rps:,.0f} | {mid[1].get('50')} | {mid[1].get('99')} |")
-    if pg:
+    for pg in pgs:
         pmid = sorted(pg["runs"], key=lambda r: r[0])[len(pg["runs"]) // 2]
-        print(f"| engage /r/CODE, two instances on PostgreSQL behind nginx (docs/deployment.md) | {pg['rps']:,.0f} | {pmid[1].get('50')} | {pmid[1].get('99')} |")
+        print(f"| engage /r/CODE, {pg['n']} instances on PostgreSQL behind nginx (docs/deployment.md) | {pg['rps']:,.0f} | {pmid[1].get('50')} | {pmid[1].get('99')} |")
     print(f"\nclicks answered {answered:,}, stored {stored:,}; non-3xx answers: {sum(r[3] for r in runs)}")
-    if pg:
-        print(f"two instances on PostgreSQL: clicks answered {pg['answered']:,}, stored {pg['stored']:,}; non-3xx answers: {pg['bad']}")
+    for pg in pgs:
+        print(f"{pg['n']} instances on PostgreSQL: clicks answered {pg['answered']:,}, stored {pg['stored']:,}; non-3xx answers: {pg['bad']}")
     if plain:
-        print(f"engage / nginx plain 302 = {rps / plain:.2f}" + (f"; two PostgreSQL instances behind nginx / nginx plain 302 = {pg['rps'] / plain:.2f}" if pg else ""))
+        print(f"engage / nginx plain 302 = {rps / plain:.2f}" + "".join(f"; {pg['n']} PostgreSQL instances behind nginx / nginx plain 302 = {pg['rps'] / plain:.2f}" for pg in pgs))
     print("raw anchor lines:", json.dumps(anchors))
     print()
 
 
-def two_instances(a, conns, code_args):
-    """wrk through nginx on two engage serve instances sharing a fresh PostgreSQL schema."""
-    schema = f"redirect_bench_{os.getpid()}"
+def instances_behind_nginx(a, conns, n, code_args):
+    """wrk through nginx on `n` (≥ 2) engage serve instances sharing a fresh PostgreSQL schema."""
+    schema = f"redirect_bench_{os.getpid()}_{n}"
     db = a.postgres_url + ("&" if "?" in a.postgres_url else "?") + f"schema={schema}"
     base = a.postgres_url.split("?")[0]
     work = tempfile.mkdtemp(prefix="engage-redirect-pg-")
     code = subprocess.run([a.engage, "link", "create", "--db", db, "--target", "https://www.example.com/spring-sale"] + code_args,
                           check=True, capture_output=True, text=True).stdout.split()[0]
-    ports = [free_port(), free_port()]
+    ports = [free_port() for _ in range(n)]
     lb = free_port()
     servers = [subprocess.Popen([a.engage, "serve", "--db", db, "--port", str(p)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for p in ports]
     conf = os.path.join(work, "nginx.conf")
-    open(conf, "w").write(nginx_config(ports[0], ports[1], lb))
+    open(conf, "w").write(nginx_config(ports[0], ports[1], lb, more=ports[2:]))
     nginx = subprocess.Popen(["nginx", "-p", work, "-c", conf, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for p in ports + [lb]:
@@ -141,7 +144,7 @@ def two_instances(a, conns, code_args):
     stored = int(subprocess.run(["psql", base, "-qAtX", "-c", f"SELECT count(*) FROM {schema}.clicks"], check=True,
                                 capture_output=True, text=True).stdout.strip())
     subprocess.run(["psql", base, "-qc", f"DROP SCHEMA {schema} CASCADE"], capture_output=True)
-    return {"runs": runs, "rps": statistics.median(r[0] for r in runs), "answered": sum(r[2] for r in runs), "stored": stored,
+    return {"n": n, "runs": runs, "rps": statistics.median(r[0] for r in runs), "answered": sum(r[2] for r in runs), "stored": stored,
             "bad": sum(r[3] for r in runs)}
 
 

@@ -34,8 +34,9 @@ def stop(p, timeout=30):
         return p.wait()
 
 
-def nginx_config(upstream_a, upstream_b, listen):
-    """The nginx.conf of docs/deployment.md ("Several instances"), its three ports replaced."""
+def nginx_config(upstream_a, upstream_b, listen, more=()):
+    """The nginx.conf of docs/deployment.md ("Several instances"), its three ports replaced;
+    each port of `more` joins both upstream groups as one more instance, written like the second."""
     doc = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs", "deployment.md"), encoding="utf-8").read()
     m = re.search(r"<!-- multi-instance nginx: begin -->\s*```nginx\n(.*?)```\s*<!-- multi-instance nginx: end -->", doc, re.S)
     if not m:
@@ -46,4 +47,5 @@ def nginx_config(upstream_a, upstream_b, listen):
         if old not in conf:
             raise SystemExit(f"FAIL - the documented nginx configuration lost '{old}'")
         conf = conf.replace(old, new)
-    return conf
+    second = re.compile(rf"^( *server 127\.0\.0\.1:){upstream_b}( .*)$", re.M)
+    return second.sub(lambda m: "\n".join([m.group(0)] + [f"{m.group(1)}{p}{m.group(2)}" for p in more]), conf)
