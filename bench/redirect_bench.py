@@ -60,10 +60,16 @@ def main():
     ap.add_argument("--engage", default=os.path.join(ROOT, ".build", "release", "engage"))
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--postgres-url", default=None, help="also two instances on this PostgreSQL server behind nginx")
+    ap.add_argument("--postgres-url", default=None, help="also several instances on this PostgreSQL server behind nginx (see --instances)")
     ap.add_argument("--instances", default="2", help="with --postgres-url: comma-separated numbers of instances behind nginx, one row each (default 2)")
     ap.add_argument("--connections", default="64", help="comma-separated wrk -c values, one table each (default 64)")
     a = ap.parse_args()
+    try:
+        a.instances = [int(n) for n in a.instances.split(",")]
+    except ValueError:
+        ap.error(f"--instances takes whole numbers separated by commas, not '{a.instances}'")
+    if min(a.instances) < 2:
+        ap.error("--instances: each number is 2 or more (one instance is the SQLite row; the nginx configuration balances two or more)")
     for conns in [int(c) for c in a.connections.split(",")]:
         run_at(a, conns)
 
@@ -89,8 +95,8 @@ def run_at(a, conns):
         server.wait(timeout=60)
     import sqlite3
     stored = sqlite3.connect(db).execute("SELECT COUNT(*) FROM clicks").fetchone()[0]
-    pgs = [instances_behind_nginx(a, conns, int(n), code_args=["--utm-source", "vk", "--utm-medium", "advocacy"])
-           for n in a.instances.split(",")] if a.postgres_url else []
+    pgs = [instances_behind_nginx(a, conns, n, code_args=["--utm-source", "vk", "--utm-medium", "advocacy"])
+           for n in a.instances] if a.postgres_url else []
     answered = sum(r[2] for r in runs)
     rps = statistics.median(r[0] for r in runs)
     print(f"wrk -t2 -c{conns} -d{a.duration}s --latency on loopback, median of {a.repeats}, {os.cpu_count()} cores\n")
