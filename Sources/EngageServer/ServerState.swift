@@ -47,7 +47,7 @@ public final class ServerState: Sendable {
         posts = Posts(store: store)
         users = Users(store: store)
         decoyHash = Security.hashPassword(Security.randomToken(), cost: config.bcryptCost)
-        clicks = ClickWriter(store: store)
+        clicks = ClickWriter(store: store, log: try await (store as? SQLiteStore)?.openClickLog())
         links = LinkCache(store: store)
         salt = VisitorSalt(settings: settings)
         ballots = SurveyBallotBox(store: store)

@@ -7,10 +7,16 @@ import Metrics
 import NIOCore
 import NIOHTTPTypes
 import HTTPTypes
+import Logging
+import Synchronization
 
 /// `GET /r/{code}`: a 302 to the tracked link's stored target, after its click is durable.
 ///
-/// Clicks are written in batches (group commit): every request waiting for its click joins
+/// On SQLite a redirect read in the channel pipeline is answered once its click is in the
+/// click log (`SQLiteClickLog`): each event loop writes the clicks of its turn with one
+/// append to its own file, with no hand-off to another thread, and the log is folded into
+/// the database every 100 ms (and before any read, and when the server stops). Otherwise
+/// clicks are written in batches (group commit): every request waiting for its click joins
 /// the batch being formed while the previous one commits, and is answered when its batch has
 /// committed — so an answered click survives a crash, and throughput grows with load. The
 /// visitor is an HMAC of address and user agent with a random salt per UTC day, kept in the
@@ -27,8 +33,33 @@ final class ClickWriter: @unchecked Sendable {
     }
     private var pending: [(ClickRow, Waiter)] = []
     private var flushing = false
+    /// The click log of an SQLite store (nil on PostgreSQL, or when another process holds it).
+    let log: SQLiteClickLog?
+    /// Clicks of each event loop's turn, appended together (touched only on that loop).
+    private final class LoopBatch: @unchecked Sendable {
+        var items: [(ClickRow, Done)] = []
+    }
+    private let loopBatches = Mutex<[ObjectIdentifier: LoopBatch]>([:])
 
-    init(store: any Store) { self.store = store }
+    init(store: any Store, log: SQLiteClickLog? = nil) {
+        self.store = store
+        self.log = log
+        guard log != nil else { return }
+        // folded every 100 ms while the server runs (the task ends with the writer)
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: .milliseconds(100))
+                guard let self else { return }
+                await self.fold()
+            }
+        }
+    }
+
+    /// Writes the click log's clicks into the database; a failure is logged and retried.
+    func fold() async {
+        guard let log, log.unfolded > 0, let sqlite = store as? SQLiteStore else { return }
+        do { try await sqlite.foldClickLog() } catch { Logger(label: "engage.redirects").error("clicks not folded yet: \(error)") }
+    }
 
     /// Calls `done` (on some thread) once `click` is committed, or with the error that kept
     /// it from being stored.
@@ -36,7 +67,30 @@ final class ClickWriter: @unchecked Sendable {
 
     /// Runs `done` on `loop` once `click` is committed (or with the error that kept it from
     /// being stored).
-    func enqueue(_ click: ClickRow, on loop: any EventLoop, done: @escaping Done) { enqueue(click, .on(loop, done)) }
+    /// Called on `loop`. With a click log the clicks of the loop's turn are appended together
+    /// once the loop has read what it had to read, then answered.
+    func enqueue(_ click: ClickRow, on loop: any EventLoop, done: @escaping Done) {
+        guard let log else { return enqueue(click, .on(loop, done)) }
+        let key = ObjectIdentifier(loop)
+        let batch = loopBatches.withLock { batches in
+            if let b = batches[key] { return b }
+            let b = LoopBatch()
+            batches[key] = b
+            return b
+        }
+        batch.items.append((click, done))
+        guard batch.items.count == 1 else { return }
+        loop.execute {
+            let items = batch.items
+            batch.items = []
+            var failure: (any Error)?
+            do { try log.append(items.map(\.0), lane: key) } catch {
+                Logger(label: "engage.redirects").error("click not recorded: \(error)")
+                failure = error
+            }
+            for (_, done) in items { done(failure) }
+        }
+    }
 
     private func enqueue(_ click: ClickRow, _ waiter: Waiter) {
         let start = lock.withLock { () -> Bool in
@@ -70,6 +124,7 @@ final class ClickWriter: @unchecked Sendable {
         while lock.withLock({ flushing || !pending.isEmpty }), Date() < until {
             try? await Task.sleep(for: .milliseconds(5))
         }
+        await fold()
     }
 
     /// Returns once `click` is committed.

@@ -2,6 +2,7 @@ import EngageCore
 import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 /// The embedded engine: one SQLite file in WAL mode with foreign keys on.
 ///
@@ -20,6 +21,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     private var _minimumFreeBytes = SQLiteStore.defaultMinimumFreeBytes
     private let freeBytesLock = NSLock()
     let clicks: SQLiteClickSpool
+    /// The click log a server opened on this store (`openClickLog`).
+    private let clickLog = Mutex<SQLiteClickLog?>(nil)
 
     public init(path: String) throws {
         self.path = path
@@ -54,6 +57,8 @@ public final class SQLiteStore: Store, @unchecked Sendable {
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        // every click answered before this read is in what it reads
+        if let log = clickLog.withLock({ $0 }), log.unfolded > 0, !SQLiteClickLog.inFold { try? await foldClickLog() }
         do { return try await pool.read(body) } catch { throw mapped(error) }
     }
 
@@ -88,8 +93,10 @@ public final class SQLiteStore: Store, @unchecked Sendable {
             }
             return version
         }
-        // clicks spooled while the database was locked (by an earlier run) move in now
+        // clicks spooled while the database was locked (by an earlier run) move in now, and
+        // clicks a server that ended left in its click log
         try? await clicks.moveIn(all: true)
+        try? await SQLiteClickLog.foldLeftovers(databasePath: path) { try await self.recordClicks($0) }
         return v
     }
 
@@ -331,6 +338,23 @@ extension SQLiteStore {
         } catch {
             throw mapped(error)
         }
+    }
+
+    /// Opens the click log beside the database for this process's redirects (a server),
+    /// first folding in what an ended process left there; nil when another process holds it
+    /// (its clicks then go to the database directly). See `SQLiteClickLog`.
+    public func openClickLog() async throws -> SQLiteClickLog? {
+        guard let log = try SQLiteClickLog.open(databasePath: path) else { return nil }
+        try await log.fold { try await self.recordClicks($0) }
+        clickLog.withLock { $0 = log }
+        return log
+    }
+
+    /// Writes the clicks of the click log into the database (the server calls this every
+    /// 100 ms and when it stops; reads do before reading).
+    public func foldClickLog() async throws {
+        guard let log = clickLog.withLock({ $0 }) else { return }
+        try await log.fold { try await self.recordClicks($0) }
     }
 
     /// Free space below which the store reports itself unhealthy: an import or a click
