@@ -34,6 +34,9 @@ import Testing
             // in the log, not in the database yet
             #expect(try await stored(path) == 0)
             #expect(SQLiteClickLog.segments(in: path + "-clicklog").count == 2)
+            // a read that never looks at clicks (a redirect's link lookup) does not fold
+            #expect(try await SQLiteClickLog.withoutFolding { try await store.counts()["clicks"] } == 0)
+            #expect(log.unfolded == 160)
             // a read through the store folds first: it sees every click appended before it
             #expect(try await store.counts()["clicks"] == 150)
             #expect(log.unfolded == 0)

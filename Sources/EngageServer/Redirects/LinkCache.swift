@@ -25,7 +25,8 @@ final class LinkCache: @unchecked Sendable {
 
     func target(_ code: String, now: Int64) async throws -> String? {
         if let e = lock.withLock({ entries[code] }), e.until > now { return e.target }
-        let target = try await Links(store: store).target(code: code).flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
+        // a link's target, never its clicks: no need to fold the click log first
+        let target = try await SQLiteClickLog.withoutFolding { try await Links(store: self.store).target(code: code) }.flatMap { UTMBuilder.isWebURL($0) ? $0 : nil }
         lock.withLock {
             if entries.count > 100_000 { entries.removeAll() }
             entries[code] = (target, now + (target == nil ? 5 : 60))

@@ -39,8 +39,16 @@ public final class SQLiteClickLog: Sendable {
     private let folded = Atomic<Int>(0)
     private let folding = AsyncLock()
     private let isClosed = Atomic<Bool>(false)
-    /// Set while a fold writes: reads it makes do not fold again.
+    /// Set while a fold writes (reads it makes do not fold again), and by reads that never
+    /// look at clicks (`withoutFolding`).
     @TaskLocal static var inFold = false
+
+    /// Runs `body` without the fold that reads of a store with a click log make first: for
+    /// reads that never look at clicks and that anyone may cause (a redirect's link lookup —
+    /// otherwise every unknown code asked for would cost a fold).
+    public static func withoutFolding<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        try await $inFold.withValue(true) { try await body() }
+    }
 
     /// A lane's file is closed (and left to the next fold) once it holds this much.
     static let segmentBytes = 1 << 20
