@@ -55,10 +55,26 @@ final class ClickWriter: @unchecked Sendable {
         }
     }
 
-    /// Writes the click log's clicks into the database; a failure is logged and retried.
+    /// When a failed fold was last logged (nil: the last fold went through).
+    private let foldFailureLogged = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Writes the click log's clicks into the database. A failure (a full disk, say) is
+    /// retried at the next tick and logged at most once a minute while it lasts: ten lines a
+    /// second would fill the disk further.
     func fold() async {
         guard let log, log.unfolded > 0, let sqlite = store as? SQLiteStore else { return }
-        do { try await sqlite.foldClickLog() } catch { Logger(label: "engage.redirects").error("clicks not folded yet: \(error)") }
+        do {
+            try await sqlite.foldClickLog()
+            foldFailureLogged.withLock { $0 = nil }
+        } catch {
+            let now = ContinuousClock.now
+            let due = foldFailureLogged.withLock { last in
+                guard last.map({ now - $0 >= .seconds(60) }) ?? true else { return false }
+                last = now
+                return true
+            }
+            if due { Logger(label: "engage.redirects").error("clicks not folded into the database yet (kept in the click log, retried every 100 ms): \(error)") }
+        }
     }
 
     /// Calls `done` (on some thread) once `click` is committed, or with the error that kept
