@@ -81,10 +81,10 @@ final class ClickWriter: @unchecked Sendable {
     /// it from being stored.
     func enqueue(_ click: ClickRow, done: @escaping Done) { enqueue(click, .anywhere(done)) }
 
-    /// Runs `done` on `loop` once `click` is committed (or with the error that kept it from
-    /// being stored).
-    /// Called on `loop`. With a click log the clicks of the loop's turn are appended together
-    /// once the loop has read what it had to read, then answered.
+    /// Runs `done` on `loop` once `click` is durable (or with the error that kept it from
+    /// being stored); called on `loop`. With a click log the clicks of the loop's turn are
+    /// appended together once the loop has read what it had to read, then answered there;
+    /// without one they join the group commit.
     func enqueue(_ click: ClickRow, on loop: any EventLoop, done: @escaping Done) {
         guard let log else { return enqueue(click, .on(loop, done)) }
         let key = ObjectIdentifier(loop)

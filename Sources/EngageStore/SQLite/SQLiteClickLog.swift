@@ -86,12 +86,16 @@ public final class SQLiteClickLog: Sendable {
     /// next owner.
     package func close() {
         guard isClosed.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
-        lanes.withLock { lanes in
-            for lane in lanes.values { lane.file.withLock { f in if let fd = f?.fd { Glibc.close(fd) }; f = nil } }
-            lanes = [:]
-        }
+        closeLaneFiles()
         flock(lockFD, LOCK_UN)
         Glibc.close(lockFD)
+    }
+
+    /// Closes every lane's open file: the next append opens a new one.
+    private func closeLaneFiles() {
+        lanes.withLock { lanes in
+            for lane in lanes.values { lane.file.withLock { f in if let fd = f?.fd { Glibc.close(fd) }; f = nil } }
+        }
     }
 
     /// Clicks answered and not folded into the database yet (by this process).
@@ -157,9 +161,7 @@ public final class SQLiteClickLog: Sendable {
     private func foldLocked(_ write: @Sendable ([ClickRow]) async throws -> Void) async throws {
         // counted before the files close: every click counted is in a file closed below
         let upTo = appended.load(ordering: .sequentiallyConsistent)
-        lanes.withLock { lanes in
-            for lane in lanes.values { lane.file.withLock { f in if let fd = f?.fd { Glibc.close(fd) }; f = nil } }
-        }
+        closeLaneFiles()
         let watermark = nextFile.load(ordering: .sequentiallyConsistent)
         for segment in Self.segments(in: directory) where segment.number < watermark {
             let clicks = Self.read(segment.path)
